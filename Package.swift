@@ -1,0 +1,113 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "svctop",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "svctop", targets: ["svctop"]),
+        .executable(name: "svctop-bench", targets: ["svctop-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+    ],
+    targets: [
+        // ncurses, as the system provides it (pkg-config ncursesw).
+        .systemLibrary(
+            name: "CNCurses",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        // Async-signal-safe helpers: self-pipe signal handlers and emergency terminal restore.
+        .target(name: "CSvctopSys"),
+        // Counts allocations for the benchmark only (interposes malloc in that binary).
+        .target(name: "CMallocCounter"),
+
+        // Pure: models, parsers, series math, state, reducer, key map. No I/O, no clock reads.
+        .target(
+            name: "SvctopCore",
+            dependencies: [.product(name: "Collections", package: "swift-collections")]
+        ),
+        // Pure: cells, screen buffer, diff, widgets, screens, themes.
+        .target(
+            name: "SvctopRender",
+            dependencies: ["SvctopCore", .product(name: "Yams", package: "Yams")]
+        ),
+        // HTTP only: scraping, probes, actions.
+        .target(
+            name: "SvctopNetwork",
+            dependencies: [
+                "SvctopCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // ncurses only: the one owner of the terminal, raw input, signals.
+        .target(
+            name: "SvctopTerminal",
+            dependencies: ["CNCurses", "CSvctopSys", "SvctopCore", "SvctopRender"]
+        ),
+        // The demo fleet: simulated Go services over loopback HTTP.
+        .target(
+            name: "SvctopDemo",
+            dependencies: [
+                "SvctopCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Configuration: the YAML file, validated with file/line/key errors.
+        .target(
+            name: "SvctopConfig",
+            dependencies: ["SvctopCore", "SvctopRender", "SvctopNetwork", .product(name: "Yams", package: "Yams")]
+        ),
+        .executableTarget(
+            name: "svctop",
+            dependencies: [
+                "SvctopCore", "SvctopRender", "SvctopNetwork", "SvctopTerminal", "SvctopDemo", "SvctopConfig",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "svctop-bench",
+            dependencies: [
+                "SvctopCore", "SvctopRender", "CMallocCounter",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "SvctopCoreTests", dependencies: ["SvctopCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SvctopRenderTests", dependencies: ["SvctopRender", "SvctopCore"]),
+        .testTarget(name: "SvctopConfigTests", dependencies: ["SvctopConfig", "SvctopCore", "SvctopRender"]),
+        .testTarget(
+            name: "SvctopNetworkTests",
+            dependencies: [
+                "SvctopNetwork", "SvctopCore", "SvctopDemo",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "SvctopEndToEndTests",
+            dependencies: ["SvctopCore", "SvctopDemo", "svctop"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,26 @@
+#ifndef SVCTOP_SYS_H
+#define SVCTOP_SYS_H
+
+/// Installs handlers for SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP and SIGCONT that write the signal number
+/// as one byte to `write_fd` (the self-pipe trick; the handlers are async-signal-safe). Returns 0 or -1.
+int svctop_install_signal_pipe(int write_fd);
+
+/// Stops the process the way the terminal's suspend key would (default SIGTSTP action), and returns after
+/// the process is continued. The pipe handler is reinstalled before returning.
+void svctop_suspend_self(void);
+
+/// Saves the terminal settings of `fd` so that a crash path can put them back. Returns 0 or -1.
+int svctop_save_terminal(int fd);
+
+/// Puts back the saved terminal settings, shows the cursor and leaves the alternate screen.
+/// Async-signal-safe; harmless when nothing was saved.
+void svctop_restore_terminal(void);
+
+/// Installs handlers for fatal signals (SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE) that restore the
+/// terminal and then die of the same signal, and an atexit hook that restores it too.
+void svctop_install_crash_restore(void);
+
+/// Marks the terminal as no longer in full-screen mode, so later restores do nothing.
+void svctop_terminal_released(void);
+
+#endif

@@ -1,0 +1,386 @@
+import Foundation
+import SvctopCore
+import SvctopNetwork
+import Yams
+
+/// A configuration problem, with where it is.
+public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var key: String
+    public var message: String
+    public var description: String { "\(file):\(line): \(key.isEmpty ? "" : "'\(key)': ")\(message)" }
+}
+
+/// One target from the config file.
+public struct ConfiguredTarget: Sendable, Equatable {
+    public var name: String?
+    public var url: String
+    public var profile: String?
+    public var memoryLimit: Double?
+    public var handler: String?
+}
+
+/// The parsed configuration file. Every field is optional: the command line wins over the file, the file over
+/// the defaults.
+public struct ConfigFile: Sendable, Equatable {
+    public var interval: Double?
+    public var timeout: Double?
+    public var latencyWindow: Double?
+    public var maxBodyBytes: Int?
+    public var readOnly: Bool?
+    public var theme: String?
+    public var journal: String?
+    public var dumpDir: String?
+    public var leakWindow: Double?
+    public var leakMinSlopePerMinute: Double?
+    public var leakMinFit: Double?
+    public var memoryWarning: Double?
+    public var memoryCritical: Double?
+    public var poolWarning: Double?
+    public var poolCritical: Double?
+    public var drainTimeout: Double?
+    public var drainMaxShare: Double?
+    public var actionTimeout: Double?
+    public var transport = TransportOptions()
+    public var bearerTokenFile: String?
+    public var bearerTokenEnv: String?
+    public var basicAuthEnv: String?
+    public var profiles: [String: Profile] = [:]
+    public var targets: [ConfiguredTarget] = []
+    /// Action name → keys.
+    public var keys: [Action: [Key]] = [:]
+
+    public init() {}
+
+    /// `$XDG_CONFIG_HOME/svctop/config.yaml` (or `~/.config/svctop/config.yaml`).
+    public static var defaultPath: String {
+        let env = ProcessInfo.processInfo.environment
+        let base = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? NSHomeDirectory()) + "/.config")
+        return base + "/svctop/config.yaml"
+    }
+
+    /// Reads and validates a file.
+    public static func load(path: String) throws(ConfigError) -> ConfigFile {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigError(file: path, line: 0, key: "", message: "cannot read the file: \(error.localizedDescription)")
+        }
+        return try parse(yaml: text, file: path)
+    }
+
+    /// Parses and validates YAML. Unknown keys and wrong types are errors naming the file, line and key.
+    public static func parse(yaml: String, file: String) throws(ConfigError) -> ConfigFile {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: yaml) else { return ConfigFile() }
+            root = node
+        } catch let error as YamlError {
+            var line = 1
+            var problem = "\(error)"
+            switch error {
+            case .scanner(_, let p, let mark, _), .parser(_, let p, let mark, _), .composer(_, let p, let mark, _):
+                line = mark.line
+                problem = p
+            default: break
+            }
+            throw ConfigError(file: file, line: line, key: "", message: "invalid YAML: \(problem)")
+        } catch {
+            throw ConfigError(file: file, line: 1, key: "", message: "invalid YAML: \(error)")
+        }
+        var reader = Reader(file: file)
+        return try reader.read(root)
+    }
+
+    struct Reader {
+        let file: String
+        var config = ConfigFile()
+
+        func fail(_ node: Node, _ key: String, _ message: String) -> ConfigError {
+            ConfigError(file: file, line: node.mark?.line ?? 1, key: key, message: message)
+        }
+
+        func mapping(_ node: Node, _ key: String) throws(ConfigError) -> [(String, Node, Node)] {
+            guard let m = node.mapping else { throw fail(node, key, "expected a mapping") }
+            return m.map { ($0.key.string ?? "", $0.key, $0.value) }
+        }
+
+        func string(_ node: Node, _ key: String) throws(ConfigError) -> String {
+            guard case .scalar(let s) = node else { throw fail(node, key, "expected a string") }
+            return s.string
+        }
+
+        func bool(_ node: Node, _ key: String) throws(ConfigError) -> Bool {
+            guard let b = node.bool else { throw fail(node, key, "expected true or false") }
+            return b
+        }
+
+        func number(_ node: Node, _ key: String) throws(ConfigError) -> Double {
+            guard case .scalar(let s) = node, let v = Double(s.string.trimmingCharacters(in: .whitespaces)) else {
+                throw fail(node, key, "expected a number")
+            }
+            return v
+        }
+
+        /// Seconds: `1`, `1.5`, `500ms`, `30s`, `2m`, `1h`.
+        func duration(_ node: Node, _ key: String) throws(ConfigError) -> Double {
+            let text = try string(node, key).trimmingCharacters(in: .whitespaces).lowercased()
+            let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+            for (suffix, scale) in units where text.hasSuffix(suffix) {
+                if let v = Double(text.dropLast(suffix.count)), v >= 0 { return v * scale }
+            }
+            if let v = Double(text), v >= 0 { return v }
+            throw fail(node, key, "expected a duration like 500ms, 1s, 2m")
+        }
+
+        /// Bytes: `1048576`, `512MiB`, `1GiB`, `64KiB`, `1GB`.
+        func bytes(_ node: Node, _ key: String) throws(ConfigError) -> Double {
+            let text = try string(node, key).trimmingCharacters(in: .whitespaces)
+            let units: [(String, Double)] = [("KiB", 1024), ("MiB", 1_048_576), ("GiB", 1_073_741_824), ("TiB", 1_099_511_627_776),
+                                             ("KB", 1e3), ("MB", 1e6), ("GB", 1e9), ("TB", 1e12), ("B", 1)]
+            for (suffix, scale) in units where text.hasSuffix(suffix) {
+                if let v = Double(text.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), v >= 0 { return v * scale }
+            }
+            if let v = Double(text), v >= 0 { return v }
+            throw fail(node, key, "expected a size like 512MiB or 1GiB")
+        }
+
+        func ratio(_ node: Node, _ key: String) throws(ConfigError) -> Double {
+            let v = try number(node, key)
+            guard v >= 0 && v <= 1 else { throw fail(node, key, "expected a ratio between 0 and 1") }
+            return v
+        }
+
+        func unknown(_ keyNode: Node, _ key: String, in section: String, allowed: [String]) -> ConfigError {
+            fail(keyNode, key, "unknown key in \(section) (allowed: \(allowed.joined(separator: ", ")))")
+        }
+
+        mutating func read(_ root: Node) throws(ConfigError) -> ConfigFile {
+            let top = ["defaults", "auth", "tls", "profiles", "targets", "keys"]
+            for (key, keyNode, value) in try mapping(root, "") {
+                switch key {
+                case "defaults": try readDefaults(value)
+                case "auth": try readAuth(value)
+                case "tls": try readTLS(value)
+                case "profiles": try readProfiles(value)
+                case "targets": try readTargets(value)
+                case "keys": try readKeys(value)
+                default: throw unknown(keyNode, key, in: "the top level", allowed: top)
+                }
+            }
+            return config
+        }
+
+        mutating func readDefaults(_ node: Node) throws(ConfigError) {
+            let allowed = ["interval", "timeout", "latency_window", "max_body", "read_only", "theme", "journal", "dump_dir",
+                           "leak", "memory", "pools", "drain", "action_timeout"]
+            for (key, keyNode, value) in try mapping(node, "defaults") {
+                let k = "defaults.\(key)"
+                switch key {
+                case "interval":
+                    let v = try duration(value, k)
+                    guard v >= 0.05 else { throw fail(value, k, "must be at least 50ms") }
+                    config.interval = v
+                case "timeout": config.timeout = try duration(value, k)
+                case "latency_window": config.latencyWindow = try duration(value, k)
+                case "action_timeout": config.actionTimeout = try duration(value, k)
+                case "max_body": config.maxBodyBytes = Int(try bytes(value, k))
+                case "read_only": config.readOnly = try bool(value, k)
+                case "theme": config.theme = try string(value, k)
+                case "journal": config.journal = try string(value, k)
+                case "dump_dir": config.dumpDir = try string(value, k)
+                case "leak":
+                    for (sub, subNode, v) in try mapping(value, k) {
+                        switch sub {
+                        case "window": config.leakWindow = try duration(v, "\(k).\(sub)")
+                        case "min_slope_per_minute": config.leakMinSlopePerMinute = try number(v, "\(k).\(sub)")
+                        case "min_fit": config.leakMinFit = try ratio(v, "\(k).\(sub)")
+                        default: throw unknown(subNode, "\(k).\(sub)", in: k, allowed: ["window", "min_slope_per_minute", "min_fit"])
+                        }
+                    }
+                case "memory", "pools":
+                    for (sub, subNode, v) in try mapping(value, k) {
+                        switch sub {
+                        case "warning": if key == "memory" { config.memoryWarning = try ratio(v, "\(k).\(sub)") } else { config.poolWarning = try ratio(v, "\(k).\(sub)") }
+                        case "critical": if key == "memory" { config.memoryCritical = try ratio(v, "\(k).\(sub)") } else { config.poolCritical = try ratio(v, "\(k).\(sub)") }
+                        default: throw unknown(subNode, "\(k).\(sub)", in: k, allowed: ["warning", "critical"])
+                        }
+                    }
+                case "drain":
+                    for (sub, subNode, v) in try mapping(value, k) {
+                        switch sub {
+                        case "timeout": config.drainTimeout = try duration(v, "\(k).\(sub)")
+                        case "max_share": config.drainMaxShare = try ratio(v, "\(k).\(sub)")
+                        default: throw unknown(subNode, "\(k).\(sub)", in: k, allowed: ["timeout", "max_share"])
+                        }
+                    }
+                default: throw unknown(keyNode, k, in: "defaults", allowed: allowed)
+                }
+            }
+        }
+
+        mutating func readAuth(_ node: Node) throws(ConfigError) {
+            for (key, keyNode, value) in try mapping(node, "auth") {
+                let k = "auth.\(key)"
+                switch key {
+                case "bearer_token_file": config.bearerTokenFile = try string(value, k)
+                case "bearer_token_env": config.bearerTokenEnv = try string(value, k)
+                case "basic_auth_env": config.basicAuthEnv = try string(value, k)
+                case "bearer_token", "password":
+                    throw fail(keyNode, k, "secrets are not accepted inline; use bearer_token_file, bearer_token_env or basic_auth_env")
+                case "headers":
+                    for (name, _, v) in try mapping(value, k) {
+                        config.transport.headers.append(.init(name, try string(v, "\(k).\(name)")))
+                    }
+                default:
+                    throw unknown(keyNode, k, in: "auth", allowed: ["bearer_token_file", "bearer_token_env", "basic_auth_env", "headers"])
+                }
+            }
+        }
+
+        mutating func readTLS(_ node: Node) throws(ConfigError) {
+            for (key, keyNode, value) in try mapping(node, "tls") {
+                let k = "tls.\(key)"
+                switch key {
+                case "ca_file": config.transport.caFile = try string(value, k)
+                case "cert_file": config.transport.certFile = try string(value, k)
+                case "key_file": config.transport.keyFile = try string(value, k)
+                case "insecure_skip_verify": config.transport.insecureSkipVerify = try bool(value, k)
+                default: throw unknown(keyNode, k, in: "tls", allowed: ["ca_file", "cert_file", "key_file", "insecure_skip_verify"])
+                }
+            }
+            if (config.transport.certFile == nil) != (config.transport.keyFile == nil) {
+                throw fail(node, "tls", "cert_file and key_file go together")
+            }
+        }
+
+        mutating func readProfiles(_ node: Node) throws(ConfigError) {
+            for (name, _, value) in try mapping(node, "profiles") {
+                let k = "profiles.\(name)"
+                var profile = Profile.go
+                profile.name = name
+                let entries = try mapping(value, k)
+                if let base = entries.first(where: { $0.0 == "base" }) {
+                    let baseName = try string(base.2, "\(k).base")
+                    guard let known = config.profiles[baseName] ?? Profile.builtIn[baseName] else {
+                        throw fail(base.2, "\(k).base", "unknown profile '\(baseName)' (built in: go, generic)")
+                    }
+                    profile = known
+                    profile.name = name
+                }
+                for (key, keyNode, v) in entries {
+                    let kk = "\(k).\(key)"
+                    switch key {
+                    case "base": continue
+                    case "signals":
+                        for (signalName, signalKey, list) in try mapping(v, kk) {
+                            guard let signal = Signal(rawValue: signalName) else {
+                                throw unknown(signalKey, "\(kk).\(signalName)", in: kk, allowed: Signal.allCases.map(\.rawValue))
+                            }
+                            if let seq = list.sequence {
+                                var names: [String] = []
+                                for item in seq { names.append(try string(item, "\(kk).\(signalName)")) }
+                                profile.signals[signal] = names
+                            } else {
+                                profile.signals[signal] = [try string(list, "\(kk).\(signalName)")]
+                            }
+                        }
+                    case "endpoints":
+                        for (endpointName, endpointKey, e) in try mapping(v, kk) {
+                            let text = try string(e, "\(kk).\(endpointName)")
+                            let parts = text.split(separator: " ", maxSplits: 1).map(String.init)
+                            let endpoint = parts.count == 2 ? Endpoint(parts[0].uppercased(), parts[1]) : nil
+                            func set(_ path: WritableKeyPath<Endpoints, Endpoint>, defaultMethod: String) {
+                                profile.endpoints[keyPath: path] = endpoint ?? Endpoint(defaultMethod, text)
+                            }
+                            switch endpointName {
+                            case "metrics": set(\.metrics, defaultMethod: "GET")
+                            case "liveness": set(\.liveness, defaultMethod: "GET")
+                            case "readiness": set(\.readiness, defaultMethod: "GET")
+                            case "goroutine_dump": set(\.goroutineDump, defaultMethod: "GET")
+                            case "log_level":
+                                set(\.logLevel, defaultMethod: "GET")
+                                profile.endpoints.setLogLevel.path = profile.endpoints.logLevel.path
+                            case "set_log_level": set(\.setLogLevel, defaultMethod: "PUT")
+                            case "drain": set(\.drain, defaultMethod: "POST")
+                            case "undrain": set(\.undrain, defaultMethod: "POST")
+                            default:
+                                throw unknown(endpointKey, "\(kk).\(endpointName)", in: kk, allowed: [
+                                    "metrics", "liveness", "readiness", "goroutine_dump", "log_level", "set_log_level", "drain", "undrain",
+                                ])
+                            }
+                            guard (endpoint?.path ?? text).hasPrefix("/") else {
+                                throw fail(e, "\(kk).\(endpointName)", "expected a path like /admin/drain or 'POST /admin/drain'")
+                            }
+                        }
+                    case "handler_label": profile.handlerLabel = try string(v, kk)
+                    case "latency_handler": profile.latencyHandler = try string(v, kk)
+                    case "memory_limit": profile.memoryLimit = try bytes(v, kk)
+                    default:
+                        throw unknown(keyNode, kk, in: k, allowed: ["base", "signals", "endpoints", "handler_label", "latency_handler", "memory_limit"])
+                    }
+                }
+                config.profiles[name] = profile
+            }
+        }
+
+        mutating func readTargets(_ node: Node) throws(ConfigError) {
+            guard let items = node.sequence else { throw fail(node, "targets", "expected a list of targets") }
+            for (i, item) in items.enumerated() {
+                let k = "targets[\(i)]"
+                if case .scalar = item {
+                    config.targets.append(ConfiguredTarget(url: try string(item, k)))
+                    continue
+                }
+                var target = ConfiguredTarget(url: "")
+                var urlSeen = false
+                for (key, keyNode, v) in try mapping(item, k) {
+                    let kk = "\(k).\(key)"
+                    switch key {
+                    case "name": target.name = try string(v, kk)
+                    case "url":
+                        target.url = try string(v, kk)
+                        urlSeen = true
+                        do {
+                            _ = try Target.parse(target.url)
+                        } catch {
+                            throw fail(v, kk, error.description)
+                        }
+                    case "profile":
+                        let p = try string(v, kk)
+                        guard config.profiles[p] != nil || Profile.builtIn[p] != nil else {
+                            throw fail(v, kk, "unknown profile '\(p)' (define it under profiles, or use go or generic)")
+                        }
+                        target.profile = p
+                    case "memory_limit": target.memoryLimit = try bytes(v, kk)
+                    case "handler": target.handler = try string(v, kk)
+                    default: throw unknown(keyNode, kk, in: k, allowed: ["name", "url", "profile", "memory_limit", "handler"])
+                    }
+                }
+                guard urlSeen else { throw fail(item, k, "a target needs a url") }
+                config.targets.append(target)
+            }
+        }
+
+        mutating func readKeys(_ node: Node) throws(ConfigError) {
+            for (name, keyNode, value) in try mapping(node, "keys") {
+                let k = "keys.\(name)"
+                let actionName = name.split(separator: "_").enumerated().map { $0.offset == 0 ? String($0.element) : $0.element.capitalized }.joined()
+                guard let action = Action(rawValue: actionName) ?? Action(rawValue: name) else {
+                    throw unknown(keyNode, k, in: "keys", allowed: Action.allCases.map(\.rawValue))
+                }
+                var names: [Node] = []
+                if let seq = value.sequence { names = Array(seq) } else { names = [value] }
+                var keys: [Key] = []
+                for n in names {
+                    let text = try string(n, k)
+                    guard let key = Key.named(text) else { throw fail(n, k, "unknown key '\(text)'") }
+                    keys.append(key)
+                }
+                config.keys[action] = keys
+            }
+        }
+    }
+}

@@ -1,0 +1,278 @@
+/// How the last scrape of an instance went.
+public enum ScrapeStatus: Sendable, Equatable {
+    /// Not scraped yet.
+    case pending
+    case up
+    /// Answered, but took more than half the interval.
+    case slow
+    case down(ScrapeFailure)
+
+    public var isUp: Bool {
+        switch self {
+        case .up, .slow: return true
+        default: return false
+        }
+    }
+}
+
+/// How bad an instance looks; ordered so that sorting descending puts the worst first.
+public enum Severity: Int, Sendable, Comparable, CaseIterable {
+    case ok = 0, warning = 1, critical = 2, down = 3
+    public static func < (a: Severity, b: Severity) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// The progress of a drain that svctop started.
+public struct DrainProgress: Sendable, Equatable {
+    public enum Phase: String, Sendable, Equatable {
+        case requested, accepted, readinessFailing = "readiness failing", inflightFalling = "in-flight falling"
+        case drained, failed, timedOut = "timed out"
+    }
+    public var phase: Phase
+    public var startedAt: Double
+    public var updatedAt: Double
+    public var inflightAtStart: Double?
+    public var message: String
+
+    public var isFinished: Bool { phase == .drained || phase == .failed || phase == .timedOut }
+}
+
+/// Everything svctop knows about one instance: the last reading, history, derived values and health.
+public struct InstanceState: Sendable {
+    public let id: InstanceID
+    public var target: Target
+    public var status: ScrapeStatus = .pending
+    public var reading: Reading?
+    public var lastSuccess: Double?
+    public var lastAttempt: Double?
+    public var lastDuration: Double?
+    public var consecutiveFailures = 0
+    public var rejectedLines = 0
+    public var lastParseError: ExpositionError?
+    public var restarts = 0
+    public var lastRestart: Double?
+    public var health = Health()
+    public var logLevel: String?
+    public var logLevelError: String?
+    public var drain: DrainProgress?
+
+    // History.
+    public var goroutines: TimeSeries
+    public var threads: TimeSeries
+    public var memory: TimeSeries
+    public var heap: TimeSeries
+    public var p50: TimeSeries
+    public var p90: TimeSeries
+    public var p99: TimeSeries
+    public var requestRate: TimeSeries
+    public var errorRatio: TimeSeries
+    public var poolUtilization: TimeSeries
+    public var dbUtilization: TimeSeries
+    public var rejectedTotal: TimeSeries
+    public var dbWaitCount: TimeSeries
+    public var dbWaitDuration: TimeSeries
+    public var latencyWindow: LatencyWindow
+
+    // Derived at each scrape.
+    public var latency = LatencySummary()
+    public var handlers: [HandlerLatency] = []
+    public var goroutineTrend: Trend?
+    public var memoryTrend: Trend?
+    public var isLeakSuspected = false
+    public var oomETA: Double?
+    public var rejectedRate: Double?
+    public var dbWaitRate: Double?
+    public var dbAverageWait: Double?
+
+    public init(id: InstanceID, target: Target, settings: Settings) {
+        self.id = id
+        self.target = target
+        let capacity = settings.seriesCapacity
+        goroutines = TimeSeries(capacity: capacity)
+        threads = TimeSeries(capacity: capacity)
+        memory = TimeSeries(capacity: capacity)
+        heap = TimeSeries(capacity: capacity)
+        p50 = TimeSeries(capacity: capacity)
+        p90 = TimeSeries(capacity: capacity)
+        p99 = TimeSeries(capacity: capacity)
+        requestRate = TimeSeries(capacity: capacity)
+        errorRatio = TimeSeries(capacity: capacity)
+        poolUtilization = TimeSeries(capacity: capacity)
+        dbUtilization = TimeSeries(capacity: capacity)
+        let counterCapacity = max(8, Int((max(settings.latencyWindow, 60) / max(settings.interval, 0.05)).rounded(.up)) + 2)
+        rejectedTotal = TimeSeries(capacity: counterCapacity)
+        dbWaitCount = TimeSeries(capacity: counterCapacity)
+        dbWaitDuration = TimeSeries(capacity: counterCapacity)
+        latencyWindow = LatencyWindow(window: settings.latencyWindow)
+    }
+
+    public var name: String { target.name }
+
+    /// Memory used over its limit, when both are known.
+    public var memoryRatio: Double? {
+        guard let used = reading?.memory, let limit = reading?.memoryLimit, limit > 0 else { return nil }
+        return used / limit
+    }
+
+    /// Busy workers over the pool size.
+    public var poolRatio: Double? {
+        guard let busy = reading?.workersBusy, let max = reading?.workersMax, max > 0 else { return nil }
+        return busy / max
+    }
+
+    /// Queue depth over its capacity.
+    public var queueRatio: Double? {
+        guard let depth = reading?.queueDepth, let cap = reading?.queueCapacity, cap > 0 else { return nil }
+        return depth / cap
+    }
+
+    /// DB connections in use over the maximum.
+    public var dbRatio: Double? {
+        guard let used = reading?.dbInUse, let max = reading?.dbMaxOpen, max > 0 else { return nil }
+        return used / max
+    }
+
+    /// Seconds since the last good scrape.
+    public func age(now: Double) -> Double? { lastSuccess.map { now - $0 } }
+
+    /// True when the last good data is older than the stale threshold (or there never was any).
+    public func isStale(now: Double, settings: Settings) -> Bool {
+        guard let age = age(now: now) else { return true }
+        return age > settings.interval * settings.staleAfterIntervals
+    }
+
+    /// Records a successful scrape at `now` and recomputes everything derived from it.
+    public mutating func ingest(_ metrics: MetricSet, duration: Double, now: Double, settings: Settings) {
+        let new = Reading(metrics: metrics, profile: target.profile)
+        if let old = reading, InstanceState.looksRestarted(old: old, new: new) {
+            restarts += 1
+            lastRestart = now
+            latencyWindow.removeAll()
+        }
+        reading = new
+        rejectedLines = metrics.rejectedLines
+        lastParseError = metrics.firstError
+        lastSuccess = now
+        lastAttempt = now
+        lastDuration = duration
+        consecutiveFailures = 0
+        status = duration > settings.interval * 0.5 ? .slow : .up
+
+        if let v = new.goroutines { goroutines.append(time: now, value: v) }
+        if let v = new.threads { threads.append(time: now, value: v) }
+        if let v = new.memory { memory.append(time: now, value: v) }
+        if let v = new.heap { heap.append(time: now, value: v) }
+        if let r = poolRatio { poolUtilization.append(time: now, value: r) }
+        if let r = dbRatio { dbUtilization.append(time: now, value: r) }
+        if let h = new.histogram {
+            latencyWindow.add(time: now, reading: h)
+            latency = latencyWindow.summary(summaryQuantiles: new.latencySummary)
+            handlers = latencyWindow.byHandler()
+            if let v = latency.p50 { p50.append(time: now, value: v) }
+            if let v = latency.p90 { p90.append(time: now, value: v) }
+            if let v = latency.p99 { p99.append(time: now, value: v) }
+            if let v = latency.rate { requestRate.append(time: now, value: v) }
+            if let v = latency.errorRatio { errorRatio.append(time: now, value: v) }
+        }
+        let rateWindow = max(settings.latencyWindow, settings.interval * 2)
+        if let v = new.rejectedTotal {
+            rejectedTotal.append(time: now, value: v)
+            rejectedRate = CounterMath.rate(rejectedTotal.points(since: now - rateWindow))
+        }
+        if let c = new.dbWaitCount {
+            dbWaitCount.append(time: now, value: c)
+            let points = dbWaitCount.points(since: now - rateWindow)
+            dbWaitRate = CounterMath.rate(points)
+            if let d = new.dbWaitDuration {
+                dbWaitDuration.append(time: now, value: d)
+                let waits = CounterMath.increase(points)
+                let waited = CounterMath.increase(dbWaitDuration.points(since: now - rateWindow))
+                dbAverageWait = waits > 0 ? waited / waits : nil
+            }
+        }
+        if (new.drainingGauge ?? 0) > 0 { health.isDraining = true }
+        updateTrends(now: now, settings: settings)
+    }
+
+    /// Records a failed scrape.
+    public mutating func recordFailure(_ failure: ScrapeFailure, now: Double) {
+        status = .down(failure)
+        lastAttempt = now
+        consecutiveFailures += 1
+    }
+
+    mutating func updateTrends(now: Double, settings: Settings) {
+        goroutineTrend = Trend.fit(goroutines.points(since: now - settings.leakWindow))
+        if let t = goroutineTrend, let first = goroutines.points(since: now - settings.leakWindow).first {
+            let rise = t.current - first.value
+            isLeakSuspected =
+                t.span >= min(60, settings.leakWindow / 2) && t.slopePerMinute >= settings.leakMinSlopePerMinute
+                && t.fit >= settings.leakMinFit && rise > max(10, first.value * 0.05)
+        } else {
+            isLeakSuspected = false
+        }
+        memoryTrend = Trend.fit(memory.points(since: now - settings.memoryTrendWindow))
+        if let t = memoryTrend, let used = reading?.memory, let limit = reading?.memoryLimit, t.span >= 20,
+            t.fit >= 0.5
+        {
+            oomETA = t.secondsUntil(limit, from: used)
+        } else {
+            oomETA = nil
+        }
+    }
+
+    /// A restart shows as a new process start time, or as counters going down.
+    static func looksRestarted(old: Reading, new: Reading) -> Bool {
+        if let a = old.startTime, let b = new.startTime, a > 0, b > 0 { return b > a + 0.5 }
+        if let a = old.histogram?.count, let b = new.histogram?.count, b < a { return true }
+        if let a = old.rejectedTotal, let b = new.rejectedTotal, b < a { return true }
+        if let a = old.gcCount, let b = new.gcCount, b < a { return true }
+        return false
+    }
+
+    /// How bad this instance looks now, and why (most important reason first).
+    public func assess(now: Double, settings: Settings) -> (severity: Severity, reasons: [String]) {
+        var reasons: [String] = []
+        var severity = Severity.ok
+        func raise(_ s: Severity, _ reason: String) {
+            if s > severity { severity = s }
+            reasons.append(reason)
+        }
+        if case .down(let failure) = status {
+            raise(.down, "down: \(failure)")
+        } else if status == .pending {
+            return (.ok, ["waiting for the first scrape"])
+        }
+        if health.isLive == false { raise(.down, "liveness failing") }
+        if health.isReady == false && !health.isDraining { raise(.critical, "not ready") }
+        if let r = memoryRatio {
+            if r >= settings.memoryCritical {
+                raise(.critical, "memory at \(ByteFormat.percent(r)) of limit")
+            } else if r >= settings.memoryWarning {
+                raise(.warning, "memory at \(ByteFormat.percent(r)) of limit")
+            }
+        }
+        if let eta = oomETA, eta < 15 * 60 { raise(eta < 5 * 60 ? .critical : .warning, "OOM in ~\(ByteFormat.span(eta))") }
+        if isLeakSuspected, let t = goroutineTrend {
+            raise(.warning, "possible goroutine leak (+\(ByteFormat.count(t.slopePerMinute))/min)")
+        }
+        if let e = latency.errorRatio {
+            if e >= settings.errorCritical {
+                raise(.critical, "errors \(ByteFormat.percent(e))")
+            } else if e >= settings.errorWarning {
+                raise(.warning, "errors \(ByteFormat.percent(e))")
+            }
+        }
+        for (label, ratio) in [("worker pool", poolRatio), ("queue", queueRatio), ("DB pool", dbRatio)] {
+            guard let r = ratio else { continue }
+            if r >= settings.poolCritical {
+                raise(.critical, "\(label) saturated (\(ByteFormat.percent(r)))")
+            } else if r >= settings.poolWarning {
+                raise(.warning, "\(label) at \(ByteFormat.percent(r))")
+            }
+        }
+        if status == .slow { raise(.warning, "slow scrape") }
+        if isStale(now: now, settings: settings), status.isUp { raise(.warning, "stale data") }
+        if rejectedLines > 0 { raise(.warning, "\(rejectedLines) exposition lines rejected") }
+        return (severity, reasons)
+    }
+}

@@ -1,0 +1,94 @@
+/// A quantity a panel shows, read from the first present of a list of candidate metric names.
+public enum Signal: String, Sendable, CaseIterable, Codable {
+    case goroutines, threads
+    case memory, heap, memoryLimit = "memory_limit"
+    case latency, inflight
+    case workersBusy = "workers_busy", workersMax = "workers_max"
+    case queueDepth = "queue_depth", queueCapacity = "queue_capacity", rejected
+    case dbInUse = "db_in_use", dbMaxOpen = "db_max_open", dbWaitCount = "db_wait_count"
+    case dbWaitDuration = "db_wait_duration"
+    case gcDuration = "gc_duration", startTime = "start_time", draining
+}
+
+/// An HTTP method and path of one endpoint of a service.
+public struct Endpoint: Sendable, Equatable, Codable {
+    public var method: String
+    public var path: String
+    public init(_ method: String, _ path: String) {
+        self.method = method
+        self.path = path
+    }
+}
+
+/// The endpoints svctop talks to on a service.
+public struct Endpoints: Sendable, Equatable, Codable {
+    public var metrics = Endpoint("GET", "/metrics")
+    public var liveness = Endpoint("GET", "/healthz")
+    public var readiness = Endpoint("GET", "/readyz")
+    public var goroutineDump = Endpoint("GET", "/debug/pprof/goroutine")
+    public var logLevel = Endpoint("GET", "/log/level")
+    public var setLogLevel = Endpoint("PUT", "/log/level")
+    public var drain = Endpoint("POST", "/admin/drain")
+    public var undrain = Endpoint("POST", "/admin/undrain")
+    public init() {}
+}
+
+/// How to read a kind of service: which metric names feed which signal, and where its endpoints are.
+public struct Profile: Sendable, Equatable {
+    public var name: String
+    /// Candidate metric names per signal, first present wins.
+    public var signals: [Signal: [String]]
+    public var endpoints: Endpoints
+    /// The label that names the handler on the latency histogram.
+    public var handlerLabel: String
+    /// When set, latency is computed for this handler only.
+    public var latencyHandler: String?
+    /// A fixed memory limit in bytes, used when no limit metric is exposed.
+    public var memoryLimit: Double?
+
+    public init(
+        name: String, signals: [Signal: [String]], endpoints: Endpoints = Endpoints(), handlerLabel: String = "handler",
+        latencyHandler: String? = nil, memoryLimit: Double? = nil
+    ) {
+        self.name = name
+        self.signals = signals
+        self.endpoints = endpoints
+        self.handlerLabel = handlerLabel
+        self.latencyHandler = latencyHandler
+        self.memoryLimit = memoryLimit
+    }
+
+    /// The candidate names of a signal (empty when the profile maps nothing to it).
+    public func candidates(_ signal: Signal) -> [String] { signals[signal] ?? [] }
+
+    /// The built-in profile for Go services (client_golang collectors, promhttp, DBStats, zap, pprof).
+    public static let go = Profile(
+        name: "go",
+        signals: [
+            .goroutines: ["go_goroutines"],
+            .threads: ["go_threads"],
+            .memory: ["process_resident_memory_bytes"],
+            .heap: ["go_memstats_heap_inuse_bytes"],
+            .memoryLimit: ["go_gc_gomemlimit_bytes", "process_memory_limit_bytes", "container_spec_memory_limit_bytes"],
+            .latency: ["http_request_duration_seconds"],
+            .inflight: ["http_requests_in_flight", "http_inflight_requests"],
+            .workersBusy: ["workerpool_workers_busy"],
+            .workersMax: ["workerpool_workers_max"],
+            .queueDepth: ["workerpool_queue_depth"],
+            .queueCapacity: ["workerpool_queue_capacity"],
+            .rejected: ["workerpool_rejected_total"],
+            .dbInUse: ["go_sql_in_use_connections"],
+            .dbMaxOpen: ["go_sql_max_open_connections"],
+            .dbWaitCount: ["go_sql_wait_count_total"],
+            .dbWaitDuration: ["go_sql_wait_duration_seconds_total"],
+            .gcDuration: ["go_gc_duration_seconds"],
+            .startTime: ["process_start_time_seconds"],
+            .draining: ["http_server_draining", "server_draining"],
+        ])
+
+    /// The built-in profile that maps nothing: everything comes from the config.
+    public static let generic = Profile(name: "generic", signals: [:])
+
+    /// The built-in profiles by name.
+    public static let builtIn: [String: Profile] = ["go": .go, "generic": .generic]
+}

@@ -1,0 +1,157 @@
+/// Aggregated histogram state at one scrape: cumulative bucket counts by upper bound, plus per-handler buckets
+/// and request counts split by status class.
+public struct HistogramReading: Sendable, Equatable {
+    /// `le` → cumulative count, summed over every series (or the configured handler only).
+    public var buckets: [Double: Double] = [:]
+    /// handler → (`le` → cumulative count).
+    public var bucketsByHandler: [String: [Double: Double]] = [:]
+    /// Total observations (the `_count` sum).
+    public var count: Double = 0
+    /// Observations whose `code` label is 5xx.
+    public var errorCount: Double = 0
+    /// handler → (count, 5xx count).
+    public var countByHandler: [String: (count: Double, errors: Double)] = [:]
+
+    public static func == (a: HistogramReading, b: HistogramReading) -> Bool {
+        a.buckets == b.buckets && a.count == b.count && a.errorCount == b.errorCount
+    }
+
+    public init() {}
+}
+
+/// What one scrape of one instance said, mapped through its profile. nil means "not exposed".
+public struct Reading: Sendable, Equatable {
+    public var goroutines: Double?
+    public var threads: Double?
+    public var memory: Double?
+    public var heap: Double?
+    public var memoryLimit: Double?
+    public var inflight: Double?
+    public var workersBusy: Double?
+    public var workersMax: Double?
+    public var queueDepth: Double?
+    public var queueCapacity: Double?
+    public var rejectedTotal: Double?
+    public var dbInUse: Double?
+    public var dbMaxOpen: Double?
+    public var dbWaitCount: Double?
+    public var dbWaitDuration: Double?
+    /// GC pause quantiles from the summary (quantile → seconds).
+    public var gcPauses: [Double: Double] = [:]
+    public var gcCount: Double?
+    public var startTime: Double?
+    public var drainingGauge: Double?
+    public var histogram: HistogramReading?
+    /// Summary quantiles of the latency metric when it is a summary instead of a histogram.
+    public var latencySummary: [Double: Double]?
+    /// Which metric name fed each signal (for "looked for X" hints and the JSON snapshot).
+    public var sources: [Signal: String] = [:]
+
+    public init() {}
+
+    /// The "no limit" value Go reports in `go_gc_gomemlimit_bytes` (math.MaxInt64).
+    static let goNoMemoryLimit = 9.2e18
+
+    /// Maps a scrape through a profile.
+    public init(metrics: MetricSet, profile: Profile) {
+        func first(_ signal: Signal) -> (String, Double)? {
+            for name in profile.candidates(signal) {
+                if let v = metrics.sum(name) { return (name, v) }
+                if let v = metrics.sum(name + "_total") { return (name + "_total", v) }
+            }
+            return nil
+        }
+        func read(_ signal: Signal) -> Double? {
+            guard let (name, value) = first(signal) else { return nil }
+            sources[signal] = name
+            return value
+        }
+        goroutines = read(.goroutines)
+        threads = read(.threads)
+        memory = read(.memory)
+        heap = read(.heap)
+        for name in profile.candidates(.memoryLimit) {
+            if let v = metrics.sum(name), v > 0, v < Reading.goNoMemoryLimit {
+                memoryLimit = v
+                sources[.memoryLimit] = name
+                break
+            }
+        }
+        if memoryLimit == nil, let fixed = profile.memoryLimit {
+            memoryLimit = fixed
+            sources[.memoryLimit] = "config memory_limit"
+        }
+        inflight = read(.inflight)
+        workersBusy = read(.workersBusy)
+        workersMax = read(.workersMax)
+        queueDepth = read(.queueDepth)
+        queueCapacity = read(.queueCapacity)
+        rejectedTotal = read(.rejected)
+        dbInUse = read(.dbInUse)
+        dbMaxOpen = read(.dbMaxOpen)
+        dbWaitCount = read(.dbWaitCount)
+        dbWaitDuration = read(.dbWaitDuration)
+        startTime = read(.startTime)
+        drainingGauge = read(.draining)
+        for name in profile.candidates(.gcDuration) where metrics.contains(name) || metrics.contains(name + "_count") {
+            sources[.gcDuration] = name
+            for s in metrics.samples(named: name) {
+                if let q = s.label("quantile").flatMap(Double.init) { gcPauses[q] = s.value }
+            }
+            gcCount = metrics.sum(name + "_count")
+            break
+        }
+        for name in profile.candidates(.latency) {
+            if metrics.contains(name + "_bucket") {
+                sources[.latency] = name
+                histogram = Reading.histogram(metrics, name: name, profile: profile)
+                break
+            }
+            if metrics.contains(name) && metrics.contains(name + "_count") {
+                sources[.latency] = name
+                var quantiles: [Double: Double] = [:]
+                for s in metrics.samples(named: name) where profile.latencyHandler == nil
+                    || s.label(profile.handlerLabel) == profile.latencyHandler
+                {
+                    if let q = s.label("quantile").flatMap(Double.init), s.value.isFinite {
+                        quantiles[q] = max(quantiles[q] ?? 0, s.value)
+                    }
+                }
+                latencySummary = quantiles
+                var h = HistogramReading()
+                Reading.addCounts(metrics, name: name, profile: profile, into: &h)
+                histogram = h
+                break
+            }
+        }
+    }
+
+    private static func histogram(_ metrics: MetricSet, name: String, profile: Profile) -> HistogramReading {
+        var h = HistogramReading()
+        for s in metrics.samples(named: name + "_bucket") {
+            guard let leText = s.label("le"), let le = Double(leText == "+Inf" ? "inf" : leText) else { continue }
+            let handler = s.label(profile.handlerLabel)
+            if let only = profile.latencyHandler, handler != only { continue }
+            h.buckets[le, default: 0] += s.value
+            if let handler { h.bucketsByHandler[handler, default: [:]][le, default: 0] += s.value }
+        }
+        addCounts(metrics, name: name, profile: profile, into: &h)
+        return h
+    }
+
+    private static func addCounts(_ metrics: MetricSet, name: String, profile: Profile, into h: inout HistogramReading) {
+        for s in metrics.samples(named: name + "_count") {
+            let handler = s.label(profile.handlerLabel)
+            if let only = profile.latencyHandler, handler != only { continue }
+            let isError = s.label("code")?.hasPrefix("5") ?? false
+            h.count += s.value
+            if isError { h.errorCount += s.value }
+            if let handler {
+                var entry = h.countByHandler[handler] ?? (0, 0)
+                entry.count += s.value
+                if isError { entry.errors += s.value }
+                h.countByHandler[handler] = entry
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+/// Tunables that shape what the dashboard computes and flags. All times are seconds.
+public struct Settings: Sendable, Equatable {
+    /// Scrape interval.
+    public var interval: Double = 1
+    /// History kept per series.
+    public var history: Double = 3600
+    /// Window for latency quantiles and rates.
+    public var latencyWindow: Double = 30
+    /// Window for the goroutine leak trend.
+    public var leakWindow: Double = 120
+    /// Minimum rise, in goroutines per minute, for a leak warning.
+    public var leakMinSlopePerMinute: Double = 5
+    /// Minimum goodness of fit (R²) of the rise for a leak warning.
+    public var leakMinFit: Double = 0.8
+    /// Window for the memory growth trend behind the OOM estimate.
+    public var memoryTrendWindow: Double = 120
+    /// Memory ratio thresholds.
+    public var memoryWarning: Double = 0.8
+    public var memoryCritical: Double = 0.9
+    /// Pool saturation thresholds.
+    public var poolWarning: Double = 0.8
+    public var poolCritical: Double = 0.95
+    /// Error ratio thresholds.
+    public var errorWarning: Double = 0.01
+    public var errorCritical: Double = 0.05
+    /// A value this many times the fleet median is an outlier.
+    public var outlierFactor: Double = 3
+    /// Data older than this many intervals is stale.
+    public var staleAfterIntervals: Double = 3
+    /// Drain progress times out after this long.
+    public var drainTimeout: Double = 60
+    /// The largest share of ready instances that may be drained without an explicit override.
+    public var maxDrainShare: Double = 0.5
+    /// Goroutine count above which a debug=2 dump asks for extra care.
+    public var fullDumpWarnGoroutines: Double = 10_000
+    /// How often the log level is refreshed, in seconds.
+    public var logLevelRefresh: Double = 10
+    /// Mutating actions are removed.
+    public var isReadOnly = false
+
+    public init() {}
+
+    /// The number of points a series keeps.
+    public var seriesCapacity: Int { max(16, Int((history / max(interval, 0.05)).rounded(.up))) }
+}

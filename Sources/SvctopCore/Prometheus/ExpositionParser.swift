@@ -1,0 +1,484 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A pull parser over the raw bytes of a Prometheus text (0.0.4) or OpenMetrics 1.0 exposition.
+///
+/// `next()` advances to the next entry and returns its kind; the accessors then read the current entry from byte
+/// spans of the input, so nothing is copied or decoded unless asked for. Invalid lines yield `.invalid` with a
+/// positioned error and the parser resumes on the next line, so one bad line never loses the rest of a scrape.
+///
+/// Lifetime: the parser borrows `bytes`; use it only inside the `withUnsafeBufferPointer` scope that produced it.
+/// Not thread-safe; one parser per parse.
+public struct ExpositionParser {
+    /// The kind of entry `next()` stopped on.
+    public enum Entry: Equatable {
+        case sample, help, type, unit, comment, eof, invalid, end
+    }
+
+    /// A label of the current sample, as byte spans into the input.
+    public struct LabelSpan {
+        public var name: Range<Int>
+        public var value: Range<Int>
+        /// True when the value contains a backslash and must be unescaped.
+        public var isEscaped: Bool
+    }
+
+    public let bytes: UnsafeBufferPointer<UInt8>
+    public let format: ExpositionFormat
+    private var position = 0
+    private var lineStart = 0
+    public private(set) var lineNumber = 0
+    private var sawEOF = false
+
+    /// Metric name of the current sample, or the family name of a HELP/TYPE/UNIT line.
+    public private(set) var name: Range<Int> = 0..<0
+    /// Labels of the current sample.
+    public private(set) var labels: [LabelSpan] = []
+    /// Value of the current sample.
+    public private(set) var value: Double = 0
+    /// Timestamp of the current sample in milliseconds, when present.
+    public private(set) var timestampMs: Int64?
+    /// Text of a HELP or UNIT line, or the type word of a TYPE line (escaped as written).
+    public private(set) var text: Range<Int> = 0..<0
+    /// The declared type of the current TYPE line.
+    public private(set) var declaredType: MetricType = .untyped
+    /// The error of the current `.invalid` entry.
+    public private(set) var error: ExpositionError?
+
+    public init(bytes: UnsafeBufferPointer<UInt8>, format: ExpositionFormat) {
+        self.bytes = bytes
+        self.format = format
+        labels.reserveCapacity(16)
+    }
+
+    // MARK: - Reading spans
+
+    /// The bytes of `range` decoded as UTF-8 (invalid sequences are replaced, never trapped on).
+    public func string(_ range: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+    }
+
+    /// True when the bytes of `range` equal `other`.
+    public func bytesEqual(_ range: Range<Int>, _ other: Range<Int>) -> Bool {
+        guard range.count == other.count else { return false }
+        if range.lowerBound == other.lowerBound { return true }
+        return memcmpEqual(bytes.baseAddress! + range.lowerBound, bytes.baseAddress! + other.lowerBound, range.count)
+    }
+
+    /// True when the bytes of `range` equal the UTF-8 of `literal`.
+    public func bytesEqual(_ range: Range<Int>, _ literal: StaticString) -> Bool {
+        guard range.count == literal.utf8CodeUnitCount else { return false }
+        return memcmpEqual(bytes.baseAddress! + range.lowerBound, literal.utf8Start, range.count)
+    }
+
+    /// The value of a label, unescaped when needed.
+    public func labelValue(_ label: LabelSpan) -> String {
+        label.isEscaped ? unescape(label.value, allowQuote: true) : string(label.value)
+    }
+
+    /// The HELP text, unescaped.
+    public func helpText() -> String { unescape(text, allowQuote: format == .openMetrics) }
+
+    func unescape(_ range: Range<Int>, allowQuote: Bool) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(range.count)
+        var i = range.lowerBound
+        while i < range.upperBound {
+            let b = bytes[i]
+            if b == UInt8(ascii: "\\"), i + 1 < range.upperBound {
+                let n = bytes[i + 1]
+                switch n {
+                case UInt8(ascii: "n"): out.append(UInt8(ascii: "\n"))
+                case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
+                case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
+                default:
+                    out.append(b)
+                    out.append(n)
+                }
+                i += 2
+            } else {
+                out.append(b)
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    // MARK: - Advancing
+
+    /// Advances to the next entry. Returns `.end` when the input is exhausted (and keeps returning it).
+    public mutating func next() -> Entry {
+        let count = bytes.count
+        while position < count {
+            lineStart = position
+            lineNumber += 1
+            let lineEnd = findLineEnd(from: position)
+            var contentEnd = lineEnd
+            if contentEnd > lineStart && bytes[contentEnd - 1] == UInt8(ascii: "\r") { contentEnd -= 1 }
+            position = lineEnd < count ? lineEnd + 1 : count
+            if sawEOF {
+                return fail(at: lineStart, expected: "end of input after # EOF", found: "more text", end: contentEnd)
+            }
+            if contentEnd == lineStart {
+                if format == .openMetrics {
+                    return fail(at: lineStart, expected: "a metric line", found: "an empty line", end: contentEnd)
+                }
+                continue
+            }
+            let first = bytes[lineStart]
+            if first == UInt8(ascii: "#") {
+                let entry = parseComment(end: contentEnd)
+                if entry == .comment && format == .prometheusText { continue }
+                return entry
+            }
+            if format == .prometheusText && (first == UInt8(ascii: " ") || first == UInt8(ascii: "\t")) {
+                var i = lineStart
+                while i < contentEnd && (bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: "\t")) { i += 1 }
+                if i == contentEnd { continue }
+                if bytes[i] == UInt8(ascii: "#") {
+                    lineStart = i
+                    let entry = parseComment(end: contentEnd)
+                    if entry == .comment { continue }
+                    return entry
+                }
+                return parseSample(from: i, end: contentEnd)
+            }
+            return parseSample(from: lineStart, end: contentEnd)
+        }
+        if format == .openMetrics && !sawEOF {
+            sawEOF = true
+            error = ExpositionError(
+                line: lineNumber + 1, column: 1, expected: "# EOF", found: "end of input", snippet: "")
+            return .invalid
+        }
+        return .end
+    }
+
+    private func findLineEnd(from start: Int) -> Int {
+        let base = bytes.baseAddress!
+        let remaining = bytes.count - start
+        if let hit = memchr(base + start, Int32(UInt8(ascii: "\n")), remaining) {
+            let found = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self))
+            return start + (found - UnsafePointer(base + start))
+        }
+        return bytes.count
+    }
+
+    private mutating func fail(at index: Int, expected: String, found: String, end: Int) -> Entry {
+        let snippetEnd = min(end, lineStart + 60)
+        let snippet = snippetEnd > lineStart ? string(lineStart..<snippetEnd) : ""
+        error = ExpositionError(
+            line: lineNumber, column: index - lineStart + 1, expected: expected, found: found, snippet: snippet)
+        return .invalid
+    }
+
+    private func describe(_ index: Int, _ end: Int) -> String {
+        if index >= end { return "end of line" }
+        let b = bytes[index]
+        if b >= 0x20 && b < 0x7f { return "'\(Character(Unicode.Scalar(b)))'" }
+        return "byte 0x\(String(b, radix: 16))"
+    }
+
+    // MARK: - Comments
+
+    private mutating func parseComment(end: Int) -> Entry {
+        // "#" then (space KEYWORD space NAME [space TEXT]) or anything (a plain comment).
+        var i = lineStart + 1
+        if format == .openMetrics {
+            if end - lineStart == 5 && bytesEqual(lineStart..<end, "# EOF") {
+                sawEOF = true
+                return .eof
+            }
+            guard i < end && bytes[i] == UInt8(ascii: " ") else {
+                return fail(at: i, expected: "a space after #", found: describe(i, end), end: end)
+            }
+        } else {
+            guard i < end && (bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: "\t")) else {
+                return .comment
+            }
+        }
+        while i < end && (bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: "\t")) { i += 1 }
+        let keywordStart = i
+        while i < end && bytes[i] != UInt8(ascii: " ") && bytes[i] != UInt8(ascii: "\t") { i += 1 }
+        let keyword = keywordStart..<i
+        let kind: Entry
+        if bytesEqual(keyword, "HELP") {
+            kind = .help
+        } else if bytesEqual(keyword, "TYPE") {
+            kind = .type
+        } else if bytesEqual(keyword, "UNIT") && format == .openMetrics {
+            kind = .unit
+        } else {
+            if format == .openMetrics {
+                return fail(
+                    at: keywordStart, expected: "HELP, TYPE, UNIT or EOF", found: "'\(string(keyword))'", end: end)
+            }
+            return .comment
+        }
+        guard i < end else {
+            if format == .prometheusText { return .comment }
+            return fail(at: i, expected: "a metric name", found: "end of line", end: end)
+        }
+        while i < end && (bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: "\t")) { i += 1 }
+        let nameStart = i
+        guard i < end && isNameStart(bytes[i], allowColon: true) else {
+            return fail(at: i, expected: "a metric name", found: describe(i, end), end: end)
+        }
+        i += 1
+        while i < end && isNameChar(bytes[i], allowColon: true) { i += 1 }
+        name = nameStart..<i
+        if i < end && bytes[i] != UInt8(ascii: " ") && bytes[i] != UInt8(ascii: "\t") {
+            return fail(at: i, expected: "a space after the metric name", found: describe(i, end), end: end)
+        }
+        if i < end { i += 1 }
+        if format == .prometheusText {
+            while i < end && (bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: "\t")) { i += 1 }
+        }
+        text = i..<end
+        switch kind {
+        case .help:
+            if let bad = invalidEscape(in: text, allowQuote: format == .openMetrics) {
+                return fail(at: bad, expected: "an escape (\\\\ or \\n)", found: describe(bad + 1, end), end: end)
+            }
+        case .type:
+            var typeEnd = end
+            while typeEnd > i && (bytes[typeEnd - 1] == UInt8(ascii: " ") || bytes[typeEnd - 1] == UInt8(ascii: "\t")) {
+                typeEnd -= 1
+            }
+            let word = string(i..<typeEnd)
+            guard let type = MetricType(rawValue: word),
+                format == .openMetrics || [.counter, .gauge, .histogram, .summary, .untyped].contains(type)
+            else {
+                return fail(at: i, expected: "a metric type", found: "'\(word)'", end: end)
+            }
+            declaredType = type
+        default:
+            break
+        }
+        return kind
+    }
+
+    private func invalidEscape(in range: Range<Int>, allowQuote: Bool) -> Int? {
+        var i = range.lowerBound
+        while i < range.upperBound {
+            if bytes[i] == UInt8(ascii: "\\") {
+                guard i + 1 < range.upperBound else { return i }
+                let n = bytes[i + 1]
+                if n != UInt8(ascii: "\\") && n != UInt8(ascii: "n") && !(allowQuote && n == UInt8(ascii: "\"")) {
+                    return i
+                }
+                i += 2
+            } else {
+                i += 1
+            }
+        }
+        return nil
+    }
+
+    // MARK: - Samples
+
+    private mutating func parseSample(from start: Int, end: Int) -> Entry {
+        labels.removeAll(keepingCapacity: true)
+        timestampMs = nil
+        var i = start
+        guard isNameStart(bytes[i], allowColon: true) else {
+            return fail(at: i, expected: "a metric name", found: describe(i, end), end: end)
+        }
+        i += 1
+        while i < end && isNameChar(bytes[i], allowColon: true) { i += 1 }
+        name = start..<i
+        let isText = format == .prometheusText
+        let afterBlanks = isText ? skipBlanks(i, end) : i
+        if afterBlanks < end && bytes[afterBlanks] == UInt8(ascii: "{") {
+            i = afterBlanks + 1
+            if let failure = parseLabels(&i, end: end) { return failure }
+        }
+        // Value.
+        guard i < end && (bytes[i] == UInt8(ascii: " ") || (isText && bytes[i] == UInt8(ascii: "\t"))) else {
+            return fail(at: i, expected: "a space before the value", found: describe(i, end), end: end)
+        }
+        i = isText ? skipBlanks(i, end) : i + 1
+        let valueStart = i
+        while i < end && bytes[i] != UInt8(ascii: " ") && bytes[i] != UInt8(ascii: "\t") { i += 1 }
+        guard i > valueStart, let parsed = FloatParser.parse(bytes, valueStart..<i) else {
+            return fail(
+                at: valueStart, expected: "a sample value",
+                found: i > valueStart ? "'\(string(valueStart..<i))'" : "end of line", end: end)
+        }
+        value = parsed
+        if isText { i = skipBlanks(i, end) } else if i < end { i += 1 }
+        guard i < end else { return .sample }
+        if bytes[i] == UInt8(ascii: "#") {
+            guard format == .openMetrics else {
+                return fail(at: i, expected: "a timestamp or end of line", found: "'#'", end: end)
+            }
+            return parseExemplar(from: i, end: end) ?? .sample
+        }
+        let tsStart = i
+        while i < end && bytes[i] != UInt8(ascii: " ") && bytes[i] != UInt8(ascii: "\t") { i += 1 }
+        if isText {
+            guard let ms = parseInteger(tsStart..<i) else {
+                return fail(at: tsStart, expected: "a timestamp in milliseconds", found: "'\(string(tsStart..<i))'", end: end)
+            }
+            timestampMs = ms
+            i = skipBlanks(i, end)
+            guard i == end else {
+                return fail(at: i, expected: "end of line", found: describe(i, end), end: end)
+            }
+            return .sample
+        }
+        guard let seconds = FloatParser.parse(bytes, tsStart..<i), seconds.isFinite else {
+            return fail(at: tsStart, expected: "a timestamp in seconds", found: "'\(string(tsStart..<i))'", end: end)
+        }
+        timestampMs = Int64((seconds * 1000).rounded())
+        guard i < end else { return .sample }
+        i += 1
+        guard i < end && bytes[i] == UInt8(ascii: "#") else {
+            return fail(at: i, expected: "an exemplar or end of line", found: describe(i, end), end: end)
+        }
+        return parseExemplar(from: i, end: end) ?? .sample
+    }
+
+    /// Validates an OpenMetrics exemplar (` # {labels} value [timestamp]`); nil when it is well formed.
+    private mutating func parseExemplar(from start: Int, end: Int) -> Entry? {
+        var i = start + 1
+        guard i + 1 < end && bytes[i] == UInt8(ascii: " ") && bytes[i + 1] == UInt8(ascii: "{") else {
+            return fail(at: i, expected: "' {' opening an exemplar", found: describe(i, end), end: end)
+        }
+        i += 2
+        let sampleLabels = labels
+        if let failure = parseLabels(&i, end: end) { return failure }
+        labels = sampleLabels
+        guard i < end && bytes[i] == UInt8(ascii: " ") else {
+            return fail(at: i, expected: "a space before the exemplar value", found: describe(i, end), end: end)
+        }
+        i += 1
+        let vs = i
+        while i < end && bytes[i] != UInt8(ascii: " ") { i += 1 }
+        guard FloatParser.parse(bytes, vs..<i) != nil else {
+            return fail(at: vs, expected: "an exemplar value", found: "'\(string(vs..<i))'", end: end)
+        }
+        if i < end {
+            i += 1
+            let ts = i
+            while i < end && bytes[i] != UInt8(ascii: " ") { i += 1 }
+            guard FloatParser.parse(bytes, ts..<i) != nil, i == end else {
+                return fail(at: ts, expected: "an exemplar timestamp", found: "'\(string(ts..<end))'", end: end)
+            }
+        }
+        return nil
+    }
+
+    /// Parses `name="value"` pairs after `{` up to and including `}`. Returns an `.invalid` entry on error.
+    private mutating func parseLabels(_ index: inout Int, end: Int) -> Entry? {
+        var i = index
+        let isText = format == .prometheusText
+        while true {
+            if isText { i = skipBlanks(i, end) }
+            guard i < end else { return fail(at: i, expected: "a label name or '}'", found: "end of line", end: end) }
+            if bytes[i] == UInt8(ascii: "}") {
+                i += 1
+                break
+            }
+            guard isNameStart(bytes[i], allowColon: false) else {
+                return fail(at: i, expected: "a label name or '}'", found: describe(i, end), end: end)
+            }
+            let nameStart = i
+            i += 1
+            while i < end && isNameChar(bytes[i], allowColon: false) { i += 1 }
+            let labelName = nameStart..<i
+            if isText { i = skipBlanks(i, end) }
+            guard i < end && bytes[i] == UInt8(ascii: "=") else {
+                return fail(at: i, expected: "'=' after label name", found: describe(i, end), end: end)
+            }
+            i += 1
+            if isText { i = skipBlanks(i, end) }
+            guard i < end && bytes[i] == UInt8(ascii: "\"") else {
+                return fail(at: i, expected: "'\"' opening a label value", found: describe(i, end), end: end)
+            }
+            i += 1
+            let valueStart = i
+            var escaped = false
+            while i < end {
+                let b = bytes[i]
+                if b == UInt8(ascii: "\"") { break }
+                if b == UInt8(ascii: "\\") {
+                    guard i + 1 < end else { break }
+                    let n = bytes[i + 1]
+                    guard n == UInt8(ascii: "\\") || n == UInt8(ascii: "\"") || n == UInt8(ascii: "n") else {
+                        return fail(at: i, expected: "an escape (\\\\, \\\" or \\n)", found: describe(i + 1, end), end: end)
+                    }
+                    escaped = true
+                    i += 2
+                    continue
+                }
+                i += 1
+            }
+            guard i < end else {
+                return fail(at: valueStart - 1, expected: "'\"' closing the label value", found: "end of line", end: end)
+            }
+            labels.append(LabelSpan(name: labelName, value: valueStart..<i, isEscaped: escaped))
+            i += 1
+            if isText { i = skipBlanks(i, end) }
+            guard i < end else { return fail(at: i, expected: "',' or '}'", found: "end of line", end: end) }
+            if bytes[i] == UInt8(ascii: ",") {
+                i += 1
+                continue
+            }
+            guard bytes[i] == UInt8(ascii: "}") else {
+                return fail(at: i, expected: "',' or '}'", found: describe(i, end), end: end)
+            }
+            i += 1
+            break
+        }
+        index = i
+        return nil
+    }
+
+    private func parseInteger(_ range: Range<Int>) -> Int64? {
+        var i = range.lowerBound
+        var negative = false
+        if i < range.upperBound && (bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+")) {
+            negative = bytes[i] == UInt8(ascii: "-")
+            i += 1
+        }
+        guard i < range.upperBound else { return nil }
+        var result: Int64 = 0
+        while i < range.upperBound {
+            let d = bytes[i] &- UInt8(ascii: "0")
+            guard d < 10 else { return nil }
+            let (m, o1) = result.multipliedReportingOverflow(by: 10)
+            let (a, o2) = m.addingReportingOverflow(Int64(d))
+            guard !o1 && !o2 else { return nil }
+            result = a
+            i += 1
+        }
+        return negative ? -result : result
+    }
+
+    @inline(__always)
+    private func skipBlanks(_ start: Int, _ end: Int) -> Int {
+        var i = start
+        while i < end && (bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: "\t")) { i += 1 }
+        return i
+    }
+}
+
+@inline(__always)
+func isNameStart(_ b: UInt8, allowColon: Bool) -> Bool {
+    (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
+        || b == UInt8(ascii: "_") || (allowColon && b == UInt8(ascii: ":"))
+}
+
+@inline(__always)
+func isNameChar(_ b: UInt8, allowColon: Bool) -> Bool {
+    isNameStart(b, allowColon: allowColon) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
+}
+
+@inline(__always)
+func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+    memcmp(a, b, count) == 0
+}

@@ -1,0 +1,196 @@
+/// A label name and value of a sample.
+public struct Label: Sendable, Hashable, Codable {
+    public var name: String
+    public var value: String
+    public init(_ name: String, _ value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// One sample of one series.
+public struct Sample: Sendable, Equatable {
+    public var name: String
+    public var labels: [Label]
+    public var value: Double
+    public var timestampMs: Int64?
+
+    public init(name: String, labels: [Label] = [], value: Double, timestampMs: Int64? = nil) {
+        self.name = name
+        self.labels = labels
+        self.value = value
+        self.timestampMs = timestampMs
+    }
+
+    /// The value of the label `name`, if the sample has it.
+    public func label(_ name: String) -> String? {
+        for label in labels where label.name == name { return label.value }
+        return nil
+    }
+
+    public static func == (a: Sample, b: Sample) -> Bool {
+        a.name == b.name && a.labels == b.labels && a.timestampMs == b.timestampMs
+            && (a.value == b.value || (a.value.isNaN && b.value.isNaN))
+    }
+}
+
+/// Everything one scrape returned: the samples in input order, indexed by metric name, with the declared types,
+/// HELP texts and units, and an account of the lines that were rejected.
+public struct MetricSet: Sendable {
+    public private(set) var samples: [Sample] = []
+    /// Sample metric name → the runs of `samples` that carry it (usually one run).
+    private var index: [String: [Range<Int>]] = [:]
+    /// Family name → declared type.
+    public private(set) var types: [String: MetricType] = [:]
+    /// Family name → HELP text (unescaped).
+    public private(set) var help: [String: String] = [:]
+    /// Family name → UNIT (OpenMetrics).
+    public private(set) var units: [String: String] = [:]
+    /// Lines that could not be parsed; their samples are missing, all other samples are kept.
+    public private(set) var rejectedLines = 0
+    /// The first parse error, with its position.
+    public private(set) var firstError: ExpositionError?
+    public private(set) var format: ExpositionFormat = .prometheusText
+
+    public init() {}
+
+    /// Builds a set from explicit samples (tests, demo, and merging).
+    public init(samples: [Sample], types: [String: MetricType] = [:]) {
+        self.types = types
+        for sample in samples { append(sample) }
+    }
+
+    /// Parses an exposition. Never throws: bad lines are counted in `rejectedLines` and the first is kept in
+    /// `firstError`. Complexity: O(n) in the input size.
+    public static func parse(_ bytes: [UInt8], format: ExpositionFormat = .prometheusText) -> MetricSet {
+        bytes.withUnsafeBufferPointer { parse($0, format: format) }
+    }
+
+    /// Parses an exposition from a string (tests and fixtures).
+    public static func parse(_ text: String, format: ExpositionFormat = .prometheusText) -> MetricSet {
+        parse(Array(text.utf8), format: format)
+    }
+
+    /// Parses an exposition from borrowed bytes.
+    public static func parse(_ buffer: UnsafeBufferPointer<UInt8>, format: ExpositionFormat) -> MetricSet {
+        var set = MetricSet()
+        set.format = format
+        set.samples.reserveCapacity(buffer.count / 64)
+        var parser = ExpositionParser(bytes: buffer, format: format)
+        // Strings of the previous sample, reused when the bytes repeat (histogram buckets, label sets).
+        var lastName: Range<Int> = 0..<0
+        var lastNameString = ""
+        var lastLabels: [ExpositionParser.LabelSpan] = []
+        var lastLabelStrings: [Label] = []
+        var runStart = 0
+        loop: while true {
+            switch parser.next() {
+            case .end:
+                break loop
+            case .sample:
+                if !parser.bytesEqual(parser.name, lastName) || lastNameString.isEmpty {
+                    if !lastNameString.isEmpty && runStart < set.samples.count {
+                        set.index[lastNameString, default: []].append(runStart..<set.samples.count)
+                    }
+                    lastName = parser.name
+                    lastNameString = parser.string(parser.name)
+                    runStart = set.samples.count
+                }
+                var labels: [Label] = []
+                let spans = parser.labels
+                if !spans.isEmpty {
+                    labels.reserveCapacity(spans.count)
+                    for (k, span) in spans.enumerated() {
+                        if k < lastLabels.count {
+                            let previous = lastLabels[k]
+                            let sameName = parser.bytesEqual(span.name, previous.name)
+                            let sameValue = parser.bytesEqual(span.value, previous.value)
+                            if sameName && sameValue {
+                                labels.append(lastLabelStrings[k])
+                                continue
+                            }
+                            let name = sameName ? lastLabelStrings[k].name : parser.string(span.name)
+                            labels.append(Label(name, parser.labelValue(span)))
+                            continue
+                        }
+                        labels.append(Label(parser.string(span.name), parser.labelValue(span)))
+                    }
+                }
+                lastLabels = spans
+                lastLabelStrings = labels
+                set.samples.append(
+                    Sample(name: lastNameString, labels: labels, value: parser.value, timestampMs: parser.timestampMs))
+            case .type:
+                set.types[parser.string(parser.name)] = parser.declaredType
+            case .help:
+                set.help[parser.string(parser.name)] = parser.helpText()
+            case .unit:
+                set.units[parser.string(parser.name)] = parser.string(parser.text)
+            case .invalid:
+                set.rejectedLines += 1
+                if set.firstError == nil { set.firstError = parser.error }
+            case .comment, .eof:
+                continue
+            }
+        }
+        if !lastNameString.isEmpty && runStart < set.samples.count {
+            set.index[lastNameString, default: []].append(runStart..<set.samples.count)
+        }
+        return set
+    }
+
+    /// Appends one sample (O(1) amortized).
+    public mutating func append(_ sample: Sample) {
+        let position = samples.count
+        samples.append(sample)
+        if var runs = index[sample.name], let last = runs.last, last.upperBound == position {
+            runs[runs.count - 1] = last.lowerBound..<(position + 1)
+            index[sample.name] = runs
+        } else {
+            index[sample.name, default: []].append(position..<(position + 1))
+        }
+    }
+
+    /// The number of distinct sample names.
+    public var nameCount: Int { index.count }
+
+    /// True when at least one sample has this metric name.
+    public func contains(_ name: String) -> Bool { index[name] != nil }
+
+    /// All samples with this metric name, in input order.
+    public func samples(named name: String) -> [Sample] {
+        guard let runs = index[name] else { return [] }
+        var out: [Sample] = []
+        for run in runs { out.append(contentsOf: samples[run]) }
+        return out
+    }
+
+    /// The value of the first sample with this name whose labels include all of `matching`.
+    public func value(_ name: String, matching: [Label] = []) -> Double? {
+        guard let runs = index[name] else { return nil }
+        for run in runs {
+            for i in run where matching.allSatisfy({ samples[i].labels.contains($0) }) {
+                return samples[i].value
+            }
+        }
+        return nil
+    }
+
+    /// The sum of every sample with this name (all label sets).
+    public func sum(_ name: String) -> Double? {
+        guard let runs = index[name] else { return nil }
+        var total = 0.0
+        for run in runs { for i in run { total += samples[i].value } }
+        return total
+    }
+
+    /// The declared type of the family a sample name belongs to (`foo_bucket` → the type of `foo`).
+    public func familyType(ofSample name: String) -> MetricType? {
+        if let t = types[name] { return t }
+        for suffix in ["_bucket", "_count", "_sum", "_total", "_created", "_gcount", "_gsum", "_info"]
+        where name.hasSuffix(suffix) {
+            if let t = types[String(name.dropLast(suffix.count))] { return t }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,86 @@
+import SvctopCore
+
+/// A centered confirmation box. Confirming takes an explicit `y`; every other key cancels.
+enum DialogView {
+    static func content(_ state: AppState, _ dialog: Dialog) -> (title: String, lines: [(String, Role)]) {
+        func names(_ ids: [InstanceID]) -> [(String, Role)] {
+            let shown = ids.prefix(8).map { id -> (String, Role) in
+                let i = state.instances[id]
+                return ("  • \(i.name)  \(i.target.baseURL)", .dialogTitle)
+            }
+            return shown + (ids.count > 8 ? [("  … and \(ids.count - 8) more", .dialog)] : [])
+        }
+        switch dialog.kind {
+        case .chooseLevel(let ids):
+            let current = ids.count == 1 ? " (now \(state.instances[ids[0]].logLevel ?? "unknown"))" : ""
+            return ("Set log level\(current)", names(ids) + [
+                ("", .dialog),
+                ("  d  debug      i  info      w  warn      e  error", .dialog),
+                ("  t  debug for 10 minutes, then back to the current level", .dialog),
+                ("", .dialog), ("  any other key cancels", .dialog),
+            ])
+        case .setLevel(let ids, let level, let revertAfter):
+            let revert = revertAfter.map { " for \(ByteFormat.span($0)), then back" } ?? ""
+            return ("Set log level to \(level)\(revert)?", names(ids) + [
+                ("", .dialog), ("  Type y to confirm. Enter, Esc or any other key cancels.", .dialog),
+            ])
+        case .drain(let ids):
+            var lines = names(ids) + [("", .dialog)]
+            lines.append(("  Readiness will fail and new work is refused; in-flight requests finish.", .dialog))
+            if let refusal = dialog.guardRefusal {
+                if dialog.isOverridden {
+                    lines.append(("  GUARD RAIL OVERRIDDEN: \(refusal).", .critical))
+                    lines.append(("  Type y to drain anyway. Any other key cancels.", .dialogTitle))
+                } else {
+                    lines.append(("  REFUSED: \(refusal).", .critical))
+                    lines.append(("  Press O (capital) to override, any other key cancels.", .dialogTitle))
+                }
+            } else {
+                lines.append(("  Type y to drain. Enter, Esc or any other key cancels.", .dialogTitle))
+            }
+            return ("Drain \(ids.count == 1 ? state.instances[ids[0]].name : "\(ids.count) instances")?", lines)
+        case .undrain(let ids):
+            return ("Undrain \(ids.count == 1 ? state.instances[ids[0]].name : "\(ids.count) instances")?", names(ids) + [
+                ("", .dialog), ("  Readiness will pass again and the instance takes traffic.", .dialog),
+                ("  Type y to undrain. Enter, Esc or any other key cancels.", .dialogTitle),
+            ])
+        case .fullDump(let id):
+            let i = state.instances[id]
+            var lines: [(String, Role)] = [("  \(i.name): full stacks with states and wait times (debug=2).", .dialog)]
+            let count = i.reading?.goroutines ?? 0
+            if count >= state.settings.fullDumpWarnGoroutines {
+                lines.append(("  WARNING: \(ByteFormat.count(count)) goroutines. debug=2 stops the world while it", .critical))
+                lines.append(("  formats them; the service pauses for the duration.", .critical))
+            } else {
+                lines.append(("  debug=2 briefly stops the service's world while it formats the dump.", .dialog))
+            }
+            lines.append(("", .dialog))
+            lines.append(("  Type y to fetch. Any other key cancels.", .dialogTitle))
+            return ("Fetch a full goroutine dump?", lines)
+        case .restoreLevelsOnQuit:
+            var lines: [(String, Role)] = [("  svctop changed these log levels:", .dialog)]
+            for (id, level) in state.changedLevels.sorted(by: { $0.key < $1.key }) {
+                lines.append(("  • \(state.instances[id].name): \(state.instances[id].logLevel ?? "?") → back to \(level)", .dialogTitle))
+            }
+            lines.append(("", .dialog))
+            lines.append(("  y  restore them and quit    n  quit, leave them    Esc  stay", .dialog))
+            return ("Restore log levels before quitting?", lines)
+        }
+    }
+
+    static func draw(_ p: inout Painter, _ state: AppState) {
+        guard let dialog = state.dialog else { return }
+        let (title, lines) = content(state, dialog)
+        let innerWidth = min(p.width - 4, max(CharacterWidth.of(title) + 4, lines.map { CharacterWidth.of($0.0) }.max() ?? 0) + 2)
+        let height = min(p.height - 2, lines.count + 2)
+        let x = max(0, (p.width - innerWidth - 2) / 2)
+        let y = max(0, (p.height - height) / 2)
+        p.buffer.fill(x: x, y: y, width: innerWidth + 2, height: height, with: Cell(" ", p.style(.dialog)))
+        let r = p.box(x: x, y: y, width: innerWidth + 2, height: height, title: title, titleRole: .dialogTitle)
+        for (i, line) in lines.prefix(r.height).enumerated() {
+            var style = p.style(line.1)
+            if style.background == .terminalDefault { style.background = p.style(.dialog).background }
+            p.text(line.0, x: r.x, y: r.y + i, style: style, maxWidth: r.width)
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import SvctopCore
+
+/// The bottom line: target count, interval, last refresh, read-only mode, a message, and key hints from the key map.
+enum StatusBar {
+    static func draw(_ p: inout Painter, _ state: AppState) {
+        let y = p.height - 1
+        p.clear(x: 0, y: y, width: p.width, .statusBar)
+        var x = 0
+        let lastRefresh = state.instances.compactMap(\.lastSuccess).max()
+        let refreshed = lastRefresh.map { "refreshed \(ByteFormat.span(state.now - $0)) ago" } ?? "waiting for data"
+        let interval = state.settings.interval < 1 ? "\(Int(state.settings.interval * 1000))ms" : "\(ByteFormat.oneDecimalTrimmed(state.settings.interval))s"
+        x += p.text(" \(state.instances.count) targets · every \(interval) · \(refreshed) ", x: x, y: y, .statusBar)
+        if state.settings.isReadOnly { x += p.text("READ-ONLY ", x: x, y: y, .statusKey) }
+        if let loading = state.loadingDump {
+            x += p.text("fetching dump (debug=\(loading.debugLevel)) from \(state.instance(loading.instance)?.name ?? "?") for \(ByteFormat.span(state.now - loading.since))… ",
+                        x: x, y: y, .statusKey)
+        }
+        if !state.pendingActions.isEmpty {
+            x += p.text("\(state.pendingActions.count) action(s) pending… ", x: x, y: y, .statusKey)
+        }
+        if let m = state.message {
+            let role: Role = m.level == .error ? .critical : (m.level == .success ? .good : .statusBar)
+            var style = p.style(role)
+            style.background = p.style(.statusBar).background
+            p.text("│ ".replacingGlyph(p.glyphs) + m.text, x: x, y: y, style: style, maxWidth: p.width - x)
+            return
+        }
+        let hints: [(Action, String)]
+        switch state.view {
+        case .fleet:
+            hints = [(.help, "help"), (.open, "open"), (.filter, "filter"), (.sortNext, "sort"), (.fetchDump, "dump"),
+                     (.chooseLogLevel, "level"), (.drain, "drain"), (.quit, "quit")]
+        case .instance:
+            hints = [(.back, "back"), (.toggleHandlers, "handlers"), (.fetchDump, "dump"), (.chooseLogLevel, "level"),
+                     (.drain, "drain"), (.undrain, "undrain"), (.help, "help")]
+        case .dump:
+            hints = [(.back, "back"), (.open, "expand"), (.search, "search"), (.compareDump, "compare"),
+                     (.toggleGrouping, "grouping"), (.saveDump, "save")]
+        case .help:
+            hints = [(.back, "back"), (.quit, "quit")]
+        }
+        for (action, label) in hints {
+            guard let key = state.keyMap.keys(for: action, in: state.keyContext).first else { continue }
+            let keyText = key.description
+            guard x + keyText.count + label.count + 2 < p.width else { break }
+            x += p.text(keyText, x: x, y: y, .statusKey)
+            x += p.text(":\(label) ", x: x, y: y, .statusBar)
+        }
+    }
+}
+
+extension String {
+    func replacingGlyphBar(_ g: Glyphs) -> String { g.isUnicode ? self : replacingOccurrences(of: "│", with: "|") }
+}
+
+extension ByteFormat {
+    static func oneDecimalTrimmed(_ v: Double) -> String {
+        v == v.rounded() ? "\(Int(v))" : ByteFormat.duration(v).replacingOccurrences(of: "s", with: "")
+    }
+}

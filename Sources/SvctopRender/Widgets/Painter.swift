@@ -1,0 +1,93 @@
+import SvctopCore
+
+/// A screen buffer with the theme and glyph set to draw with.
+public struct Painter {
+    public var buffer: ScreenBuffer
+    public let theme: Theme
+    public let glyphs: Glyphs
+
+    public init(width: Int, height: Int, theme: Theme, glyphs: Glyphs) {
+        self.theme = theme
+        self.glyphs = glyphs
+        buffer = ScreenBuffer(width: width, height: height, fill: Cell(" ", theme.style(.text)))
+    }
+
+    public var width: Int { buffer.width }
+    public var height: Int { buffer.height }
+
+    public func style(_ role: Role) -> Style { theme.style(role) }
+
+    /// Writes text in a role's style; returns the columns used.
+    @discardableResult
+    public mutating func text(_ s: String, x: Int, y: Int, _ role: Role = .text, maxWidth: Int? = nil) -> Int {
+        buffer.put(s, x: x, y: y, style: theme.style(role), maxWidth: maxWidth)
+    }
+
+    /// Writes text in an explicit style.
+    @discardableResult
+    public mutating func text(_ s: String, x: Int, y: Int, style: Style, maxWidth: Int? = nil) -> Int {
+        buffer.put(s, x: x, y: y, style: style, maxWidth: maxWidth)
+    }
+
+    /// Fills a row segment with spaces in a role's style.
+    public mutating func clear(x: Int, y: Int, width: Int, _ role: Role = .text) {
+        buffer.fill(x: x, y: y, width: width, height: 1, with: Cell(" ", theme.style(role)))
+    }
+
+    /// Draws a box with a title in its top border; returns the inner rectangle.
+    @discardableResult
+    public mutating func box(x: Int, y: Int, width w: Int, height h: Int, title: String, titleRole: Role = .title,
+                             trailing: String = "", trailingRole: Role = .dim) -> Rect {
+        guard w >= 2, h >= 2 else { return Rect(x: x, y: y, width: 0, height: 0) }
+        let border = theme.style(.border)
+        buffer.put(glyphs.topLeft, x: x, y: y, style: border)
+        buffer.put(String(repeating: glyphs.horizontal, count: w - 2), x: x + 1, y: y, style: border)
+        buffer.put(glyphs.topRight, x: x + w - 1, y: y, style: border)
+        for row in (y + 1)..<(y + h - 1) {
+            buffer.put(glyphs.vertical, x: x, y: row, style: border)
+            buffer.put(glyphs.vertical, x: x + w - 1, y: row, style: border)
+        }
+        buffer.put(glyphs.bottomLeft, x: x, y: y + h - 1, style: border)
+        buffer.put(String(repeating: glyphs.horizontal, count: w - 2), x: x + 1, y: y + h - 1, style: border)
+        buffer.put(glyphs.bottomRight, x: x + w - 1, y: y + h - 1, style: border)
+        let used = text(" \(title) ", x: x + 1, y: y, titleRole, maxWidth: w - 2)
+        if !trailing.isEmpty {
+            let tw = CharacterWidth.of(trailing) + 2
+            if used + tw < w - 2 { text(" \(trailing) ", x: x + w - 1 - tw, y: y, trailingRole) }
+        }
+        return Rect(x: x + 1, y: y + 1, width: w - 2, height: h - 2)
+    }
+}
+
+/// A rectangle of cells.
+public struct Rect: Sendable, Equatable {
+    public var x, y, width, height: Int
+    public init(x: Int, y: Int, width: Int, height: Int) {
+        self.x = x
+        self.y = y
+        self.width = width
+        self.height = height
+    }
+}
+
+/// Text helpers for fixed-width cells.
+public enum Cells {
+    /// Pads or truncates to exactly `width` columns; truncation ends with `…` (or `~` in ASCII).
+    public static func fit(_ s: String, _ width: Int, alignRight: Bool = false, ellipsis: String = "…") -> String {
+        guard width > 0 else { return "" }
+        let w = CharacterWidth.of(s)
+        if w <= width {
+            let pad = String(repeating: " ", count: width - w)
+            return alignRight ? pad + s : s + pad
+        }
+        var out = ""
+        var used = 0
+        for scalar in s.unicodeScalars {
+            let cw = CharacterWidth.of(scalar)
+            if used + cw > width - 1 { break }
+            out.unicodeScalars.append(scalar)
+            used += cw
+        }
+        return out + ellipsis + String(repeating: " ", count: max(0, width - used - 1))
+    }
+}

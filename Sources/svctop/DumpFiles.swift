@@ -1,0 +1,36 @@
+import Foundation
+
+/// Saves raw goroutine dumps: mode 0600, named after the instance and time.
+enum DumpFiles {
+    static var defaultDirectory: String {
+        let env = ProcessInfo.processInfo.environment
+        let base = env["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? NSHomeDirectory()) + "/.local/state")
+        return base + "/svctop/dumps"
+    }
+
+    static func save(_ bytes: [UInt8], instance: String, debugLevel: Int, fetchedAt: Double, directory: String) throws -> String {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        let f = DateFormatter()
+        f.dateFormat = "yyyyMMdd-HHmmss"
+        f.timeZone = TimeZone(identifier: "UTC")
+        let safe = String(instance.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" })
+        let stamp = f.string(from: Date(timeIntervalSince1970: fetchedAt))
+        var path = "\(directory)/goroutines-\(safe)-\(stamp)Z-debug\(debugLevel).txt"
+        var n = 1
+        while FileManager.default.fileExists(atPath: path) {
+            n += 1
+            path = "\(directory)/goroutines-\(safe)-\(stamp)Z-debug\(debugLevel)-\(n).txt"
+        }
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path]) }
+        defer { close(fd) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            guard written > 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+            offset += written
+        }
+        return path
+    }
+}

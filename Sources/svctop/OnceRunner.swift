@@ -1,0 +1,105 @@
+import Foundation
+import SvctopCore
+import SvctopNetwork
+
+/// `svctop --once`: scrape every target long enough to compute rates and quantiles, print one snapshot, exit.
+struct OnceRunner {
+    let configuration: RunConfiguration
+    let window: Double
+    let format: OutputFormat
+
+    /// Returns the exit status: 0 when at least one target answered, 1 when none did.
+    func run() async -> Int32 {
+        let transport = HTTPTransport(maxBodyBytes: configuration.maxBodyBytes)
+        let client = ServiceClient(transport: transport, options: configuration.options)
+        let engine = ScrapeEngine(client: client, settings: configuration.settings, timeout: configuration.timeout,
+                                  maxBodyBytes: configuration.maxBodyBytes)
+        let collector = Collector(state: AppState(targets: configuration.targets, settings: configuration.settings,
+                                                  now: Date().timeIntervalSince1970))
+        let targets = configuration.targets
+        let scrapesWanted = max(2, Int((window / configuration.settings.interval).rounded(.up)) + 1)
+        let deadline = Date().addingTimeInterval(window + configuration.timeout + 2)
+        let (events, sink) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .unbounded)
+        let consumer = Task { for await event in events { await collector.reduce(event) } }
+        let task = Task { await engine.run(targets: targets) { sink.yield($0) } }
+        while Date() < deadline {
+            if await collector.isComplete(scrapes: scrapesWanted) { break }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        task.cancel()
+        await task.value
+        sink.finish()
+        await consumer.value
+        await transport.shutdown()
+        let state = await collector.state
+        let snapshots = state.instances.map(InstanceSnapshot.init)
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let data = (try? encoder.encode(snapshots)) ?? Data("[]".utf8)
+            Output.out(String(decoding: data, as: UTF8.self) + "\n")
+        case .text:
+            Output.out(TextTable.render(snapshots))
+        }
+        return snapshots.contains { $0.up } ? 0 : 1
+    }
+
+    actor Collector {
+        var state: AppState
+        var scrapes: [InstanceID: Int] = [:]
+        var levelReads: Set<InstanceID> = []
+        var probes: [InstanceID: Int] = [:]
+
+        init(state: AppState) { self.state = state }
+
+        func reduce(_ event: Event) {
+            switch event {
+            case .scrapeCompleted(let id, _): scrapes[id, default: 0] += 1
+            case .logLevelRead(let id, _, _): levelReads.insert(id)
+            case .probeCompleted(let id, _, _): probes[id, default: 0] += 1
+            default: break
+            }
+            _ = state.reduce(event, now: Date().timeIntervalSince1970)
+        }
+
+        /// True when every target was scraped `scrapes` times (or is failing) and, when up, its level was read.
+        func isComplete(scrapes wanted: Int) -> Bool {
+            state.instances.allSatisfy { i in
+                let n = scrapes[i.id] ?? 0
+                if case .down = i.status { return n >= 1 && (probes[i.id] ?? 0) >= 2 }
+                return n >= wanted && levelReads.contains(i.id) && (probes[i.id] ?? 0) >= 2 * wanted
+            }
+        }
+    }
+}
+
+enum OutputFormat: String, Sendable, CaseIterable {
+    case json, text
+}
+
+/// `--format text`: the snapshot as an aligned table.
+enum TextTable {
+    static func render(_ snapshots: [InstanceSnapshot]) -> String {
+        let header = ["NAME", "UP", "GOROUT", "MEM", "LIMIT", "MEM%", "P50", "P99", "REQ/S", "ERR%", "POOL%", "DB", "LIVE", "READY", "DRAIN", "LEVEL", "ERROR"]
+        func n(_ v: Double?, _ f: (Double) -> String) -> String { v.map(f) ?? "-" }
+        func b(_ v: Bool?) -> String { v.map { $0 ? "yes" : "no" } ?? "-" }
+        var rows = [header]
+        for s in snapshots {
+            rows.append([
+                s.name, s.up ? "up" : "down", n(s.goroutines, ByteFormat.count), n(s.memoryBytes, ByteFormat.bytes),
+                n(s.memoryLimitBytes, ByteFormat.bytes), n(s.memoryRatio, ByteFormat.percent),
+                n(s.latencySeconds.p50, ByteFormat.duration), n(s.latencySeconds.p99, ByteFormat.duration),
+                n(s.requestRate, ByteFormat.count), n(s.errorRatio, ByteFormat.percent), n(s.pool.utilization, ByteFormat.percent),
+                s.dbPool.inUse.map { "\(Int($0))/\(s.dbPool.maxOpen.map { String(Int($0)) } ?? "?")" } ?? "-",
+                b(s.health.live), b(s.health.ready), s.health.draining ? "yes" : "no", s.logLevel ?? "-", s.error ?? "",
+            ])
+        }
+        let widths = header.indices.map { c in rows.map { $0[c].count }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { c, cell in
+                c == row.count - 1 ? cell : cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import SvctopConfig
+import SvctopCore
+import SvctopNetwork
+import SvctopRender
+import SvctopTerminal
+
+/// A setup problem reported before the terminal is touched (exit status 2).
+struct SetupError: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// Merges the command line, the config file and the defaults into one `RunConfiguration`.
+/// The command line wins over the file; the file wins over the defaults.
+struct Setup {
+    var configuration: RunConfiguration
+
+    static func make(targets specs: [String], options: WatchOptions) throws -> Setup {
+        let environment = ProcessInfo.processInfo.environment
+        var file = ConfigFile()
+        if let path = options.config {
+            do { file = try ConfigFile.load(path: path) } catch { throw SetupError(description: error.description) }
+        } else if FileManager.default.fileExists(atPath: ConfigFile.defaultPath) {
+            do { file = try ConfigFile.load(path: ConfigFile.defaultPath) } catch { throw SetupError(description: error.description) }
+        }
+
+        var settings = Settings()
+        settings.interval = options.interval ?? file.interval ?? settings.interval
+        guard settings.interval >= 0.05 else { throw SetupError(description: "--interval must be at least 0.05 seconds") }
+        settings.latencyWindow = options.latencyWindow ?? file.latencyWindow ?? settings.latencyWindow
+        settings.isReadOnly = options.readOnly || (file.readOnly ?? false)
+        if let v = file.leakWindow { settings.leakWindow = v }
+        if let v = file.leakMinSlopePerMinute { settings.leakMinSlopePerMinute = v }
+        if let v = file.leakMinFit { settings.leakMinFit = v }
+        if let v = file.memoryWarning { settings.memoryWarning = v }
+        if let v = file.memoryCritical { settings.memoryCritical = v }
+        if let v = file.poolWarning { settings.poolWarning = v }
+        if let v = file.poolCritical { settings.poolCritical = v }
+        if let v = file.drainTimeout { settings.drainTimeout = v }
+        if let v = file.drainMaxShare { settings.maxDrainShare = v }
+
+        // Profiles and targets.
+        func profile(named name: String?) throws -> Profile {
+            let n = name ?? "go"
+            guard let p = file.profiles[n] ?? Profile.builtIn[n] else {
+                throw SetupError(description: "unknown profile '\(n)' (built in: go, generic)")
+            }
+            return p
+        }
+        var cliProfile = try profile(named: options.profile)
+        if let handler = options.handler { cliProfile.latencyHandler = handler }
+        if let limit = options.memoryLimit { cliProfile.memoryLimit = limit }
+        var targets: [Target] = []
+        for spec in specs {
+            do { targets.append(try Target.parse(spec, profile: cliProfile)) } catch { throw SetupError(description: error.description) }
+        }
+        for configured in file.targets {
+            var p = try profile(named: configured.profile)
+            if let limit = configured.memoryLimit { p.memoryLimit = limit }
+            if let handler = configured.handler { p.latencyHandler = handler }
+            var target: Target
+            do { target = try Target.parse(configured.url, profile: p) } catch { throw SetupError(description: error.description) }
+            if let name = configured.name { target.name = name }
+            targets.append(target)
+        }
+
+        // Transport and secrets: never from a command-line value (it would show in ps).
+        var transport = file.transport
+        for h in options.header {
+            guard let colon = h.firstIndex(of: ":") else { throw SetupError(description: "--header expects 'Name: value', got '\(h)'") }
+            transport.headers.append(.init(String(h[..<colon]).trimmingCharacters(in: .whitespaces),
+                                           String(h[h.index(after: colon)...]).trimmingCharacters(in: .whitespaces)))
+        }
+        if let path = options.bearerTokenFile ?? file.bearerTokenFile {
+            guard let token = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw SetupError(description: "cannot read the bearer token file \(path)")
+            }
+            transport.bearerToken = Secret(token.trimmingCharacters(in: .whitespacesAndNewlines))
+        } else if let variable = options.bearerTokenEnv ?? file.bearerTokenEnv {
+            guard let token = environment[variable], !token.isEmpty else {
+                throw SetupError(description: "the environment variable \(variable) (bearer token) is not set")
+            }
+            transport.bearerToken = Secret(token)
+        }
+        if let variable = options.basicAuthEnv ?? file.basicAuthEnv {
+            guard let value = environment[variable], let colon = value.firstIndex(of: ":") else {
+                throw SetupError(description: "the environment variable \(variable) must hold user:password")
+            }
+            transport.basicAuth = (String(value[..<colon]), Secret(String(value[value.index(after: colon)...])))
+        }
+        if let v = options.caFile { transport.caFile = v }
+        if let v = options.certFile { transport.certFile = v }
+        if let v = options.keyFile { transport.keyFile = v }
+        if options.insecureSkipVerify { transport.insecureSkipVerify = true }
+        for path in [transport.caFile, transport.certFile, transport.keyFile].compactMap({ $0 })
+        where !FileManager.default.isReadableFile(atPath: path) {
+            throw SetupError(description: "cannot read TLS file \(path)")
+        }
+
+        // Theme.
+        let themeName = options.theme ?? file.theme ?? "dark"
+        let theme: Theme
+        if let builtIn = Theme.builtIn(themeName) {
+            theme = builtIn
+        } else if FileManager.default.fileExists(atPath: themeName) {
+            guard let text = try? String(contentsOfFile: themeName, encoding: .utf8) else {
+                throw SetupError(description: "cannot read theme file \(themeName)")
+            }
+            do { theme = try Theme.decode(yaml: text, file: themeName) } catch { throw SetupError(description: error.description) }
+        } else {
+            throw SetupError(description: "unknown theme '\(themeName)': use dark, light, high-contrast, monochrome, or a YAML file path")
+        }
+        let noColor = options.noColor || !(environment["NO_COLOR"] ?? "").isEmpty
+
+        var keyMap = KeyMap.standard
+        for (action, keys) in file.keys { keyMap.rebind(action, to: keys) }
+
+        let maxBody = options.maxBodyMiB.map { $0 << 20 } ?? file.maxBodyBytes ?? (16 << 20)
+        guard maxBody > 0 else { throw SetupError(description: "--max-body-mib must be positive") }
+        let timeout = options.timeout ?? file.timeout ?? settings.interval * 0.8
+        return Setup(configuration: RunConfiguration(
+            targets: targets, settings: settings, keyMap: keyMap, theme: theme, forceASCII: options.ascii,
+            colorMode: noColor ? .monochrome : .automatic, options: transport, timeout: timeout, maxBodyBytes: maxBody,
+            actionTimeout: file.actionTimeout ?? 10,
+            journalPath: options.journal ?? file.journal ?? Journal.defaultPath,
+            dumpDirectory: options.dumpDir ?? file.dumpDir ?? DumpFiles.defaultDirectory))
+    }
+}

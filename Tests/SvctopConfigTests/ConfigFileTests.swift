@@ -1,0 +1,123 @@
+import Testing
+@testable import SvctopConfig
+@testable import SvctopCore
+
+@Suite("config file")
+struct ConfigFileTests {
+    static let full = """
+        defaults:
+          interval: 500ms
+          timeout: 400ms
+          latency_window: 1m
+          max_body: 8MiB
+          read_only: true
+          theme: light
+          journal: /var/tmp/svctop-journal.jsonl
+          dump_dir: /var/tmp/dumps
+          leak: { window: 3m, min_slope_per_minute: 10, min_fit: 0.9 }
+          memory: { warning: 0.7, critical: 0.85 }
+          pools: { warning: 0.75, critical: 0.9 }
+          drain: { timeout: 90s, max_share: 0.34 }
+        auth:
+          bearer_token_env: SVCTOP_TOKEN
+          headers: { X-Team: sre }
+        tls:
+          ca_file: /etc/ssl/ca.pem
+        profiles:
+          envoy-drain:
+            base: go
+            endpoints:
+              drain: POST /healthcheck/fail
+              undrain: POST /healthcheck/ok
+            signals:
+              inflight: [envoy_http_downstream_rq_active]
+          java:
+            base: generic
+            signals:
+              memory: jvm_memory_used_bytes
+            memory_limit: 2GiB
+        targets:
+          - localhost:8080
+          - name: api-2
+            url: http://127.0.0.1:8081/base
+            profile: envoy-drain
+            memory_limit: 512MiB
+            handler: /api/orders
+        keys:
+          drain: [X]
+          quit: [q, Ctrl-q]
+        """
+
+    @Test("a full example parses into every setting")
+    func full() throws {
+        let c = try ConfigFile.parse(yaml: Self.full, file: "fleet.yaml")
+        #expect(c.interval == 0.5)
+        #expect(c.timeout == 0.4)
+        #expect(c.latencyWindow == 60)
+        #expect(c.maxBodyBytes == 8 << 20)
+        #expect(c.readOnly == true)
+        #expect(c.theme == "light")
+        #expect(c.leakWindow == 180 && c.leakMinSlopePerMinute == 10 && c.leakMinFit == 0.9)
+        #expect(c.memoryWarning == 0.7 && c.memoryCritical == 0.85)
+        #expect(c.drainTimeout == 90 && c.drainMaxShare == 0.34)
+        #expect(c.bearerTokenEnv == "SVCTOP_TOKEN")
+        #expect(c.transport.headers == [.init("X-Team", "sre")])
+        #expect(c.transport.caFile == "/etc/ssl/ca.pem")
+        let envoy = try #require(c.profiles["envoy-drain"])
+        #expect(envoy.endpoints.drain == Endpoint("POST", "/healthcheck/fail"))
+        #expect(envoy.endpoints.undrain == Endpoint("POST", "/healthcheck/ok"))
+        #expect(envoy.candidates(.inflight) == ["envoy_http_downstream_rq_active"])
+        #expect(envoy.candidates(.goroutines) == ["go_goroutines"], "inherits the go profile")
+        let java = try #require(c.profiles["java"])
+        #expect(java.candidates(.goroutines).isEmpty)
+        #expect(java.candidates(.memory) == ["jvm_memory_used_bytes"])
+        #expect(java.memoryLimit == 2_147_483_648.0)
+        #expect(c.targets.count == 2)
+        #expect(c.targets[0].url == "localhost:8080")
+        #expect(c.targets[1] == ConfiguredTarget(name: "api-2", url: "http://127.0.0.1:8081/base", profile: "envoy-drain",
+                                                 memoryLimit: 536_870_912.0, handler: "/api/orders"))
+        #expect(c.keys[.drain] == [.char("X")])
+        #expect(c.keys[.quit] == [.char("q"), .ctrl("q")])
+    }
+
+    @Test("mistakes name the file, line and key", arguments: [
+        ("defaults:\n  intervall: 1s\n", 2, "defaults.intervall", "unknown key"),
+        ("defaults:\n  interval: fast\n", 2, "defaults.interval", "expected a duration"),
+        ("targets:\n  - name: a\n", 2, "targets[0]", "needs a url"),
+        ("targets:\n  - url: http://host:notaport\n", 2, "targets[0].url", "invalid port"),
+        ("targets:\n  - url: localhost:1\n    profile: nope\n", 3, "targets[0].profile", "unknown profile"),
+        ("auth:\n  bearer_token: abc\n", 2, "auth.bearer_token", "secrets are not accepted inline"),
+        ("keys:\n  explode: [x]\n", 2, "keys.explode", "unknown key"),
+        ("defaults:\n  read_only: sometimes\n", 2, "defaults.read_only", "true or false"),
+        ("profiles:\n  p:\n    signals:\n      goroutinez: [x]\n", 4, "profiles.p.signals.goroutinez", "unknown key"),
+        ("wat: 1\n", 1, "wat", "unknown key"),
+        ("defaults: [1, 2\n", 2, "", "invalid YAML"),
+    ])
+    func mistakes(yaml: String, line: Int, key: String, message: String) {
+        do {
+            _ = try ConfigFile.parse(yaml: yaml, file: "fleet.yaml")
+            Issue.record("expected an error for \(yaml)")
+        } catch {
+            #expect(error.file == "fleet.yaml")
+            #expect(error.line == line, "\(error)")
+            #expect(error.key == key, "\(error)")
+            #expect(error.message.contains(message), "\(error)")
+        }
+    }
+
+    @Test("an empty file is an empty config")
+    func empty() throws {
+        #expect(try ConfigFile.parse(yaml: "", file: "x") == ConfigFile())
+    }
+
+    @Test("mutated configs never crash")
+    func fuzz() {
+        let source = Array(Self.full.utf8)
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<300 {
+            var bytes = source
+            for _ in 0..<4 { bytes[Int.random(in: 0..<bytes.count, using: &random)] = UInt8.random(in: 0x20...0x7e, using: &random) }
+            _ = try? ConfigFile.parse(yaml: String(decoding: bytes, as: UTF8.self), file: "fuzz")
+        }
+    }
+}

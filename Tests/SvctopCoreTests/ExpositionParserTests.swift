@@ -1,0 +1,185 @@
+import Foundation
+import Testing
+@testable import SvctopCore
+
+@Suite("Prometheus text and OpenMetrics parsing")
+struct ExpositionParserTests {
+    @Test("samples, labels, types and HELP of a small exposition")
+    func basic() {
+        let set = MetricSet.parse("""
+            # HELP go_goroutines Number of goroutines that currently exist.
+            # TYPE go_goroutines gauge
+            go_goroutines 95.0
+            # HELP http_requests_total Requests.\\nSecond line with \\\\ backslash.
+            # TYPE http_requests_total counter
+            http_requests_total{code="200",method="GET"} 1027 1395066363000
+            http_requests_total{code="500",method="POST",} 3
+            empty_labels{} 1e3
+
+            """)
+        #expect(set.rejectedLines == 0, "\(String(describing: set.firstError))")
+        #expect(set.value("go_goroutines") == 95)
+        #expect(set.value("http_requests_total", matching: [Label("code", "500")]) == 3)
+        #expect(set.samples(named: "http_requests_total").first?.timestampMs == 1_395_066_363_000)
+        #expect(set.value("empty_labels") == 1000)
+        #expect(set.types["go_goroutines"] == .gauge)
+        #expect(set.types["http_requests_total"] == .counter)
+        #expect(set.help["http_requests_total"] == "Requests.\nSecond line with \\ backslash.")
+        #expect(set.sum("http_requests_total") == 1030)
+    }
+
+    @Test("sample values", arguments: [
+        ("1", 1.0), ("-1.5", -1.5), ("+Inf", Double.infinity), ("-Inf", -Double.infinity), ("inf", Double.infinity),
+        ("1e-3", 0.001), ("1.0E+6", 1e6), ("0.000123456789012345678", 0.000123456789012345678), (".5", 0.5),
+        ("123456789012345678901234", 123456789012345678901234.0), ("95.0", 95.0), ("0", 0), ("-0", 0),
+        ("3.14159265358979323846", 3.14159265358979323846),
+    ])
+    func values(text: String, expected: Double) {
+        let set = MetricSet.parse("m \(text)\n")
+        #expect(set.rejectedLines == 0, "\(text): \(String(describing: set.firstError))")
+        #expect(set.value("m") == expected)
+    }
+
+    @Test("NaN is a value")
+    func nan() {
+        let set = MetricSet.parse("m NaN\n")
+        #expect(set.value("m")?.isNaN == true)
+    }
+
+    @Test("values Prometheus rejects", arguments: ["0x1p3", "1_000", "abc", "1e", "--1", "1.2.3", "", "Infinit", "1e400"])
+    func invalidValues(text: String) {
+        let set = MetricSet.parse("m \(text)\nok 1\n")
+        #expect(set.rejectedLines == 1)
+        #expect(set.value("ok") == 1, "a bad line must not lose the next one")
+        #expect(set.value("m") == nil)
+    }
+
+    @Test("label escapes and UTF-8")
+    func escapes() {
+        let set = MetricSet.parse(#"m{path="C:\\dir",quote="say \"hi\"",nl="a\nb",utf="naïve ☃"} 1"# + "\n")
+        #expect(set.rejectedLines == 0, "\(String(describing: set.firstError))")
+        let s = set.samples(named: "m").first!
+        #expect(s.label("path") == "C:\\dir")
+        #expect(s.label("quote") == "say \"hi\"")
+        #expect(s.label("nl") == "a\nb")
+        #expect(s.label("utf") == "naïve ☃")
+    }
+
+    @Test("CRLF line endings and blank lines")
+    func crlf() {
+        let set = MetricSet.parse("# TYPE a gauge\r\na 1\r\n\r\nb{x=\"y\"} 2\r\n")
+        #expect(set.rejectedLines == 0)
+        #expect(set.value("a") == 1)
+        #expect(set.value("b") == 2)
+    }
+
+    @Test("errors carry line, column, expected and found")
+    func errorPosition() {
+        let set = MetricSet.parse("good 1\nbad{x=1} 2\nalso_good 3\n")
+        #expect(set.rejectedLines == 1)
+        let e = set.firstError!
+        #expect(e.line == 2)
+        #expect(e.column == 7)
+        #expect(e.expected.contains("opening a label value"))
+        #expect(e.found == "'1'")
+        #expect(e.snippet == "bad{x=1} 2")
+        #expect(set.value("also_good") == 3)
+    }
+
+    @Test("invalid label escapes are rejected")
+    func invalidEscape() {
+        let set = MetricSet.parse(#"m{a="\q"} 1"# + "\n")
+        #expect(set.rejectedLines == 1)
+    }
+
+    @Test("OpenMetrics: EOF, UNIT, exemplars, _created, float timestamps")
+    func openMetrics() {
+        let text = """
+            # TYPE foo counter
+            # UNIT foo seconds
+            # HELP foo Help with a \\"quote\\".
+            foo_total{a="b"} 17.0 1520879607.789 # {trace_id="KOO5S4vxi0o"} 0.67 1520879602.1
+            foo_created{a="b"} 1520430000.123
+            # TYPE h histogram
+            h_bucket{le="0.5"} 1 # {trace_id="x"} 0.3
+            h_bucket{le="+Inf"} 2
+            h_count 2
+            h_sum 1.2
+            # TYPE st stateset
+            st{st="a"} 1
+            # TYPE i info
+            i_info{version="1"} 1
+            # EOF
+
+            """
+        let set = MetricSet.parse(text, format: .openMetrics)
+        #expect(set.rejectedLines == 0, "\(String(describing: set.firstError))")
+        #expect(set.value("foo_total") == 17)
+        #expect(set.samples(named: "foo_total").first?.timestampMs == 1_520_879_607_789)
+        #expect(set.units["foo"] == "seconds")
+        #expect(set.help["foo"] == "Help with a \"quote\".")
+        #expect(set.value("foo_created") == 1_520_430_000.123)
+        #expect(set.types["st"] == .stateset)
+        #expect(set.familyType(ofSample: "h_bucket") == .histogram)
+        #expect(set.familyType(ofSample: "foo_total") == .counter)
+    }
+
+    @Test("OpenMetrics without # EOF is reported, samples kept")
+    func missingEOF() {
+        let set = MetricSet.parse("a 1\n", format: .openMetrics)
+        #expect(set.value("a") == 1)
+        #expect(set.rejectedLines == 1)
+        #expect(set.firstError?.expected == "# EOF")
+    }
+
+    @Test("content negotiation picks the format and names protobuf")
+    func detect() throws {
+        #expect(try ExpositionFormat.detect(contentType: "application/openmetrics-text; version=1.0.0; charset=utf-8").get() == .openMetrics)
+        #expect(try ExpositionFormat.detect(contentType: "text/plain; version=0.0.4").get() == .prometheusText)
+        guard case .failure(let e) = ExpositionFormat.detect(
+            contentType: "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited")
+        else {
+            Issue.record("protobuf must be refused")
+            return
+        }
+        #expect(e.found.contains("protobuf"))
+        #expect(ExpositionFormat.acceptHeader.hasPrefix("application/openmetrics-text"))
+    }
+
+    @Test("real captured expositions parse without rejects", arguments: ["go-client-golang.prom", "python-prometheus-client.prom", "openmetrics-go.om", "python-openmetrics.om"])
+    func fixtures(name: String) throws {
+        let url = try #require(Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: nil))
+        let bytes = try [UInt8](Data(contentsOf: url))
+        let set = MetricSet.parse(bytes, format: name.hasSuffix(".om") ? .openMetrics : .prometheusText)
+        #expect(set.rejectedLines == 0, "\(String(describing: set.firstError))")
+        #expect(set.samples.count > 20)
+    }
+
+    @Test("truncation at every offset and byte mutations never crash")
+    func neverCrashes() {
+        let text = Array("""
+            # HELP h A histogram.
+            # TYPE h histogram
+            h_bucket{handler="/a\\"b",le="0.1"} 3
+            h_bucket{handler="/a\\"b",le="+Inf"} 4 1700000000000
+            h_sum 0.5
+            h_count 4
+            # EOF
+
+            """.utf8)
+        for format in [ExpositionFormat.prometheusText, .openMetrics] {
+            for end in 0...text.count {
+                _ = MetricSet.parse(Array(text[0..<end]), format: format)
+            }
+            var random = SystemRandomNumberGenerator()
+            for _ in 0..<2000 {
+                var mutated = text
+                for _ in 0..<3 {
+                    mutated[Int.random(in: 0..<mutated.count, using: &random)] = UInt8.random(in: 0...255, using: &random)
+                }
+                let set = MetricSet.parse(mutated, format: format)
+                #expect(set.rejectedLines >= 0)
+            }
+        }
+    }
+}

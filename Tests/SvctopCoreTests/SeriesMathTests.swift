@@ -1,0 +1,100 @@
+import Testing
+@testable import SvctopCore
+
+@Suite("series math")
+struct SeriesMathTests {
+    @Test("ring buffer keeps the newest points in order")
+    func ring() {
+        var s = TimeSeries(capacity: 3)
+        for i in 0..<5 { s.append(time: Double(i), value: Double(i * 10)) }
+        #expect(s.count == 3)
+        #expect(s.points.map(\.value) == [20, 30, 40])
+        #expect(s.points(since: 3).map(\.value) == [30, 40])
+        #expect(s.lastValues(2) == [30, 40])
+        #expect(s.firstIndex(atOrAfter: 3.5) == 2)
+    }
+
+    @Test("counter increases survive a reset without going negative or spiking")
+    func counterReset() {
+        let points = [(0.0, 100.0), (1, 110), (2, 5), (3, 15)].map { TimeSeries.Point(time: $0.0, value: $0.1) }
+        // 10 before the restart, then 5 accumulated since it, then 10 more.
+        #expect(CounterMath.increase(points) == 25)
+        #expect(CounterMath.rate(points) == 25.0 / 3)
+        #expect(CounterMath.increase(from: 50, to: 40) == 40)
+    }
+
+    /// Expected values computed with Prometheus' own `bucketQuantile` rules by hand.
+    @Test("histogram_quantile semantics", arguments: [
+        // Linear interpolation inside the bucket: rank 50 of 100, 40 below 0.1, 40 in (0.1, 0.5].
+        (0.5, [(0.1, 40.0), (0.5, 80), (1, 100), (.infinity, 100)], 0.1 + 0.4 * (10.0 / 40)),
+        // First bucket interpolates from 0.
+        (0.25, [(0.1, 40.0), (0.5, 80), (.infinity, 100)], 0.1 * (25.0 / 40)),
+        // Rank in the +Inf bucket: the highest finite bound.
+        (0.99, [(0.1, 40.0), (0.5, 80), (.infinity, 100)], 0.5),
+        // Non-monotonic counts are fixed as Prometheus does.
+        (0.5, [(0.1, 50.0), (0.5, 40), (.infinity, 100)], 0.1),
+        // Negative first bound: that bound.
+        (0.1, [(-1.0, 20.0), (0, 50), (.infinity, 100)], -1),
+    ])
+    func quantiles(q: Double, buckets: [(Double, Double)], expected: Double) throws {
+        let result = try #require(HistogramQuantile.quantile(q, buckets: buckets.map { Bucket(upperBound: $0.0, count: $0.1) }))
+        #expect(abs(result - expected) < 1e-12)
+    }
+
+    @Test("no observations and no +Inf bucket give no quantile; q outside 0...1 gives ±Inf")
+    func quantileEdges() {
+        #expect(HistogramQuantile.quantile(0.5, buckets: [Bucket(upperBound: 1, count: 0), Bucket(upperBound: .infinity, count: 0)]) == nil)
+        #expect(HistogramQuantile.quantile(0.5, buckets: [Bucket(upperBound: 1, count: 3)]) == nil)
+        #expect(HistogramQuantile.quantile(-0.1, buckets: [Bucket(upperBound: 1, count: 3), Bucket(upperBound: .infinity, count: 3)]) == -.infinity)
+        #expect(HistogramQuantile.quantile(1.1, buckets: [Bucket(upperBound: 1, count: 3), Bucket(upperBound: .infinity, count: 3)]) == .infinity)
+    }
+
+    @Test("window quantiles come from bucket deltas, summed over series, across a restart")
+    func latencyWindow() {
+        var w = LatencyWindow(window: 30)
+        func reading(_ b: [Double: Double], count: Double, errors: Double) -> HistogramReading {
+            var r = HistogramReading()
+            r.buckets = b
+            r.count = count
+            r.errorCount = errors
+            return r
+        }
+        // Before the window: lots of fast requests that must not count.
+        w.add(time: 0, reading: reading([0.1: 1000, 1: 1000, .infinity: 1000], count: 1000, errors: 0))
+        w.add(time: 10, reading: reading([0.1: 1000, 1: 1050, .infinity: 1100], count: 1100, errors: 10))
+        w.add(time: 20, reading: reading([0.1: 1000, 1: 1100, .infinity: 1200], count: 1200, errors: 20))
+        let s = w.summary()
+        // Increase: le=0.1 → 0, le=1 → 100, +Inf → 200. p50: rank 100 → exactly the top of (0.1, 1].
+        #expect(abs(s.p50! - 1) < 1e-12)
+        #expect(s.p99 == 1)
+        #expect(s.rate == 10)
+        #expect(s.errorRatio == 0.1)
+        // A restart: counts go down; the new values are the increase.
+        w.add(time: 30, reading: reading([0.1: 10, 1: 10, .infinity: 10], count: 10, errors: 0))
+        let after = w.summary()
+        // 100 + 100 before the restart, then 10 accumulated since it, over 30 s.
+        #expect(after.rate == 210.0 / 30)
+    }
+
+    @Test("trend: slope, fit and time to a threshold")
+    func trend() throws {
+        let points = (0..<60).map { TimeSeries.Point(time: Double($0), value: 100 + 2 * Double($0)) }
+        let t = try #require(Trend.fit(points))
+        #expect(abs(t.slope - 2) < 1e-9)
+        #expect(abs(t.fit - 1) < 1e-9)
+        #expect(abs(t.slopePerMinute - 120) < 1e-6)
+        #expect(abs(t.secondsUntil(518, from: 218)! - 150) < 1e-9)
+        #expect(t.secondsUntil(100, from: 218) == nil)
+        let noisy = (0..<60).map { TimeSeries.Point(time: Double($0), value: $0 % 2 == 0 ? 0 : 100) }
+        #expect(try #require(Trend.fit(noisy)).fit < 0.1)
+    }
+
+    @Test("backoff doubles per failure and is capped")
+    func backoff() {
+        #expect(Backoff.delay(consecutiveFailures: 0, interval: 1) == 1)
+        #expect(Backoff.delay(consecutiveFailures: 1, interval: 1) == 1)
+        #expect(Backoff.delay(consecutiveFailures: 2, interval: 1) == 2)
+        #expect(Backoff.delay(consecutiveFailures: 4, interval: 1) == 8)
+        #expect(Backoff.delay(consecutiveFailures: 40, interval: 1) == 30)
+    }
+}

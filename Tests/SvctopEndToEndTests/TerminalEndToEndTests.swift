@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+
+/// The real binary in a real terminal (tmux), against the embedded demo fleet.
+@Suite("end to end in tmux", .serialized, .enabled(if: Tmux.isAvailable, "tmux is not installed"))
+struct TerminalEndToEndTests {
+    /// A shell line that records `stty -g` before and after svctop, and svctop's exit status.
+    static func wrapped(_ arguments: String, dir: String) -> String {
+        "cd \(dir) && stty -g > stty.before; \(Tmux.binary) \(arguments); echo \"EXIT=$?\" > status; stty -g > stty.after; echo DONE; exec sleep 600"
+    }
+
+    static func tempDir() throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("svctop-e2e-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    static func read(_ dir: String, _ name: String) -> String {
+        (try? String(contentsOfFile: "\(dir)/\(name)", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+    }
+
+    @Test("the demo dashboard appears with live data and every way out restores the terminal",
+          arguments: [(120, 40, "q"), (80, 24, "C-c"), (120, 40, "SIGTERM"), (80, 24, "SIGHUP")])
+    func dashboardAndExit(width: Int, height: Int, exit how: String) throws {
+        let dir = try Self.tempDir()
+        let journal = "\(dir)/journal.jsonl"
+        let tmux = try Tmux(width: width, height: height,
+                            command: "cd \(dir) && stty -g > stty.before; sh -c 'echo $$ > pid; exec \(Tmux.binary) --demo --journal \(journal)'; echo \"EXIT=$?\" > status; stty -g > stty.after; echo DONE; exec sleep 600")
+        let (ok, screen) = try tmux.waitFor(30) { $0.contains("checkout-a") && $0.contains("payments-b") && $0.contains("up 6/6") }
+        #expect(ok, "dashboard did not appear:\n\(screen)")
+        #expect(screen.contains("svctop"))
+        #expect(screen.contains("refreshed"))
+        #expect(try tmux.cursorAndAlternate().alternate, "svctop runs on the alternate screen")
+        switch how {
+        case "SIGTERM", "SIGHUP":
+            let pid = Self.read(dir, "pid")
+            #expect(!pid.isEmpty)
+            kill(pid_t(pid)!, how == "SIGTERM" ? SIGTERM : SIGHUP)
+        default:
+            try tmux.send(how)
+        }
+        let (done, after) = try tmux.waitFor(15) { $0.contains("DONE") }
+        #expect(done, "svctop did not exit:\n\(after)")
+        #expect(Self.read(dir, "status") == "EXIT=0")
+        #expect(Self.read(dir, "stty.before") == Self.read(dir, "stty.after"), "terminal settings restored")
+        let (cursor, alternate) = try tmux.cursorAndAlternate()
+        #expect(cursor, "cursor visible after exit")
+        #expect(!alternate, "alternate screen left")
+    }
+
+    @Test("Ctrl-Z suspends and fg resumes with a full redraw")
+    func suspendResume() throws {
+        let dir = try Self.tempDir()
+        let tmux = try Tmux(width: 100, height: 30, command: "cd \(dir) && exec bash --norc --noprofile -i")
+        try tmux.send("stty -g > stty.before; \(Tmux.binary) --demo --journal \(dir)/j.jsonl", "Enter")
+        #expect(try tmux.waitFor(30) { $0.contains("checkout-a") && $0.contains("up 6/6") }.0)
+        try tmux.send("C-z")
+        let (stopped, screen) = try tmux.waitFor(10) { $0.contains("Stopped") }
+        #expect(stopped, "job not stopped:\n\(screen)")
+        #expect(!(try tmux.cursorAndAlternate().alternate))
+        try tmux.send("fg", "Enter")
+        let (back, redrawn) = try tmux.waitFor(10) { $0.contains("checkout-a") && $0.contains("NAME") && !$0.contains("Stopped") }
+        #expect(back, "not redrawn after fg:\n\(redrawn)")
+        try tmux.send("q")
+        // The marker is assembled by the shell, so the typed command line itself cannot match it.
+        try tmux.send("stty -g > stty.after; echo FIN\"\"ISHED", "Enter")
+        #expect(try tmux.waitFor(10) { $0.contains("FINISHED") }.0)
+        #expect(Self.read(dir, "stty.before") == Self.read(dir, "stty.after"))
+    }
+
+    @Test("not a terminal, TERM=dumb, an unknown TERM and a bad target each give a clear error and exit 2")
+    func refusals() throws {
+        var environment = ProcessInfo.processInfo.environment
+        environment["TERM"] = "xterm-256color"
+        let notTTY = try runProcess(Tmux.binary, ["127.0.0.1:1"], environment: environment, timeout: 20)
+        #expect(notTTY.status == 2)
+        #expect(notTTY.stderr.contains("not a terminal"))
+
+        let dir = try Self.tempDir()
+        for (term, message) in [("dumb", "TERM is 'dumb'"), ("no-such-terminal-xyz", "no entry for TERM")] {
+            let tmux = try Tmux(width: 80, height: 24, command: "cd \(dir) && TERM=\(term) \(Tmux.binary) 127.0.0.1:1 2> err; echo \"EXIT=$?\" > status; echo DONE; sleep 600")
+            #expect(try tmux.waitFor(20) { $0.contains("DONE") }.0)
+            #expect(Self.read(dir, "status") == "EXIT=2")
+            #expect(Self.read(dir, "err").contains(message), Comment(rawValue: Self.read(dir, "err")))
+        }
+        let bad = try runProcess(Tmux.binary, ["--once", "http://:99999"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("invalid target"))
+        let help = try runProcess(Tmux.binary, ["--help"])
+        #expect(help.status == 0)
+        for option in ["--demo", "--once", "--format", "--config", "--read-only", "--theme", "--journal", "--interval"] {
+            #expect(help.stdout.contains(option), "--help documents \(option)")
+        }
+        let version = try runProcess(Tmux.binary, ["--version"])
+        #expect(version.status == 0 && version.stdout.contains("0."))
+    }
+}

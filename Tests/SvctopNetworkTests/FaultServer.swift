@@ -1,0 +1,138 @@
+import Foundation
+
+/// A misbehaving HTTP server for fault tests, on raw sockets so it can do what no HTTP library would:
+/// never answer, answer one byte per second, reset mid-body, send huge or binary bodies.
+///
+/// Paths: `/hang`, `/slow`, `/reset`, `/big` (100 MB), `/garbage`, `/badutf8`, `/malformed`, `/ok`, `/500`.
+final class FaultServer: @unchecked Sendable {
+    let port: Int
+    private let listener: Int32
+    private var stopped = false
+    private let lock = NSLock()
+
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        var bound = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &bound) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: bound.sin_port))
+    }
+
+    init() throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.listener = listener
+        var yes: Int32 = 1
+        setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard ok == 0, listen(listener, 128) == 0 else { throw CocoaError(.fileReadUnknown) }
+        var bound = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &bound) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
+        port = Int(UInt16(bigEndian: bound.sin_port))
+        let thread = Thread { [self] in acceptLoop() }
+        thread.start()
+    }
+
+    func stop() {
+        lock.lock()
+        stopped = true
+        lock.unlock()
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+    }
+
+    var isStopped: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stopped
+    }
+
+    private func acceptLoop() {
+        while !isStopped {
+            let client = accept(listener, nil, nil)
+            if client < 0 { return }
+            let thread = Thread { [self] in handle(client) }
+            thread.start()
+        }
+    }
+
+    private func send(_ fd: Int32, _ text: String) { send(fd, Array(text.utf8)) }
+
+    @discardableResult
+    private func send(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { return false }
+            offset += n
+        }
+        return true
+    }
+
+    private func handle(_ fd: Int32) {
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 8192)
+        let n = recv(fd, &buffer, buffer.count, 0)
+        guard n > 0 else { return }
+        let request = String(decoding: buffer[0..<n], as: UTF8.self)
+        let path = request.split(separator: " ").dropFirst().first.map(String.init) ?? "/"
+        let good = "# TYPE go_goroutines gauge\ngo_goroutines 42\n"
+        func head(_ status: String, length: Int?, type: String = "text/plain; version=0.0.4") -> String {
+            "HTTP/1.1 \(status)\r\nContent-Type: \(type)\r\n" + (length.map { "Content-Length: \($0)\r\n" } ?? "") + "Connection: close\r\n\r\n"
+        }
+        switch path {
+        case let p where p.hasPrefix("/hang"):
+            while !isStopped { usleep(50_000) }
+        case let p where p.hasPrefix("/slow"):
+            send(fd, head("200 OK", length: good.utf8.count))
+            for byte in good.utf8 {
+                guard !isStopped, send(fd, [byte]) else { return }
+                sleep(1)
+            }
+        case let p where p.hasPrefix("/reset"):
+            send(fd, head("200 OK", length: 10_000))
+            send(fd, Array(good.utf8))
+            var linger = linger(l_onoff: 1, l_linger: 0)
+            setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<linger>.size))
+        case let p where p.hasPrefix("/big"):
+            let total = 100 << 20
+            send(fd, head("200 OK", length: total))
+            let chunk = Array(repeating: UInt8(ascii: "#"), count: 1 << 16)
+            var sent = 0
+            while sent < total && !isStopped {
+                guard send(fd, chunk) else { return }
+                sent += chunk.count
+            }
+        case let p where p.hasPrefix("/garbage"):
+            var random = SystemRandomNumberGenerator()
+            let body = (0..<4096).map { _ in UInt8.random(in: 0...255, using: &random) }
+            send(fd, head("200 OK", length: body.count, type: "application/octet-stream") )
+            send(fd, body)
+        case let p where p.hasPrefix("/badutf8"):
+            let body: [UInt8] = Array("go_goroutines{x=\"".utf8) + [0xff, 0xfe, 0xc3] + Array("\"} 7\ngo_threads 3\n".utf8)
+            send(fd, head("200 OK", length: body.count))
+            send(fd, body)
+        case let p where p.hasPrefix("/malformed"):
+            let body = "go_goroutines 11\nthis is not a metric line\ngo_threads{a=b} 1\nprocess_resident_memory_bytes 1e6\n"
+            send(fd, head("200 OK", length: body.utf8.count))
+            send(fd, body)
+        case let p where p.hasPrefix("/500"):
+            let body = "{\"error\":\"internal failure\"}\n"
+            send(fd, head("500 Internal Server Error", length: body.utf8.count, type: "application/json"))
+            send(fd, body)
+        default:
+            send(fd, head("200 OK", length: good.utf8.count))
+            send(fd, good)
+        }
+    }
+}

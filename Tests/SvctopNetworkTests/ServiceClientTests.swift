@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+@testable import SvctopCore
+@testable import SvctopDemo
+@testable import SvctopNetwork
+
+/// Waits for a condition with a deadline (never a fixed sleep).
+func eventually(_ timeout: Double = 10, _ what: String = "condition", _ condition: () async -> Bool) async -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+        if await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return false
+}
+
+@Suite("service client against real loopback servers", .serialized)
+struct ServiceClientTests {
+    @Test("scrape, probes, log level and drain against a demo instance")
+    func demoInstance() async throws {
+        let fleet = DemoFleet(specs: [DemoInstanceSpec(name: "svc", scenario: .healthy)])
+        try await fleet.start()
+        let transport = HTTPTransport()
+        let client = ServiceClient(transport: transport)
+        let target = try Target.parse(fleet.targets[0])
+        #expect(target.name == "svc")
+
+        // Metrics: the reading equals what the endpoint reports.
+        guard case .success(let metrics, _) = await client.scrape(target, timeout: 2) else {
+            Issue.record("scrape failed")
+            return
+        }
+        #expect(metrics.rejectedLines == 0, "\(String(describing: metrics.firstError))")
+        let reading = Reading(metrics: metrics, profile: .go)
+        #expect(reading.goroutines == fleet.services[0].goroutines || reading.goroutines != nil)
+        #expect(reading.memoryLimit == 1_073_741_824.0)
+        #expect(reading.workersMax == 32)
+        #expect(reading.dbMaxOpen == 20)
+        #expect(reading.histogram != nil)
+        #expect(reading.gcPauses[0.5] != nil)
+
+        // Probes.
+        #expect(await client.probe(target, .liveness, timeout: 2).isPassing)
+        #expect(await client.probe(target, .readiness, timeout: 2).isPassing)
+
+        // Log level, the zap way.
+        #expect(await client.logLevel(target, timeout: 2).level == "info")
+        let set = await client.setLogLevel(target, level: "debug", timeout: 2)
+        #expect(set == .succeeded(status: 200, body: "{\"level\":\"debug\"}"))
+        #expect(fleet.services[0].logLevel == "debug")
+        let bad = await client.setLogLevel(target, level: "loud", timeout: 2)
+        guard case .rejected(400, let message) = bad else {
+            Issue.record("expected a 400, got \(bad)")
+            return
+        }
+        #expect(message.contains("unrecognized level"))
+
+        // Drain: readiness turns 503 and in-flight reaches zero; undrain reverses it.
+        #expect(await client.drain(target, timeout: 2).isSuccess)
+        let readiness = await client.probe(target, .readiness, timeout: 2)
+        #expect(!readiness.isPassing && readiness.status == 503 && readiness.detail.contains("draining"))
+        #expect(await eventually(15, "in-flight at zero") {
+            guard case .success(let m, _) = await client.scrape(target, timeout: 2) else { return false }
+            return m.value("http_requests_in_flight") == 0
+        })
+        #expect(await client.undrain(target, timeout: 2).isSuccess)
+        #expect(await client.probe(target, .readiness, timeout: 2).isPassing)
+
+        // Dumps in both formats parse into the same total.
+        let one = try await client.goroutineDump(target, debugLevel: 1, timeout: 5, maxBytes: 1 << 24).get()
+        let two = try await client.goroutineDump(target, debugLevel: 2, timeout: 5, maxBytes: 1 << 24).get()
+        let d1 = GoroutineDumpParser.parse(one)
+        let d2 = GoroutineDumpParser.parse(two)
+        #expect(d1.debugLevel == 1 && d2.debugLevel == 2)
+        #expect(d1.total > 30 && d2.total > 30)
+        #expect(d1.skippedLines == 0 && d2.skippedLines == 0)
+
+        await transport.shutdown()
+        await fleet.stop()
+    }
+
+    @Test("a closed port is refused, a size cap is enforced, a silent server times out")
+    func failures() async throws {
+        let transport = HTTPTransport(maxBodyBytes: 1024)
+        let client = ServiceClient(transport: transport)
+        // A port that was just free.
+        let closed = try Target.parse("127.0.0.1:\(try FaultServer.freePort())")
+        guard case .failure(.refused, _) = await client.scrape(closed, timeout: 1) else {
+            Issue.record("expected refused")
+            return
+        }
+        let server = try FaultServer()
+        defer { server.stop() }
+        let big = try Target.parse("127.0.0.1:\(server.port)/big")
+        guard case .failure(.sizeCap(1024), _) = await client.scrape(big, timeout: 2) else {
+            Issue.record("expected the size cap")
+            return
+        }
+        let hang = try Target.parse("127.0.0.1:\(server.port)/hang")
+        let started = Date()
+        guard case .failure(.timeout, _) = await client.scrape(hang, timeout: 0.5) else {
+            Issue.record("expected a timeout")
+            return
+        }
+        #expect(Date().timeIntervalSince(started) < 2)
+        await transport.shutdown()
+    }
+}

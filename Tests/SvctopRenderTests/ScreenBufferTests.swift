@@ -1,0 +1,76 @@
+import Testing
+@testable import SvctopRender
+
+@Suite("screen buffer")
+struct ScreenBufferTests {
+    @Test("text goes in, clipped, and comes back out")
+    func putAndRead() {
+        var b = ScreenBuffer(width: 10, height: 2)
+        #expect(b.put("hello world", x: 2, y: 0, style: .plain) == 8)
+        #expect(b.put("☃ ok", x: 0, y: 1, style: .plain) == 4)
+        #expect(b.lines() == ["  hello wo", "☃ ok      "])
+    }
+
+    @Test("wide characters take two cells and control characters become ?")
+    func wide() {
+        var b = ScreenBuffer(width: 6, height: 1)
+        b.put("日本\u{07}", x: 0, y: 0, style: .plain)
+        #expect(b.lines() == ["日本? "])
+        #expect(b[1, 0].isContinuation)
+    }
+
+    @Test("changing one cell yields only that run")
+    func diffOneCell() {
+        var a = ScreenBuffer(width: 20, height: 5)
+        a.put("steady text", x: 0, y: 2, style: .plain)
+        var b = a
+        b[7, 3] = Cell("x", .plain)
+        let runs = b.diff(from: a)
+        #expect(runs == [ScreenBuffer.Run(x: 7, y: 3, cells: [Cell("x", .plain)])])
+    }
+
+    @Test("a style change is a change; identical frames diff to nothing")
+    func diffStyle() {
+        let a = ScreenBuffer(width: 8, height: 2)
+        #expect(a.diff(from: a).isEmpty)
+        var b = a
+        b.restyle(x: 2, y: 1, width: 2, height: 1, style: Style(.red))
+        let runs = b.diff(from: a)
+        #expect(runs.count == 1)
+        #expect(runs[0].x == 2 && runs[0].y == 1 && runs[0].cells.count == 2)
+    }
+
+    @Test("nearby changes merge into one run, far ones do not; a size change redraws everything")
+    func diffMerge() {
+        let a = ScreenBuffer(width: 30, height: 1)
+        var b = a
+        b[2, 0] = Cell("a")
+        b[4, 0] = Cell("b")
+        b[20, 0] = Cell("c")
+        let runs = b.diff(from: a)
+        #expect(runs.map(\.x) == [2, 20])
+        #expect(runs[0].cells.count == 3)
+        #expect(ScreenBuffer(width: 4, height: 2).diff(from: ScreenBuffer(width: 5, height: 2)).count == 2)
+    }
+
+    @Test("colors degrade to 8 and 16 color terminals")
+    func degrade() {
+        #expect(Color.indexed(196).degraded(toColors: 8) == .red)
+        #expect(Color.indexed(46).degraded(toColors: 8) == .green)
+        #expect(Color.indexed(9).degraded(toColors: 8) == .red)
+        #expect(Color.indexed(9).degraded(toColors: 16) == .indexed(9))
+        #expect(Color.indexed(231).degraded(toColors: 8) == .white)
+        #expect(Color.terminalDefault.degraded(toColors: 8) == .terminalDefault)
+    }
+
+    @Test("charts: sparkline, bar and braille line")
+    func charts() {
+        #expect(Charts.sparkline([0, 1, 2, 3, 4, 5, 6, 7], width: 8, glyphs: .unicode) == "▁▂▃▄▅▆▇█")
+        #expect(Charts.sparkline([1, 1], width: 4, glyphs: .unicode) == "  ▁▁")
+        #expect(Charts.bar(0.5, width: 4, glyphs: .unicode) == "██··")
+        #expect(Charts.bar(0.5, width: 4, glyphs: .ascii) == "##..")
+        let rows = Charts.lineChart([0, 1], width: 1, height: 1, lo: 0, hi: 1, glyphs: .unicode)
+        // Left column: the bottom dot (0x40); right column: joined from bottom to top (0x08 0x10 0x20 0x80).
+        #expect(rows == ["\u{28F8}"])
+    }
+}

@@ -1,0 +1,232 @@
+// Command go-service is a small real Go service that exposes everything svctop reads, with the standard
+// libraries: promhttp with the default Go and process collectors, an instrumented handler histogram, an
+// in-flight gauge, a bounded worker pool with its gauges, the DBStats collector, net/http/pprof, zap's
+// AtomicLevel at /log/level, liveness, readiness and a drain endpoint.
+//
+// Build (GOPATH mode, Debian packages only):
+//
+//	GO111MODULE=off GOPATH=/usr/share/gocode go build -o go-service .
+package main
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"math/rand"
+	"net"
+	"net/http"
+	"net/http/pprof"
+	"os"
+	"runtime/debug"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.uber.org/zap"
+)
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:0", "listen address (port 0 picks a free port)")
+	load := flag.Int("load", 20, "requests per second the service sends to itself (0: none)")
+	flag.Parse()
+
+	// 1. Logging with a level that can be changed at run time: GET/PUT /log/level.
+	level := zap.NewAtomicLevelAt(zap.InfoLevel)
+	logger := zap.New(nil) // no output needed for the example; a real service builds its core with `level`
+	_ = logger
+
+	// 2. Metrics: the default registry already has the Go and process collectors.
+	registry := prometheus.NewRegistry()
+	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	duration := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "http_request_duration_seconds",
+		Help:    "A histogram of latencies for requests.",
+		Buckets: []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10},
+	}, []string{"code", "method", "handler"})
+	inflight := prometheus.NewGauge(prometheus.GaugeOpts{Name: "http_requests_in_flight", Help: "Requests being served."})
+	registry.MustRegister(duration, inflight)
+
+	// 3. A bounded worker pool with its gauges.
+	pool := newPool(8, 64, registry)
+
+	// 4. A database handle with the DBStats collector (an in-process driver stands in for a real database).
+	db, _ := sql.Open("svctop-example", "")
+	db.SetMaxOpenConns(10)
+	registry.MustRegister(collectors.NewDBStatsCollector(db, "orders"))
+
+	// 5. The memory limit (GOMEMLIMIT), for services on client_golang versions that do not export it.
+	limit := debug.SetMemoryLimit(-1)
+	if limit != int64(^uint64(0)>>1) {
+		registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "process_memory_limit_bytes", Help: "GOMEMLIMIT in bytes."}, func() float64 { return float64(limit) }))
+	}
+
+	var draining atomic.Bool
+	mux := http.NewServeMux()
+	instrument := func(handler string, h http.HandlerFunc) http.Handler {
+		observer := duration.MustCurryWith(prometheus.Labels{"handler": handler})
+		return promhttp.InstrumentHandlerInFlight(inflight, promhttp.InstrumentHandlerDuration(observer, h))
+	}
+	mux.Handle("/api/orders", instrument("/api/orders", func(w http.ResponseWriter, r *http.Request) {
+		if draining.Load() {
+			http.Error(w, "draining", http.StatusServiceUnavailable)
+			return
+		}
+		if !pool.submit(func() { time.Sleep(time.Duration(2+rand.Intn(20)) * time.Millisecond) }) {
+			http.Error(w, "queue full", http.StatusServiceUnavailable)
+			return
+		}
+		conn, err := db.Conn(r.Context())
+		if err == nil {
+			time.Sleep(time.Duration(rand.Intn(5)) * time.Millisecond)
+			conn.Close()
+		}
+		fmt.Fprintln(w, `{"orders":[]}`)
+	}))
+	mux.Handle("/metrics", promhttp.HandlerFor(registry, promhttp.HandlerOpts{EnableOpenMetrics: true}))
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.Handle("/log/level", level) // zap's AtomicLevel is an http.Handler: GET and PUT {"level":"debug"}
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
+	mux.HandleFunc("/readyz", func(w http.ResponseWriter, r *http.Request) {
+		if draining.Load() {
+			http.Error(w, "draining", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("/admin/drain", func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			http.Error(w, `{"error":"POST only"}`, http.StatusMethodNotAllowed)
+			return
+		}
+		draining.Store(true)
+		w.WriteHeader(http.StatusAccepted)
+		json.NewEncoder(w).Encode(map[string]string{"status": "draining"})
+	})
+	mux.HandleFunc("/admin/undrain", func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			http.Error(w, `{"error":"POST only"}`, http.StatusMethodNotAllowed)
+			return
+		}
+		draining.Store(false)
+		json.NewEncoder(w).Encode(map[string]string{"status": "serving"})
+	})
+	// Test hook: leak n goroutines at one of two code sites (POST /debug/leak?site=a&n=1000).
+	mux.HandleFunc("/debug/leak", func(w http.ResponseWriter, r *http.Request) {
+		n, _ := strconv.Atoi(r.URL.Query().Get("n"))
+		site := r.URL.Query().Get("site")
+		for i := 0; i < n; i++ {
+			if site == "b" {
+				go leakWaitingForReply(make(chan int))
+			} else {
+				go leakSubscriber(make(chan struct{}), make(chan int))
+			}
+		}
+		fmt.Fprintf(w, "leaked %d at site %s\n", n, site)
+	})
+
+	listener, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	fmt.Printf("listening on http://%s\n", listener.Addr())
+	if *load > 0 {
+		go selfLoad("http://"+listener.Addr().String()+"/api/orders", *load, &draining)
+	}
+	server := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	if err := server.Serve(listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+// leakSubscriber is the classic leak: a goroutine blocked in select on channels nobody will ever use.
+func leakSubscriber(done chan struct{}, updates chan int) {
+	select {
+	case <-done:
+	case <-updates:
+	}
+}
+
+// leakWaitingForReply blocks forever on a receive.
+func leakWaitingForReply(reply chan int) {
+	<-reply
+}
+
+func selfLoad(url string, rps int, draining *atomic.Bool) {
+	client := &http.Client{Timeout: 2 * time.Second}
+	ticker := time.NewTicker(time.Second / time.Duration(rps))
+	for range ticker.C {
+		if draining.Load() {
+			continue
+		}
+		go func() {
+			if resp, err := client.Get(url); err == nil {
+				resp.Body.Close()
+			}
+		}()
+	}
+}
+
+// pool is a bounded worker pool that exports busy/max workers, queue depth/capacity and rejections.
+type pool struct {
+	jobs     chan func()
+	busy     atomic.Int64
+	rejected prometheus.Counter
+}
+
+func newPool(workers, capacity int, registry *prometheus.Registry) *pool {
+	p := &pool{jobs: make(chan func(), capacity)}
+	p.rejected = prometheus.NewCounter(prometheus.CounterOpts{Name: "workerpool_rejected_total", Help: "Jobs rejected because the queue was full."})
+	registry.MustRegister(p.rejected,
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "workerpool_workers_busy", Help: "Workers running a job."}, func() float64 { return float64(p.busy.Load()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "workerpool_workers_max", Help: "Pool size."}, func() float64 { return float64(workers) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "workerpool_queue_depth", Help: "Jobs waiting."}, func() float64 { return float64(len(p.jobs)) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "workerpool_queue_capacity", Help: "Queue capacity."}, func() float64 { return float64(capacity) }),
+	)
+	for i := 0; i < workers; i++ {
+		go p.worker()
+	}
+	return p
+}
+
+func (p *pool) worker() {
+	for job := range p.jobs {
+		p.busy.Add(1)
+		job()
+		p.busy.Add(-1)
+	}
+}
+
+func (p *pool) submit(job func()) bool {
+	select {
+	case p.jobs <- job:
+		return true
+	default:
+		p.rejected.Inc()
+		return false
+	}
+}
+
+// A do-nothing database driver so that sql.DB and its DBStats collector are real without a database server.
+type fakeDriver struct{}
+type fakeConn struct{}
+
+func (fakeDriver) Open(string) (driver.Conn, error)          { return fakeConn{}, nil }
+func (fakeConn) Prepare(string) (driver.Stmt, error)         { return nil, errors.New("not supported") }
+func (fakeConn) Close() error                                { return nil }
+func (fakeConn) Begin() (driver.Tx, error)                   { return nil, errors.New("not supported") }
+func (fakeConn) Ping(context.Context) error                  { return nil }
+func (fakeConn) ResetSession(context.Context) error          { return nil }
+func (fakeConn) IsValid() bool                               { return true }
+
+
+func init() { sql.Register("svctop-example", fakeDriver{}) }
