@@ -44,7 +44,10 @@ struct ParseBench: ParsableCommand {
         }
         for (name, bytes) in inputs {
             var samples = 0
-            _ = MetricSet.parse(bytes)  // warm up
+            let check = MetricSet.parse(bytes)  // warm up, and make sure the input is valid
+            if check.rejectedLines > 0 {
+                print("  warning: \(check.rejectedLines) lines rejected, first: \(check.firstError!)")
+            }
             let allocationsBefore = svctop_malloc_count()
             var best = Double.infinity
             for _ in 0..<iterations {

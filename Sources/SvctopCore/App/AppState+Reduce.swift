@@ -4,6 +4,19 @@ extension AppState {
     /// Applies one event at time `now` and returns the effects to perform. Pure: no I/O, no clock reads.
     public mutating func reduce(_ event: Event, now: Double) -> [Effect] {
         self.now = now
+        let effects = apply(event)
+        switch event {
+        case .scrapeCompleted(let id, _), .probeCompleted(let id, _, _), .actionCompleted(let id, _, _):
+            if instances.indices.contains(id) { refreshAssessment(id) }
+        case .ticked:
+            for id in instances.indices { refreshAssessment(id) }
+        default:
+            break
+        }
+        return effects
+    }
+
+    mutating func apply(_ event: Event) -> [Effect] {
         switch event {
         case .keyPressed(let key):
             return handleKey(key)

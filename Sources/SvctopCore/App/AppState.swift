@@ -113,51 +113,56 @@ public struct AppState: Sendable {
 
     // MARK: - Fleet ordering
 
-    /// Cached assessment of one instance for sorting and outliers.
-    public func severity(of instance: InstanceState) -> Severity {
-        instance.assess(now: now, settings: settings).severity
+    /// The assessment of one instance, as last refreshed by the reducer.
+    public func severity(of instance: InstanceState) -> Severity { instance.severity }
+
+    /// Recomputes the cached assessment of one instance.
+    mutating func refreshAssessment(_ id: InstanceID) {
+        let (severity, reasons) = instances[id].assess(now: now, settings: settings)
+        instances[id].severity = severity
+        instances[id].reasons = reasons
     }
 
-    /// The instances shown in the fleet, filtered and sorted. O(n log n).
+    /// The instances shown in the fleet, filtered and sorted. O(n log n); sorts ids, never copies instances.
     public func visibleInstances() -> [InstanceID] {
         let matcher = FilterMatcher(filter)
-        var rows = instances.filter { matcher.matches($0.name) || matcher.matches($0.target.baseURL) }
-        let severities = Dictionary(uniqueKeysWithValues: rows.map { ($0.id, severity(of: $0)) })
-        func key(_ i: InstanceState) -> Double? {
+        var rows = instances.indices.filter { matcher.matches(instances[$0].name) || matcher.matches(instances[$0].target.baseURL) }
+        func key(_ i: InstanceID) -> Double? {
+            let instance = instances[i]
             switch sort {
             case .severity, .name: return nil
-            case .goroutines: return i.reading?.goroutines
-            case .memory: return i.memoryRatio ?? i.reading?.memory.map { $0 / 1e15 }
-            case .p50: return i.latency.p50
-            case .p99: return i.latency.p99
-            case .rate: return i.latency.rate
-            case .errors: return i.latency.errorRatio
-            case .pool: return i.poolRatio
-            case .db: return i.dbRatio
-            case .age: return i.age(now: now)
+            case .goroutines: return instance.reading?.goroutines
+            case .memory: return instance.memoryRatio ?? instance.reading?.memory.map { $0 / 1e15 }
+            case .p50: return instance.latency.p50
+            case .p99: return instance.latency.p99
+            case .rate: return instance.latency.rate
+            case .errors: return instance.latency.errorRatio
+            case .pool: return instance.poolRatio
+            case .db: return instance.dbRatio
+            case .age: return instance.age(now: now)
             }
         }
+        let keys = sort == .severity || sort == .name ? [:] : Dictionary(uniqueKeysWithValues: rows.map { ($0, key($0)) })
         rows.sort { a, b in
+            let ia = instances[a], ib = instances[b]
             switch sort {
             case .name:
-                return isSortReversed ? a.name > b.name : (a.name, a.id) < (b.name, b.id)
+                return isSortReversed ? (ia.name, a) > (ib.name, b) : (ia.name, a) < (ib.name, b)
             case .severity:
-                let sa = severities[a.id]!, sb = severities[b.id]!
-                if sa != sb { return isSortReversed ? sa < sb : sa > sb }
-                return (a.name, a.id) < (b.name, b.id)
+                if ia.severity != ib.severity { return isSortReversed ? ia.severity < ib.severity : ia.severity > ib.severity }
+                return (ia.name, a) < (ib.name, b)
             default:
-                let ka = key(a), kb = key(b)
-                switch (ka, kb) {
-                case (nil, nil): return (a.name, a.id) < (b.name, b.id)
+                switch (keys[a]!, keys[b]!) {
+                case (nil, nil): return (ia.name, a) < (ib.name, b)
                 case (nil, _): return false
                 case (_, nil): return true
                 case (let x?, let y?):
                     if x != y { return isSortReversed ? x < y : x > y }
-                    return (a.name, a.id) < (b.name, b.id)
+                    return (ia.name, a) < (ib.name, b)
                 }
             }
         }
-        return rows.map(\.id)
+        return rows
     }
 
     /// Medians over the fleet of the columns checked for outliers.
@@ -167,16 +172,17 @@ public struct AppState: Sendable {
             let s = values.sorted()
             return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
         }
-        let up = instances.filter { $0.status.isUp }
+        let up = instances.indices.filter { instances[$0].status.isUp }
         return (
-            median(up.compactMap { $0.latency.p99 }), median(up.compactMap { $0.reading?.goroutines }),
-            median(up.compactMap { $0.memoryRatio ?? $0.reading?.memory }), median(up.compactMap { $0.latency.errorRatio })
+            median(up.compactMap { instances[$0].latency.p99 }), median(up.compactMap { instances[$0].reading?.goroutines }),
+            median(up.compactMap { instances[$0].memoryRatio ?? instances[$0].reading?.memory }),
+            median(up.compactMap { instances[$0].latency.errorRatio })
         )
     }
 
     /// Instances that are ready and not draining.
     public var readyInstances: [InstanceID] {
-        instances.filter { $0.health.isReady == true && !$0.health.isDraining && $0.status.isUp }.map(\.id)
+        instances.indices.filter { instances[$0].health.isReady == true && !instances[$0].health.isDraining && instances[$0].status.isUp }
     }
 }
 

@@ -82,6 +82,9 @@ public struct InstanceState: Sendable {
     public var rejectedRate: Double?
     public var dbWaitRate: Double?
     public var dbAverageWait: Double?
+    /// The last assessment (`assess`), refreshed by the reducer whenever the instance or the clock changes.
+    public var severity = Severity.ok
+    public var reasons: [String] = []
 
     public init(id: InstanceID, target: Target, settings: Settings) {
         self.id = id

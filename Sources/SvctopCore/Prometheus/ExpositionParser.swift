@@ -35,8 +35,15 @@ public struct ExpositionParser {
 
     /// Metric name of the current sample, or the family name of a HELP/TYPE/UNIT line.
     public private(set) var name: Range<Int> = 0..<0
-    /// Labels of the current sample.
+    /// Labels of the current sample (read them with `labelCount` and `label(at:)` in hot loops: holding on to
+    /// this array makes the next `next()` copy it).
     public private(set) var labels: [LabelSpan] = []
+
+    /// The number of labels of the current sample.
+    public var labelCount: Int { labels.count }
+
+    /// The `i`th label of the current sample.
+    public func label(at i: Int) -> LabelSpan { labels[i] }
     /// Value of the current sample.
     public private(set) var value: Double = 0
     /// Timestamp of the current sample in milliseconds, when present.
@@ -83,28 +90,33 @@ public struct ExpositionParser {
     public func helpText() -> String { unescape(text, allowQuote: format == .openMetrics) }
 
     func unescape(_ range: Range<Int>, allowQuote: Bool) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(range.count)
-        var i = range.lowerBound
-        while i < range.upperBound {
-            let b = bytes[i]
-            if b == UInt8(ascii: "\\"), i + 1 < range.upperBound {
-                let n = bytes[i + 1]
-                switch n {
-                case UInt8(ascii: "n"): out.append(UInt8(ascii: "\n"))
-                case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
-                case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
-                default:
-                    out.append(b)
-                    out.append(n)
+        // The result is never longer than the input; write it in place (small results allocate nothing).
+        String(unsafeUninitializedCapacity: range.count) { out in
+            var n = 0
+            var i = range.lowerBound
+            while i < range.upperBound {
+                let b = bytes[i]
+                if b == UInt8(ascii: "\\"), i + 1 < range.upperBound {
+                    let next = bytes[i + 1]
+                    switch next {
+                    case UInt8(ascii: "n"): out[n] = UInt8(ascii: "\n")
+                    case UInt8(ascii: "\\"): out[n] = UInt8(ascii: "\\")
+                    case UInt8(ascii: "\""): out[n] = UInt8(ascii: "\"")
+                    default:
+                        out[n] = b
+                        n += 1
+                        out[n] = next
+                    }
+                    n += 1
+                    i += 2
+                } else {
+                    out[n] = b
+                    n += 1
+                    i += 1
                 }
-                i += 2
-            } else {
-                out.append(b)
-                i += 1
             }
+            return n
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     // MARK: - Advancing

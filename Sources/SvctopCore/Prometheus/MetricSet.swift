@@ -11,13 +11,14 @@ public struct Label: Sendable, Hashable, Codable {
 /// One sample of one series.
 public struct Sample: Sendable, Equatable {
     public var name: String
-    public var labels: [Label]
+    /// The labels, as a slice of the buffer all samples of one parse share (no allocation per sample).
+    public var labels: ArraySlice<Label>
     public var value: Double
     public var timestampMs: Int64?
 
     public init(name: String, labels: [Label] = [], value: Double, timestampMs: Int64? = nil) {
         self.name = name
-        self.labels = labels
+        self.labels = labels[...]
         self.value = value
         self.timestampMs = timestampMs
     }
@@ -77,18 +78,24 @@ public struct MetricSet: Sendable {
         set.format = format
         set.samples.reserveCapacity(buffer.count / 64)
         var parser = ExpositionParser(bytes: buffer, format: format)
-        // Strings of the previous sample, reused when the bytes repeat (histogram buckets, label sets).
+        // All labels of the parse in one buffer; each sample's labels are a slice of it.
+        var labelStorage: [Label] = []
+        labelStorage.reserveCapacity(buffer.count / 24)
+        var labelRanges: [Range<Int32>] = []
+        labelRanges.reserveCapacity(buffer.count / 64)
+        // The previous sample's name and label spans, to reuse its strings when the bytes repeat.
         var lastName: Range<Int> = 0..<0
         var lastNameString = ""
-        var lastLabels: [ExpositionParser.LabelSpan] = []
-        var lastLabelStrings: [Label] = []
+        var lastSpans: [ExpositionParser.LabelSpan] = []
+        lastSpans.reserveCapacity(16)
+        var lastStart = 0
         var runStart = 0
         loop: while true {
             switch parser.next() {
             case .end:
                 break loop
             case .sample:
-                if !parser.bytesEqual(parser.name, lastName) || lastNameString.isEmpty {
+                if lastNameString.isEmpty || !parser.bytesEqual(parser.name, lastName) {
                     if !lastNameString.isEmpty && runStart < set.samples.count {
                         set.index[lastNameString, default: []].append(runStart..<set.samples.count)
                     }
@@ -96,30 +103,29 @@ public struct MetricSet: Sendable {
                     lastNameString = parser.string(parser.name)
                     runStart = set.samples.count
                 }
-                var labels: [Label] = []
-                let spans = parser.labels
-                if !spans.isEmpty {
-                    labels.reserveCapacity(spans.count)
-                    for (k, span) in spans.enumerated() {
-                        if k < lastLabels.count {
-                            let previous = lastLabels[k]
-                            let sameName = parser.bytesEqual(span.name, previous.name)
-                            let sameValue = parser.bytesEqual(span.value, previous.value)
-                            if sameName && sameValue {
-                                labels.append(lastLabelStrings[k])
-                                continue
-                            }
-                            let name = sameName ? lastLabelStrings[k].name : parser.string(span.name)
-                            labels.append(Label(name, parser.labelValue(span)))
+                let start = labelStorage.count
+                let count = parser.labelCount
+                for k in 0..<count {
+                    let span = parser.label(at: k)
+                    if k < lastSpans.count {
+                        let previous = lastSpans[k]
+                        let sameName = parser.bytesEqual(span.name, previous.name)
+                        if sameName && parser.bytesEqual(span.value, previous.value) {
+                            labelStorage.append(labelStorage[lastStart + k])
                             continue
                         }
-                        labels.append(Label(parser.string(span.name), parser.labelValue(span)))
+                        let name = sameName ? labelStorage[lastStart + k].name : parser.string(span.name)
+                        labelStorage.append(Label(name, parser.labelValue(span)))
+                        continue
                     }
+                    labelStorage.append(Label(parser.string(span.name), parser.labelValue(span)))
                 }
-                lastLabels = spans
-                lastLabelStrings = labels
+                lastSpans.removeAll(keepingCapacity: true)
+                for k in 0..<count { lastSpans.append(parser.label(at: k)) }
+                lastStart = start
+                labelRanges.append(Int32(start)..<Int32(labelStorage.count))
                 set.samples.append(
-                    Sample(name: lastNameString, labels: labels, value: parser.value, timestampMs: parser.timestampMs))
+                    Sample(name: lastNameString, labels: [], value: parser.value, timestampMs: parser.timestampMs))
             case .type:
                 set.types[parser.string(parser.name)] = parser.declaredType
             case .help:
@@ -135,6 +141,9 @@ public struct MetricSet: Sendable {
         }
         if !lastNameString.isEmpty && runStart < set.samples.count {
             set.index[lastNameString, default: []].append(runStart..<set.samples.count)
+        }
+        for i in set.samples.indices where !labelRanges[i].isEmpty {
+            set.samples[i].labels = labelStorage[Int(labelRanges[i].lowerBound)..<Int(labelRanges[i].upperBound)]
         }
         return set
     }

@@ -100,10 +100,20 @@ enum FleetScreen {
 
     static func drawSummary(_ p: inout Painter, _ state: AppState) {
         let total = state.instances.count
-        let up = state.instances.filter { $0.status.isUp }.count
-        let ready = state.instances.filter { $0.health.isReady == true }.count
-        let draining = state.instances.filter { $0.health.isDraining }.count
-        let goroutines = state.instances.compactMap { $0.status.isUp ? $0.reading?.goroutines : nil }.reduce(0, +)
+        var up = 0, ready = 0, draining = 0
+        var goroutines = 0.0
+        var worstP99: (Double, InstanceID)?
+        var worstMemory: (Double, InstanceID)?
+        for i in state.instances.indices {
+            let instance = state.instances[i]
+            if instance.health.isReady == true { ready += 1 }
+            if instance.health.isDraining { draining += 1 }
+            guard instance.status.isUp else { continue }
+            up += 1
+            goroutines += instance.reading?.goroutines ?? 0
+            if let v = instance.latency.p99, v > (worstP99?.0 ?? -1) { worstP99 = (v, i) }
+            if let v = instance.memoryRatio, v > (worstMemory?.0 ?? -1) { worstMemory = (v, i) }
+        }
         var x = 0
         x += p.text("up ", x: x, y: 1, .dim)
         x += p.text("\(up)/\(total)", x: x, y: 1, up == total ? .good : (up == 0 && total > 0 ? .critical : .warning))
@@ -115,15 +125,14 @@ enum FleetScreen {
         }
         x += p.text("  goroutines ", x: x, y: 1, .dim)
         x += p.text(ByteFormat.count(goroutines), x: x, y: 1, .text)
-        if let worst = state.instances.filter({ $0.latency.p99 != nil && $0.status.isUp }).max(by: { $0.latency.p99! < $1.latency.p99! }) {
+        if let (v, i) = worstP99 {
             x += p.text("  worst p99 ", x: x, y: 1, .dim)
-            x += p.text("\(ByteFormat.duration(worst.latency.p99!)) (\(worst.name))", x: x, y: 1, .text, maxWidth: 40)
+            x += p.text("\(ByteFormat.duration(v)) (\(state.instances[i].name))", x: x, y: 1, .text, maxWidth: 40)
         }
-        if let worst = state.instances.filter({ $0.memoryRatio != nil && $0.status.isUp }).max(by: { $0.memoryRatio! < $1.memoryRatio! }) {
-            let r = worst.memoryRatio!
+        if let (r, i) = worstMemory {
             x += p.text("  worst mem ", x: x, y: 1, .dim)
             p.text(
-                "\(ByteFormat.percent(r)) (\(worst.name))", x: x, y: 1,
+                "\(ByteFormat.percent(r)) (\(state.instances[i].name))", x: x, y: 1,
                 Format.ratioRole(r, warning: state.settings.memoryWarning, critical: state.settings.memoryCritical),
                 maxWidth: max(0, p.width - x))
         }
@@ -133,7 +142,7 @@ enum FleetScreen {
         _ p: inout Painter, _ state: AppState, _ instance: InstanceState, y: Int, cols: [Column], nameWidth: Int,
         medians: (p99: Double?, goroutines: Double?, memory: Double?, errors: Double?)
     ) {
-        let (severity, _) = instance.assess(now: state.now, settings: state.settings)
+        let severity = instance.severity
         let isSelected = instance.id == state.selected
         let stale = instance.isStale(now: state.now, settings: state.settings) && instance.status.isUp
         let isDown = !instance.status.isUp && instance.status != .pending

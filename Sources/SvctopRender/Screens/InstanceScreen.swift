@@ -32,7 +32,7 @@ enum InstanceScreen {
     }
 
     static func drawHeader(_ p: inout Painter, _ state: AppState, _ instance: InstanceState) {
-        let (severity, reasons) = instance.assess(now: state.now, settings: state.settings)
+        let (severity, reasons) = (instance.severity, instance.reasons)
         p.clear(x: 0, y: 0, width: p.width)
         var x = p.text(instance.name, x: 0, y: 0, .title)
         x += p.text("  \(instance.target.baseURL)", x: x, y: 0, .dim)
