@@ -319,7 +319,8 @@ public enum GoroutineDumpParser {
 
         /// debug=1 has no states; infer the common ones from the innermost runtime frames.
         mutating func inferState(_ functions: [Range<Int>]) -> Int32 {
-            var label: StaticString = "running"
+            // Go hides the parking frames in some versions; then the state cannot be known from a debug=1 dump.
+            var label: StaticString = "unknown"
             var parked = false
             for f in functions {
                 let text = String(decoding: UnsafeBufferPointer(start: base + f.lowerBound, count: f.count), as: UTF8.self)
@@ -344,6 +345,8 @@ public enum GoroutineDumpParser {
                     label = "syscall"
                 } else if text.hasPrefix("runtime.") && parked {
                     label = "waiting"
+                } else if text.hasPrefix("runtime/pprof.") {
+                    label = "running"
                 }
                 break
             }
@@ -457,14 +460,15 @@ public enum GoroutineDumpParser {
             var fields: [Range<Int>] = []
             var start = range.lowerBound
             var i = range.lowerBound
+            // Go aligns the columns with a tabwriter: a run of tabs is one separator.
             while i < range.upperBound {
                 if base[i] == 0x09 {
-                    fields.append(start..<i)
+                    if i > start { fields.append(start..<i) }
                     start = i + 1
                 }
                 i += 1
             }
-            fields.append(start..<range.upperBound)
+            if range.upperBound > start { fields.append(start..<range.upperBound) }
             return fields
         }
     }
