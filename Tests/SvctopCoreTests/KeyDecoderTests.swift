@@ -13,6 +13,7 @@ struct KeyDecoderTests {
         ([0x1b, 0x5b, 0x31, 0x3b, 0x35, 0x41], [.up]),
         (Array("é☃".utf8), [.char("é"), .char("☃")]),
         ([UInt8(ascii: "q"), 0x1b, 0x5b, 0x41, UInt8(ascii: "G")], [.char("q"), .up, .char("G")]),
+        ([0x1b, 0x1b, UInt8(ascii: "q")], [.escape, .escape, .char("q")]),
     ])
     func decode(bytes: [UInt8], expected: [Key]) {
         var d = KeyDecoder()

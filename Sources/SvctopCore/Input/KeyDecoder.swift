@@ -67,9 +67,8 @@ public struct KeyDecoder: Sendable {
                 }
                 return (k, 3)
             }
-            if b1 == 0x1b { return (.escape, 1) }
-            // Alt+key: report the key itself.
-            if b1 < 0x80, let k = KeyDecoder.single(b1) { return (k, 2) }
+            // ESC followed by anything else is Escape, then that key: svctop binds no Alt keys, and quick
+            // Esc-Esc-q typing must not lose an Escape.
             return (.escape, 1)
         }
         if b0 < 0x80 { return (KeyDecoder.single(b0), 1) }

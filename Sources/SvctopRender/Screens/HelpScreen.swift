@@ -4,6 +4,11 @@ import SvctopCore
 enum HelpScreen {
     static func lines(_ state: AppState) -> [(text: String, role: Role)] {
         var out: [(String, Role)] = []
+        if state.settings.isReadOnly {
+            out.append(("Read-only mode: log level, drain and undrain are not available.", .accent))
+        } else {
+            out.append(("Log level, drain and undrain ask for confirmation (type y) and are written to the journal.", .dim))
+        }
         let contexts: [(KeyContext, String)] = [(.fleet, "Fleet"), (.instance, "Instance"), (.dump, "Goroutine dump"), (.help, "Help")]
         for (context, title) in contexts {
             out.append(("", .text))
@@ -16,11 +21,6 @@ enum HelpScreen {
             }
         }
         out.append(("", .text))
-        if state.settings.isReadOnly {
-            out.append(("Read-only mode: log level, drain and undrain are not available.", .accent))
-        } else {
-            out.append(("Log level, drain and undrain ask for confirmation (type y) and are written to the journal.", .dim))
-        }
         out.append(("Dialogs: y confirms, any other key cancels. Filter and search: Enter keeps, Esc clears.", .dim))
         return out
     }

@@ -1,0 +1,191 @@
+import Foundation
+import Testing
+
+/// The reference Go service (examples/go-service, built by scripts/test) as a real process.
+final class GoService {
+    let url: String
+    private let pid: pid_t
+    static var binary: String { Tmux.repository.appendingPathComponent("examples/go-service/go-service").path }
+    static var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: binary) }
+
+    init(load: Int = 40) throws {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("go-service-\(UUID().uuidString).log").path
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let arguments: [String] = [Self.binary, "-addr", "127.0.0.1:0", "-load", String(load)]
+        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        var child: pid_t = 0
+        let spawned = posix_spawn(&child, Self.binary, &actions, nil, argv, envp)
+        argv.forEach { free($0) }
+        envp.forEach { free($0) }
+        posix_spawn_file_actions_destroy(&actions)
+        guard spawned == 0 else { throw CocoaError(.executableLoad) }
+        pid = child
+        let deadline = Date().addingTimeInterval(10)
+        var found: String?
+        while Date() < deadline, found == nil {
+            if let text = try? String(contentsOfFile: log, encoding: .utf8), let line = text.split(separator: "\n").first,
+                line.hasPrefix("listening on ")
+            {
+                found = String(line.dropFirst("listening on ".count))
+            }
+            usleep(20_000)
+        }
+        guard let found else {
+            kill(child, SIGKILL)
+            throw CocoaError(.fileReadUnknown)
+        }
+        url = found
+    }
+
+    deinit {
+        kill(pid, SIGTERM)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+    }
+
+    /// GET (or another method) on the service, returning status and body.
+    func request(_ path: String, method: String = "GET", body: String? = nil, contentType: String? = nil) -> (Int, String) {
+        var args = ["-s", "-o", "-", "-w", "\n%{http_code}", "-X", method, url + path]
+        if let body { args += ["--data", body] }
+        if let contentType { args += ["-H", "Content-Type: \(contentType)"] }
+        let r = (try? runProcess("/usr/bin/curl", args, timeout: 10)) ?? (status: 1, stdout: "", stderr: "")
+        let parts = r.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        return (Int(parts.last ?? "") ?? 0, parts.dropLast().joined(separator: "\n"))
+    }
+
+    func metric(_ name: String) -> Double? {
+        let (_, body) = request("/metrics")
+        for line in body.split(separator: "\n") where line.hasPrefix(name + " ") {
+            return Double(line.split(separator: " ")[1])
+        }
+        return nil
+    }
+}
+
+@Suite("against the real Go reference service", .serialized,
+       .enabled(if: GoService.isAvailable && Tmux.isAvailable, "examples/go-service is not built (scripts/test builds it when go is installed)"))
+struct GoServiceTests {
+    @Test("--once --format json reports what the service's own endpoints report")
+    func snapshot() throws {
+        let service = try GoService()
+        _ = service.request("/debug/leak?site=a&n=500", method: "POST")
+        let result = try runProcess(Tmux.binary, ["--once", "--format", "json", "--window", "3", "go=\(service.url)"], timeout: 60)
+        #expect(result.status == 0, Comment(rawValue: result.stderr))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        let s = try #require(json.first)
+        #expect(s["name"] as? String == "go")
+        #expect(s["up"] as? Bool == true)
+        let goroutines = try #require(s["goroutines"] as? Double)
+        let now = try #require(service.metric("go_goroutines"))
+        #expect(goroutines >= 500 && abs(goroutines - now) < 60, "svctop \(goroutines) vs service \(now)")
+        #expect((s["threads"] as? Double ?? 0) > 0)
+        #expect((s["memory_bytes"] as? Double ?? 0) > 1e6)
+        #expect((s["heap_bytes"] as? Double ?? 0) > 1e5)
+        #expect(s["log_level"] as? String == "info")
+        let health = try #require(s["health"] as? [String: Any])
+        #expect(health["live"] as? Bool == true && health["ready"] as? Bool == true && health["draining"] as? Bool == false)
+        let pool = try #require(s["pool"] as? [String: Any])
+        #expect(pool["workers_max"] as? Double == 8)
+        #expect(pool["queue_capacity"] as? Double == 64)
+        let db = try #require(s["db_pool"] as? [String: Any])
+        #expect(db["max_open"] as? Double == 10)
+        let latency = try #require(s["latency_seconds"] as? [String: Any])
+        #expect((latency["p50"] as? Double ?? 0) > 0, "the self-load produces requests")
+        #expect((latency["p99"] as? Double ?? 0) >= (latency["p50"] as? Double ?? 1))
+        #expect((s["request_rate"] as? Double ?? 0) > 5)
+        #expect(s["error_ratio"] as? Double == 0)
+    }
+
+    @Test("log level and drain from the keyboard reach the service; a cancelled dialog sends nothing; all journaled")
+    func actions() throws {
+        let service = try GoService()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("svctop-go-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let journal = "\(dir)/journal.jsonl"
+        let tmux = try Tmux(width: 120, height: 40, command: "\(Tmux.binary) --journal \(journal) --dump-dir \(dir) api=\(service.url); sleep 600")
+        #expect(try tmux.waitFor(20) { $0.contains("api") && $0.contains("info") && $0.contains("up 1/1") }.0)
+
+        // Cancelled: Enter on the confirmation sends nothing.
+        try tmux.send("l")
+        #expect(try tmux.waitFor(5) { $0.contains("Set log level") }.0)
+        try tmux.send("d")
+        #expect(try tmux.waitFor(5) { $0.contains("Type y to confirm") }.0)
+        try tmux.send("Enter")
+        #expect(try tmux.waitFor(5) { !$0.contains("Type y to confirm") }.0)
+        #expect(service.request("/log/level").1.contains("\"info\""))
+
+        // Confirmed: the service's own GET /log/level reports debug.
+        try tmux.send("l")
+        try tmux.send("d")
+        #expect(try tmux.waitFor(5) { $0.contains("Type y to confirm") }.0)
+        try tmux.send("y")
+        let (levelShown, screen) = try tmux.waitFor(10) { $0.contains("log level is now debug") }
+        #expect(levelShown, Comment(rawValue: screen))
+        #expect(service.request("/log/level").1.contains("\"debug\""))
+
+        // Drain: the guard rail refuses the last ready instance; override with O, confirm with y.
+        try tmux.send("D")
+        #expect(try tmux.waitFor(5) { $0.contains("REFUSED") }.0)
+        try tmux.send("O")
+        #expect(try tmux.waitFor(5) { $0.contains("OVERRIDDEN") }.0)
+        try tmux.send("y")
+        #expect(try tmux.waitFor(10) { $0.contains("drain accepted") }.0)
+        #expect(service.request("/readyz").0 == 503)
+        try tmux.send("Enter")
+        let (drained, drainScreen) = try tmux.waitFor(20) { $0.contains("drain: drained") }
+        #expect(drained, Comment(rawValue: drainScreen))
+        #expect(service.metric("http_requests_in_flight") == 0)
+
+        // Goroutine dump from the instance view: the 300 leaked goroutines are the top group.
+        _ = service.request("/debug/leak?site=b&n=300", method: "POST")
+        try tmux.send("g")
+        let (dumped, dumpScreen) = try tmux.waitFor(15) { $0.contains("goroutines of api") && $0.contains("leakWaitingForReply") }
+        #expect(dumped, Comment(rawValue: dumpScreen))
+        try tmux.send("s")
+        #expect(try tmux.waitFor(5) { $0.contains("saved dump to \(dir)") }.0)
+        try tmux.send("Escape")
+        try tmux.send("Escape")
+        try tmux.send("q")
+        // svctop offers to restore the log level it changed.
+        #expect(try tmux.waitFor(5) { $0.contains("Restore log levels") }.0)
+        try tmux.send("y")
+        #expect(try tmux.waitFor(10) { _ in service.request("/log/level").1.contains("\"info\"") }.0)
+
+        let lines = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n")
+        let entries = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(entries.count == 4, "cancelled, debug, drain, restore: \(lines)")
+        #expect(entries.map { $0["result"] as? String } == ["cancelled", "ok", "ok", "ok"])
+        #expect(entries.map { $0["action"] as? String } == ["set_log_level", "set_log_level", "drain", "set_log_level"])
+        #expect(entries[2]["status"] as? Int == 202)
+        #expect(entries.allSatisfy { ($0["url"] as? String) == service.url && $0["user"] != nil && $0["host"] != nil })
+        let attributes = try FileManager.default.attributesOfItem(atPath: journal)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+    }
+
+    @Test("read-only mode: the mutating keys do nothing and nothing is sent")
+    func readOnly() throws {
+        let service = try GoService()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("svctop-ro-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let tmux = try Tmux(width: 120, height: 40, command: "\(Tmux.binary) --read-only --journal \(dir)/j.jsonl api=\(service.url); sleep 600")
+        #expect(try tmux.waitFor(20) { $0.contains("READ-ONLY") && $0.contains("up 1/1") }.0)
+        for key in ["l", "D", "U", "L"] {
+            try tmux.send(key)
+            try tmux.send("y")
+        }
+        let (_, screen) = try tmux.waitFor(2) { $0.contains("Set log level") || $0.contains("Drain") }
+        #expect(!screen.contains("Set log level") && !screen.contains("Drain "))
+        #expect(service.request("/log/level").1.contains("\"info\""))
+        #expect(service.request("/readyz").0 == 200)
+        #expect(!FileManager.default.fileExists(atPath: "\(dir)/j.jsonl"))
+        try tmux.send("?")
+        let (_, help) = try tmux.waitFor(5) { $0.contains("Read-only mode") }
+        #expect(help.contains("Read-only mode"))
+        #expect(!help.contains("set log level"))
+        #expect(!help.contains("  D "), "no drain key in read-only mode")
+    }
+}
