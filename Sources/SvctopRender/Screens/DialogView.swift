@@ -70,8 +70,29 @@ enum DialogView {
 
     static func draw(_ p: inout Painter, _ state: AppState) {
         guard let dialog = state.dialog else { return }
-        let (title, lines) = content(state, dialog)
-        let innerWidth = min(p.width - 4, max(CharacterWidth.of(title) + 4, lines.map { CharacterWidth.of($0.0) }.max() ?? 0) + 2)
+        let (title, raw) = content(state, dialog)
+        let innerWidth = min(p.width - 4, max(CharacterWidth.of(title) + 4, raw.map { CharacterWidth.of($0.0) }.max() ?? 0) + 2)
+        // Wrap what does not fit, continuing under the text's indentation.
+        var lines: [(String, Role)] = []
+        for (text, role) in raw {
+            guard CharacterWidth.of(text) > innerWidth else {
+                lines.append((text, role))
+                continue
+            }
+            let leading = String(repeating: " ", count: text.prefix { $0 == " " }.count)
+            let indent = leading + "  "
+            var current = ""
+            for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+                let candidate = current.isEmpty ? leading + word : current + " " + word
+                if CharacterWidth.of(candidate) > innerWidth && !current.isEmpty {
+                    lines.append((current, role))
+                    current = indent + word
+                } else {
+                    current = candidate
+                }
+            }
+            if !current.isEmpty { lines.append((current, role)) }
+        }
         let height = min(p.height - 2, lines.count + 2)
         let x = max(0, (p.width - innerWidth - 2) / 2)
         let y = max(0, (p.height - height) / 2)

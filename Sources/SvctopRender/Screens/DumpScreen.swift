@@ -106,7 +106,8 @@ enum DumpScreen {
             case .frame(_, let f, let isFirstApp, let args):
                 let role: Role = isFirstApp ? .appFrame : (f.isStandardLibrary ? .stdlibFrame : .text)
                 let marker = isFirstApp ? p.glyphs.selected + " " : "  "
-                let call = f.isElided ? f.function : "\(f.function)(\(args.isEmpty ? "" : args))"
+                // Loose grouping and debug=1 keep no argument values.
+                let call = f.isElided ? f.function : "\(f.function)(\(args.isEmpty ? "…" : args))"
                 let used = p.text("     " + marker + call, x: 0, y: y, role, maxWidth: p.width)
                 if !f.isElided { p.text("  " + f.location, x: used, y: y, .dim, maxWidth: max(0, p.width - used)) }
             case .creator(_, let f):

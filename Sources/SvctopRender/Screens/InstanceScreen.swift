@@ -43,7 +43,8 @@ enum InstanceScreen {
         p.clear(x: 0, y: 1, width: p.width)
         var y1 = p.text(severity == .ok ? "OK " : "\(severity) ".uppercased(), x: 0, y: 1, Format.role(for: severity))
         let summary = reasons.isEmpty ? "no problems seen" : reasons.joined(separator: " · ")
-        y1 += p.text(summary, x: y1, y: 1, severity == .ok ? .good : Format.role(for: severity), maxWidth: p.width - y1 - 22)
+        let reserve = instance.restarts > 0 ? 32 : 0
+        y1 += p.text(summary, x: y1, y: 1, severity == .ok ? .good : Format.role(for: severity), maxWidth: p.width - y1 - reserve)
         if instance.restarts > 0, let at = instance.lastRestart {
             p.text("restarts \(instance.restarts) (last \(ByteFormat.span(state.now - at)) ago)", x: max(y1 + 1, p.width - 30), y: 1, .warning)
         }

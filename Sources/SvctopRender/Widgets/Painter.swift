@@ -20,13 +20,35 @@ public struct Painter {
     /// Writes text in a role's style; returns the columns used.
     @discardableResult
     public mutating func text(_ s: String, x: Int, y: Int, _ role: Role = .text, maxWidth: Int? = nil) -> Int {
-        buffer.put(s, x: x, y: y, style: theme.style(role), maxWidth: maxWidth)
+        text(s, x: x, y: y, style: theme.style(role), maxWidth: maxWidth)
     }
 
-    /// Writes text in an explicit style.
+    /// Writes text in an explicit style. With ASCII glyphs, anything that is not ASCII is transliterated
+    /// (so a terminal without UTF-8 never receives bytes it cannot show).
     @discardableResult
     public mutating func text(_ s: String, x: Int, y: Int, style: Style, maxWidth: Int? = nil) -> Int {
-        buffer.put(s, x: x, y: y, style: style, maxWidth: maxWidth)
+        buffer.put(glyphs.isUnicode ? s : Painter.ascii(s), x: x, y: y, style: style, maxWidth: maxWidth)
+    }
+
+    static let transliterations: [Unicode.Scalar: String] = [
+        "…": "~", "│": "|", "─": "-", "┌": "+", "┐": "+", "└": "+", "┘": "+", "✓": "+", "✗": "x", "▲": "^", "▼": "v",
+        "◆": "*", "↑": "^", "⇣": "v", "▶": ">", "●": "o", "○": "-", "·": ".", "⏲": "*", "→": ">", "•": "*", "µ": "u",
+        "Δ": "d",
+    ]
+
+    static func ascii(_ s: String) -> String {
+        guard !s.unicodeScalars.allSatisfy(\.isASCII) else { return s }
+        var out = ""
+        for scalar in s.unicodeScalars {
+            if scalar.isASCII {
+                out.unicodeScalars.append(scalar)
+            } else if let t = transliterations[scalar] {
+                out += t
+            } else if CharacterWidth.of(scalar) > 0 {
+                out += "?"
+            }
+        }
+        return out
     }
 
     /// Fills a row segment with spaces in a role's style.
