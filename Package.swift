@@ -84,6 +84,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Misbehaving servers for the fault tests (used by tests only).
+        .target(name: "SvctopTestSupport"),
         .executableTarget(
             name: "svctop-bench",
             dependencies: [
@@ -98,7 +100,7 @@ let package = Package(
         .testTarget(
             name: "SvctopNetworkTests",
             dependencies: [
-                "SvctopNetwork", "SvctopCore", "SvctopDemo",
+                "SvctopNetwork", "SvctopCore", "SvctopDemo", "SvctopTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -106,7 +108,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SvctopEndToEndTests",
-            dependencies: ["SvctopCore", "SvctopDemo", "svctop"]
+            dependencies: ["SvctopCore", "SvctopDemo", "SvctopTestSupport", "svctop"]
         ),
     ],
     swiftLanguageModes: [.v6]

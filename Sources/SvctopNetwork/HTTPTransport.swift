@@ -25,6 +25,8 @@ public struct HTTPAnswer: Sendable {
 }
 
 /// HTTP for svctop: one shared AsyncHTTPClient with keep-alive pooling, gzip, a body size cap, and an overall
+/// (connections per host are generous: several targets may sit behind one host:port with base paths, and one
+/// hanging target must not starve the others; the scrape engine bounds concurrency globally)
 /// deadline per request that also covers a body that trickles in.
 ///
 /// Thread-safe; share one instance. Call `shutdown()` before exit.
@@ -32,7 +34,7 @@ public final class HTTPTransport: Sendable {
     let client: HTTPClient
     public let maxBodyBytes: Int
 
-    public init(maxBodyBytes: Int = 16 << 20, connectionsPerHost: Int = 2) {
+    public init(maxBodyBytes: Int = 16 << 20, connectionsPerHost: Int = 32) {
         var configuration = HTTPClient.Configuration()
         configuration.decompression = .enabled(limit: .size(maxBodyBytes))
         configuration.httpVersion = .http1Only

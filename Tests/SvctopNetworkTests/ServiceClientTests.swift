@@ -3,6 +3,7 @@ import Testing
 @testable import SvctopCore
 @testable import SvctopDemo
 @testable import SvctopNetwork
+import SvctopTestSupport
 
 /// Waits for a condition with a deadline (never a fixed sleep).
 func eventually(_ timeout: Double = 10, _ what: String = "condition", _ condition: () async -> Bool) async -> Bool {

@@ -1,16 +1,17 @@
 import Foundation
 
+
 /// A misbehaving HTTP server for fault tests, on raw sockets so it can do what no HTTP library would:
 /// never answer, answer one byte per second, reset mid-body, send huge or binary bodies.
 ///
-/// Paths: `/hang`, `/slow`, `/reset`, `/big` (100 MB), `/garbage`, `/badutf8`, `/malformed`, `/ok`, `/500`.
-final class FaultServer: @unchecked Sendable {
-    let port: Int
+/// Paths (any prefix of the path selects the behaviour, so `/hang/metrics` hangs too): `/hang`, `/slow`, `/reset`, `/big` (100 MB), `/garbage`, `/badutf8`, `/malformed`, `/ok`, `/500`.
+public final class FaultServer: @unchecked Sendable {
+    public let port: Int
     private let listener: Int32
     private var stopped = false
     private let lock = NSLock()
 
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var addr = sockaddr_in()
@@ -24,7 +25,7 @@ final class FaultServer: @unchecked Sendable {
         return Int(UInt16(bigEndian: bound.sin_port))
     }
 
-    init() throws {
+    public init() throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         self.listener = listener
         var yes: Int32 = 1
@@ -43,7 +44,7 @@ final class FaultServer: @unchecked Sendable {
         thread.start()
     }
 
-    func stop() {
+    public func stop() {
         lock.lock()
         stopped = true
         lock.unlock()
@@ -124,6 +125,19 @@ final class FaultServer: @unchecked Sendable {
             send(fd, body)
         case let p where p.hasPrefix("/malformed"):
             let body = "go_goroutines 11\nthis is not a metric line\ngo_threads{a=b} 1\nprocess_resident_memory_bytes 1e6\n"
+            send(fd, head("200 OK", length: body.utf8.count))
+            send(fd, body)
+        case let p where p.hasPrefix("/flap"):
+            // Up for two seconds, down (503) for two seconds.
+            let up = Int(Date().timeIntervalSince1970) / 2 % 2 == 0
+            let body = up ? good : "unavailable\n"
+            send(fd, head(up ? "200 OK" : "503 Service Unavailable", length: body.utf8.count))
+            send(fd, body)
+        case let p where p.hasPrefix("/restart"):
+            // A process that restarts every 3 seconds: counters reset, start time moves.
+            let now = Date().timeIntervalSince1970
+            let start = (now / 3).rounded(.down) * 3
+            let body = "go_goroutines 12\nprocess_start_time_seconds \(start)\nworkerpool_rejected_total \(Int((now - start) * 100))\n"
             send(fd, head("200 OK", length: body.utf8.count))
             send(fd, body)
         case let p where p.hasPrefix("/500"):

@@ -1,0 +1,141 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import SvctopCore
+@testable import SvctopDemo
+@testable import SvctopNetwork
+import SvctopTestSupport
+
+/// Collects engine events with their arrival times.
+final class EventLog: Sendable {
+    let events = Mutex<[(Double, Event)]>([])
+    func add(_ e: Event) { events.withLock { $0.append((Date().timeIntervalSince1970, e)) } }
+    func scrapes(_ id: InstanceID) -> [(Double, ScrapeOutcome)] {
+        events.withLock { list in
+            list.compactMap { t, e in
+                if case .scrapeCompleted(let i, let o) = e, i == id { return (t, o) }
+                return nil
+            }
+        }
+    }
+}
+
+@Suite("engine with faulty targets mixed into a healthy fleet", .serialized)
+struct FaultFleetTests {
+    @Test("every healthy target keeps its interval; each faulty one fails with the right reason; memory stays bounded")
+    func mixedFleet() async throws {
+        let fleet = DemoFleet(specs: DemoInstanceSpec.fleet(count: 4, only: .healthy))
+        try await fleet.start()
+        let faults = try FaultServer()
+        defer { faults.stop() }
+        let closed = try FaultServer.freePort()
+        let faulty: [(String, (ScrapeFailure) -> Bool)] = [
+            ("refused=127.0.0.1:\(closed)", { $0 == .refused }),
+            ("hang=127.0.0.1:\(faults.port)/hang", { $0 == .timeout }),
+            ("slow=127.0.0.1:\(faults.port)/slow", { $0 == .timeout }),
+            ("reset=127.0.0.1:\(faults.port)/reset", { [.reset, .other("connection reset")].contains($0) || $0.shortReason == "reset" || $0.shortReason == "error" }),
+            ("big=127.0.0.1:\(faults.port)/big", { if case .sizeCap = $0 { return true } else { return false } }),
+            ("garbage=127.0.0.1:\(faults.port)/garbage", { if case .parse = $0 { return true } else { return false } }),
+            ("status=127.0.0.1:\(faults.port)/500", { if case .httpStatus(500, _) = $0 { return true } else { return false } }),
+        ]
+        let targets = try fleet.targets.map { try Target.parse($0) } + faulty.map { try Target.parse($0.0) }
+        var settings = Settings()
+        settings.interval = 0.5
+        let transport = HTTPTransport(maxBodyBytes: 1 << 20)
+        let engine = ScrapeEngine(client: ServiceClient(transport: transport), settings: settings)
+        let log = EventLog()
+        let rssBefore = Self.residentBytes()
+        let task = Task { await engine.run(targets: targets) { log.add($0) } }
+        let started = Date().timeIntervalSince1970
+        // Wait (with a deadline) until every target has reported at least once and healthy ones several times.
+        let healthy = Array(0..<fleet.targets.count)
+        let ok = await eventually(20) {
+            healthy.allSatisfy { log.scrapes($0).count >= 6 } && (fleet.targets.count..<targets.count).allSatisfy { log.scrapes($0).count >= 2 }
+        }
+        task.cancel()
+        await task.value
+        await transport.shutdown()
+        await fleet.stop()
+        #expect(ok, "not every target reported in time")
+        let elapsed = Date().timeIntervalSince1970 - started
+        for id in healthy {
+            let s = log.scrapes(id)
+            let successes = s.filter { if case .success = $0.1 { return true } else { return false } }
+            #expect(successes.count == s.count, "healthy target \(id) had failures")
+            // The interval is kept: gaps between scrapes stay near 0.5 s even with hanging neighbours.
+            let gaps = zip(s.dropFirst(), s).map { $0.0 - $1.0 }
+            #expect(gaps.allSatisfy { $0 < 1.0 }, "healthy target \(id) gaps: \(gaps)")
+            #expect(Double(s.count) >= elapsed / 0.5 * 0.6)
+        }
+        for (offset, (spec, expected)) in faulty.enumerated() {
+            let s = log.scrapes(fleet.targets.count + offset)
+            // The steady state: the last result (the very first may meet a cold start of the whole fleet).
+            guard case .failure(let failure, _)? = s.last?.1 else {
+                Issue.record("\(spec): expected a failure, got \(String(describing: s.last))")
+                continue
+            }
+            #expect(expected(failure), "\(spec): \(failure) (all: \(s.map { "\($0.1)" }))")
+        }
+        // 100 MB bodies were refused at the cap, not buffered.
+        let grown = Self.residentBytes() - rssBefore
+        #expect(grown < 150 << 20, "RSS grew by \(grown >> 20) MiB")
+    }
+
+    @Test("malformed lines among good ones keep the good samples; invalid UTF-8 does not break a scrape")
+    func partialExpositions() async throws {
+        let faults = try FaultServer()
+        defer { faults.stop() }
+        let transport = HTTPTransport()
+        let client = ServiceClient(transport: transport)
+        guard case .success(let m, _) = await client.scrape(try Target.parse("127.0.0.1:\(faults.port)/malformed"), timeout: 2) else {
+            Issue.record("malformed scrape failed entirely")
+            return
+        }
+        #expect(m.value("go_goroutines") == 11)
+        #expect(m.value("process_resident_memory_bytes") == 1e6)
+        #expect(m.rejectedLines == 2)
+        guard case .success(let u, _) = await client.scrape(try Target.parse("127.0.0.1:\(faults.port)/badutf8"), timeout: 2) else {
+            Issue.record("bad UTF-8 scrape failed entirely")
+            return
+        }
+        #expect(u.value("go_threads") == 3)
+        #expect(u.samples(named: "go_goroutines").first?.label("x")?.contains("\u{FFFD}") == true)
+        await transport.shutdown()
+    }
+
+    @Test("a restarting target is detected; a flapping one goes down and comes back by itself")
+    func restartsAndFlaps() async throws {
+        let faults = try FaultServer()
+        defer { faults.stop() }
+        var settings = Settings()
+        settings.interval = 0.5
+        var state = AppState(targets: [try Target.parse("r=127.0.0.1:\(faults.port)/restart"), try Target.parse("f=127.0.0.1:\(faults.port)/flap")],
+                             settings: settings, now: Date().timeIntervalSince1970)
+        let transport = HTTPTransport()
+        let engine = ScrapeEngine(client: ServiceClient(transport: transport), settings: settings)
+        let log = EventLog()
+        let targets = state.instances.map(\.target)
+        let task = Task { await engine.run(targets: targets) { log.add($0) } }
+        let flapped = await eventually(15) {
+            let s = log.scrapes(1)
+            let downs = s.contains { if case .failure(.httpStatus(503, _), _) = $0.1 { return true } else { return false } }
+            let upAfterDown = s.drop { if case .success = $0.1 { return true } else { return false } }
+                .contains { if case .success = $0.1 { return true } else { return false } }
+            return downs && upAfterDown && log.scrapes(0).count >= 9
+        }
+        task.cancel()
+        await task.value
+        await transport.shutdown()
+        #expect(flapped, "the flapping target did not go down and recover")
+        for (t, e) in log.events.withLock({ $0 }) { _ = state.reduce(e, now: t) }
+        #expect(state.instances[0].restarts >= 1)
+    }
+
+    static func residentBytes() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kb = Int(line.split(separator: " ").dropFirst().first ?? "")
+        else { return 0 }
+        return kb * 1024
+    }
+}
