@@ -89,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "svctop-bench",
             dependencies: [
-                "SvctopCore", "SvctopRender", "CMallocCounter",
+                "SvctopCore", "SvctopRender", "SvctopNetwork", "CMallocCounter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -80,35 +80,30 @@ public final class HTTPTransport: Sendable {
         let deadline = NIODeadline.now() + .nanoseconds(Int64(max(0.001, timeout) * 1e9))
         let client = self.client
         let finalRequest = request
-        return await withTaskGroup(of: Result<HTTPAnswer, ScrapeFailure>?.self) { group in
-            group.addTask {
-                do {
-                    let response = try await client.execute(finalRequest, deadline: deadline)
-                    let buffer = try await response.body.collect(upTo: limit)
-                    return .success(
-                        HTTPAnswer(
-                            status: Int(response.status.code), contentType: response.headers.first(name: "Content-Type"),
-                            body: Array(buffer.readableBytesView)))
-                } catch {
-                    if Task.isCancelled { return nil }
-                    return .failure(HTTPTransport.classify(error, limit: limit))
-                }
+        // AsyncHTTPClient's deadline stops at the response head; this one also covers a body that trickles in.
+        // An event-loop timer cancels the request's task: no extra sleeping task, no dispatch timer.
+        let work = Task { () -> Result<HTTPAnswer, ScrapeFailure> in
+            do {
+                let response = try await client.execute(finalRequest, deadline: deadline)
+                let buffer = try await response.body.collect(upTo: limit)
+                return .success(
+                    HTTPAnswer(
+                        status: Int(response.status.code), contentType: response.headers.first(name: "Content-Type"),
+                        body: Array(buffer.readableBytesView)))
+            } catch {
+                // The body timer cancels this task; a cancellation is the overall deadline. Other errors keep
+                // their own reason (the client retries a refused connection until the deadline, then says why).
+                if Task.isCancelled || error is CancellationError { return .failure(.timeout) }
+                if let e = error as? HTTPClientError, e == .cancelled { return .failure(.timeout) }
+                return .failure(HTTPTransport.classify(error, limit: limit))
             }
-            group.addTask {
-                // The overall deadline, for bodies that trickle in after the head.
-                try? await Task.sleep(nanoseconds: UInt64(max(0.001, timeout) * 1e9) + 50_000_000)
-                return Task.isCancelled ? nil : .failure(.timeout)
-            }
-            var outcome: Result<HTTPAnswer, ScrapeFailure> = .failure(.timeout)
-            for await result in group {
-                if let result {
-                    outcome = result
-                    break
-                }
-            }
-            group.cancelAll()
-            return outcome
         }
+        // 50 ms after the client's own deadline, so that when it fires first (a head that never came, a refused
+        // connection retried until the deadline) its reason is the one reported.
+        let timer = client.eventLoopGroup.any().scheduleTask(deadline: deadline + .milliseconds(50)) { work.cancel() }
+        let result = await withTaskCancellationHandler { await work.value } onCancel: { work.cancel() }
+        timer.cancel()
+        return result
     }
 
     static func tlsConfiguration(_ options: TransportOptions) throws -> TLSConfiguration {

@@ -1,3 +1,4 @@
+import Synchronization
 import SvctopCore
 
 /// Scrapes and probes every target concurrently, each on its own cadence, and reports what it saw as events.
@@ -68,33 +69,48 @@ public struct ScrapeEngine: Sendable {
 }
 
 /// Bounds how many operations run at once (a counting semaphore for async code). Waiters are served in order.
-public actor ConcurrencyLimiter {
+/// The fast path (a free slot) takes a lock and never suspends.
+public final class ConcurrencyLimiter: Sendable {
     private let limit: Int
-    private var running = 0
-    private var waiters: [CheckedContinuation<Void, Never>] = []
+    private let state = Mutex<(running: Int, waiters: [CheckedContinuation<Void, Never>])>((0, []))
 
     public init(limit: Int) { self.limit = max(1, limit) }
 
     public func acquire() async {
-        if running < limit {
-            running += 1
-            return
+        let acquired = state.withLock { s -> Bool in
+            guard s.running < limit else { return false }
+            s.running += 1
+            return true
         }
-        await withCheckedContinuation { waiters.append($0) }
+        if acquired { return }
+        await withCheckedContinuation { continuation in
+            let resumeNow = state.withLock { s -> Bool in
+                if s.running < limit {
+                    s.running += 1
+                    return true
+                }
+                s.waiters.append(continuation)
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
     }
 
     public func release() {
-        if waiters.isEmpty {
-            running -= 1
-        } else {
-            waiters.removeFirst().resume()
+        let next = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            if s.waiters.isEmpty {
+                s.running -= 1
+                return nil
+            }
+            return s.waiters.removeFirst()
         }
+        next?.resume()
     }
 
-    public nonisolated func run<T: Sendable>(_ operation: @Sendable () async -> T) async -> T {
+    public func run<T: Sendable>(_ operation: @Sendable () async -> T) async -> T {
         await acquire()
         let result = await operation()
-        await release()
+        release()
         return result
     }
 }

@@ -5,11 +5,11 @@ import SvctopCore
 import SvctopRender
 
 @main
-struct Bench: ParsableCommand {
+struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "svctop-bench",
         abstract: "Benchmarks of svctop's parsers and renderer. Build with -c release.",
-        subcommands: [ParseBench.self, DumpBench.self, RenderBench.self])
+        subcommands: [ParseBench.self, DumpBench.self, RenderBench.self, EngineBench.self])
 }
 
 /// Wall time of `body`, in seconds.

@@ -84,26 +84,20 @@ struct ServiceClientTests {
     func failures() async throws {
         let transport = HTTPTransport(maxBodyBytes: 1024)
         let client = ServiceClient(transport: transport)
-        // A port that was just free.
-        let closed = try Target.parse("127.0.0.1:\(try FaultServer.freePort())")
-        guard case .failure(.refused, _) = await client.scrape(closed, timeout: 1) else {
-            Issue.record("expected refused")
-            return
-        }
         let server = try FaultServer()
         defer { server.stop() }
-        let big = try Target.parse("127.0.0.1:\(server.port)/big")
-        guard case .failure(.sizeCap(1024), _) = await client.scrape(big, timeout: 2) else {
-            Issue.record("expected the size cap")
-            return
-        }
-        let hang = try Target.parse("127.0.0.1:\(server.port)/hang")
+        // A port that was just free.
+        let refused = await client.scrape(try Target.parse("127.0.0.1:\(try FaultServer.freePort())"), timeout: 1)
+        let big = await client.scrape(try Target.parse("127.0.0.1:\(server.port)/big"), timeout: 2)
         let started = Date()
-        guard case .failure(.timeout, _) = await client.scrape(hang, timeout: 0.5) else {
-            Issue.record("expected a timeout")
-            return
-        }
-        #expect(Date().timeIntervalSince(started) < 2)
+        let hang = await client.scrape(try Target.parse("127.0.0.1:\(server.port)/hang"), timeout: 0.5)
+        let hangTime = Date().timeIntervalSince(started)
+        let slow = await client.scrape(try Target.parse("127.0.0.1:\(server.port)/slow"), timeout: 0.5)
         await transport.shutdown()
+        guard case .failure(.refused, _) = refused else { Issue.record("expected refused, got \(refused)"); return }
+        guard case .failure(.sizeCap(1024), _) = big else { Issue.record("expected the size cap, got \(big)"); return }
+        guard case .failure(.timeout, _) = hang else { Issue.record("expected a timeout, got \(hang)"); return }
+        #expect(hangTime < 2)
+        guard case .failure(.timeout, _) = slow else { Issue.record("a trickling body must time out, got \(slow)"); return }
     }
 }

@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Measures svctop in a real pseudo-terminal: bytes written to the terminal per second and CPU share in steady
+state, time from launch to the first full frame, and key-to-screen latency.
+
+    swift build -c release
+    scripts/bench-terminal.py --instances 10 [--seconds 30] [--width 120 --height 40]
+
+The targets are a demo fleet started with `svctop demo` in a separate process, so the servers' CPU is not
+counted. Prints one line per measure."""
+import argparse, fcntl, os, pty, select, signal, struct, subprocess, sys, termios, time
+
+p = argparse.ArgumentParser()
+p.add_argument("--instances", type=int, default=10)
+p.add_argument("--seconds", type=float, default=30)
+p.add_argument("--width", type=int, default=120)
+p.add_argument("--height", type=int, default=40)
+p.add_argument("--svctop", default=".build/release/svctop")
+p.add_argument("--keys", type=int, default=20, help="key presses for the latency measure")
+a = p.parse_args()
+
+fleet = subprocess.Popen([a.svctop, "demo", "--instances", str(a.instances), "--scenario", "healthy"],
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+targets = []
+for line in fleet.stdout:
+    if line.startswith("# watch it"):
+        break
+    targets.append(line.split("\t")[0])
+
+def cpu_seconds(pid):
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+def read_available(fd, timeout):
+    data = b""
+    end = time.time() + timeout
+    while True:
+        remaining = end - time.time()
+        if remaining <= 0:
+            return data
+        r, _, _ = select.select([fd], [], [], remaining)
+        if not r:
+            return data
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            return data
+        if not chunk:
+            return data
+        data += chunk
+
+pid, fd = pty.fork()
+if pid == 0:
+    os.environ["TERM"] = "xterm-256color"
+    os.environ["LANG"] = os.environ["LC_ALL"] = "C.UTF-8"
+    os.execv(a.svctop, [a.svctop, "--journal", "/dev/null", "--interval", "1"] + targets)
+fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", a.height, a.width, 0, 0))
+start = time.time()
+buffer = b""
+first_frame = None
+while time.time() - start < 20:
+    buffer += read_available(fd, 0.05)
+    if b"refreshed" in buffer and targets[-1].split("=")[0].encode() in buffer:
+        first_frame = time.time() - start
+        break
+print(f"first full frame: {first_frame * 1000:.0f} ms" if first_frame else "first full frame: not seen")
+
+read_available(fd, 5)  # settle into steady state
+cpu0, t0 = cpu_seconds(pid), time.time()
+written = 0
+while time.time() - t0 < a.seconds:
+    written += len(read_available(fd, 0.5))
+elapsed = time.time() - t0
+cpu = cpu_seconds(pid) - cpu0
+print(f"steady state, {a.instances} instances at {a.width}x{a.height}, 1 s interval: "
+      f"{written / elapsed / 1024:.2f} KB/s to the terminal, CPU {cpu / elapsed * 100:.2f}% of one core")
+
+latencies = []
+for i in range(a.keys):
+    read_available(fd, 0.2)
+    key = b"s"
+    t = time.time()
+    os.write(fd, key)
+    out = b""
+    while time.time() - t < 2:
+        out += read_available(fd, 0.002)
+        if b"sorted by" in out:
+            latencies.append(time.time() - t)
+            break
+latencies.sort()
+if latencies:
+    print(f"key-to-screen latency: median {latencies[len(latencies) // 2] * 1000:.1f} ms, "
+          f"max {latencies[-1] * 1000:.1f} ms ({len(latencies)} presses of s)")
+os.write(fd, b"q")
+read_available(fd, 3)
+try:
+    os.waitpid(pid, 0)
+except ChildProcessError:
+    pass
+fleet.send_signal(signal.SIGTERM)
+fleet.wait(timeout=10)
