@@ -103,11 +103,10 @@ struct DashboardRunner {
                 }
                 group.addTask { await engine.run(targets: targets) { sink.yield(.event($0)) } }
                 group.addTask {
-                    var n = 0
+                    // The clock: ages, staleness, timeouts and timed reverts move once a second.
                     while !Task.isCancelled {
-                        try? await Task.sleep(for: .milliseconds(50))
-                        n += 1
-                        sink.yield(n % 20 == 0 ? .tick : .frame)
+                        try? await Task.sleep(for: .seconds(1))
+                        sink.yield(.tick)
                     }
                 }
             }
@@ -115,6 +114,7 @@ struct DashboardRunner {
         var effectTasks: [Task<Void, Never>] = []
 
         var dirty = false
+        var frameScheduled = false
         loop: for await input in inputs {
             let now = Date().timeIntervalSince1970
             var effects: [Effect] = []
@@ -164,11 +164,19 @@ struct DashboardRunner {
                     }
                 }
             }
-            effectTasks.removeAll { $0.isCancelled }
             if drawNow || (dirty && input.isFrameOrTick) {
                 terminal.apply(renderer.render(state))
                 dirty = false
+            } else if dirty && !frameScheduled {
+                // Coalesce: changes that arrive within 50 ms are drawn together, at most 20 frames a second,
+                // and an idle dashboard does not wake up at all.
+                frameScheduled = true
+                Task {
+                    try? await Task.sleep(for: .milliseconds(50))
+                    sink.yield(.frame)
+                }
             }
+            if case .frame = input { frameScheduled = false }
         }
         background.cancel()
         for task in effectTasks { task.cancel() }
@@ -253,3 +261,4 @@ extension LoopInput {
         }
     }
 }
+

@@ -94,4 +94,29 @@ struct TerminalEndToEndTests {
         let version = try runProcess(Tmux.binary, ["--version"])
         #expect(version.status == 0 && version.stdout.contains("0."))
     }
+
+    @Test("a resize storm down to 20x5 and back never crashes and ends in a correct frame; keys still answer")
+    func resizeStorm() throws {
+        let dir = try Self.tempDir()
+        let tmux = try Tmux(width: 120, height: 40, command: Self.wrapped("--demo --journal \(dir)/j.jsonl", dir: dir))
+        #expect(try tmux.waitFor(30) { $0.contains("checkout-a") && $0.contains("up 6/6") }.0)
+        let sizes = [(100, 30), (20, 5), (80, 24), (30, 8), (150, 50), (79, 23), (20, 5), (60, 20), (200, 60), (80, 24)]
+        for _ in 0..<3 {
+            for (w, h) in sizes { try tmux.resize(w, h) }
+        }
+        try tmux.resize(20, 5)
+        let (small, tiny) = try tmux.waitFor(10) { $0.contains("terminal too") }
+        #expect(small, "too-small message at 20x5:\n\(tiny)")
+        try tmux.resize(120, 40)
+        let (ok, screen) = try tmux.waitFor(10) { $0.contains("NAME") && $0.contains("payments-b") && !$0.contains("too small") }
+        #expect(ok, "no correct frame after the storm:\n\(screen)")
+        let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.first?.hasPrefix("svctop fleet") == true, "the frame starts at the top-left:\n\(screen)")
+        try tmux.send("s")
+        #expect(try tmux.waitFor(5) { $0.contains("sorted by name") }.0, "keys still answer after the storm")
+        try tmux.send("q")
+        #expect(try tmux.waitFor(15) { $0.contains("DONE") }.0)
+        #expect(Self.read(dir, "status") == "EXIT=0")
+        #expect(Self.read(dir, "stty.before") == Self.read(dir, "stty.after"))
+    }
 }
