@@ -162,6 +162,11 @@ struct GoServiceTests {
         #expect(entries.map { $0["action"] as? String } == ["set_log_level", "set_log_level", "drain", "set_log_level"])
         #expect(entries[2]["status"] as? Int == 202)
         #expect(entries.allSatisfy { ($0["url"] as? String) == service.url && $0["user"] != nil && $0["host"] != nil })
+        let table = try runProcess(Tmux.binary, ["journal", "--file", journal], timeout: 20)
+        #expect(table.status == 0)
+        let rows = table.stdout.split(separator: "\n")
+        #expect(rows.count == 5 && rows[0].hasPrefix("TIME"), Comment(rawValue: table.stdout))
+        #expect(rows[3].contains("drain") && rows[3].contains("202"))
         let attributes = try FileManager.default.attributesOfItem(atPath: journal)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
     }

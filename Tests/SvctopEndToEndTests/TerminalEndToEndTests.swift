@@ -1,4 +1,5 @@
 import Foundation
+import SvctopTestSupport
 import Testing
 
 /// The real binary in a real terminal (tmux), against the embedded demo fleet.
@@ -91,6 +92,9 @@ struct TerminalEndToEndTests {
         for option in ["--demo", "--once", "--format", "--config", "--read-only", "--theme", "--journal", "--interval"] {
             #expect(help.stdout.contains(option), "--help documents \(option)")
         }
+        let none = try runProcess(Tmux.binary, ["--once", "--window", "0.5", "127.0.0.1:\(try FaultServer.freePort())"], timeout: 30)
+        #expect(none.status == 1, "no target answered: exit 1")
+        #expect(none.stdout.contains("connection refused"))
         let version = try runProcess(Tmux.binary, ["--version"])
         #expect(version.status == 0 && version.stdout.contains("0."))
     }

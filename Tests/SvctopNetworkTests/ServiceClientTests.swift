@@ -93,7 +93,11 @@ struct ServiceClientTests {
         let hang = await client.scrape(try Target.parse("127.0.0.1:\(server.port)/hang"), timeout: 0.5)
         let hangTime = Date().timeIntervalSince(started)
         let slow = await client.scrape(try Target.parse("127.0.0.1:\(server.port)/slow"), timeout: 0.5)
+        let hungAction = await client.drain(try Target.parse("127.0.0.1:\(server.port)/hang"), timeout: 0.5)
+        let failedAction = await client.drain(try Target.parse("127.0.0.1:\(server.port)/500"), timeout: 2)
         await transport.shutdown()
+        #expect(hungAction == .failed("timed out"), "an action against a hanging target times out with a clear message")
+        #expect(failedAction == .rejected(status: 500, body: "internal failure"))
         guard case .failure(.refused, _) = refused else { Issue.record("expected refused, got \(refused)"); return }
         guard case .failure(.sizeCap(1024), _) = big else { Issue.record("expected the size cap, got \(big)"); return }
         guard case .failure(.timeout, _) = hang else { Issue.record("expected a timeout, got \(hang)"); return }
