@@ -124,7 +124,7 @@ struct WatchOptions: ParsableArguments {
     @Option(name: .long, help: "Request timeout in seconds (default 80% of the interval).")
     var timeout: Double?
 
-    @Option(name: .long, help: "Largest accepted response, in MiB (default 16).")
+    @Option(name: .customLong("max-body-mib"), help: "Largest accepted response, in MiB (default 16).")
     var maxBodyMiB: Int?
 
     @Option(name: .long, help: "Window for latency quantiles and rates, in seconds (default 30).")

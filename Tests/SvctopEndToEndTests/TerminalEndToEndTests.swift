@@ -123,4 +123,34 @@ struct TerminalEndToEndTests {
         #expect(Self.read(dir, "status") == "EXIT=0")
         #expect(Self.read(dir, "stty.before") == Self.read(dir, "stty.after"))
     }
+
+    @Test("with hanging, slow, huge and garbage targets in the fleet, keys still answer at once and each fault shows its reason")
+    func faultsInTheFleet() throws {
+        let faults = try FaultServer()
+        defer { faults.stop() }
+        let dir = try Self.tempDir()
+        let p = faults.port
+        let targets = "hang=127.0.0.1:\(p)/hang slow=127.0.0.1:\(p)/slow big=127.0.0.1:\(p)/big garbage=127.0.0.1:\(p)/garbage "
+            + "refused=127.0.0.1:\(try FaultServer.freePort()) err=127.0.0.1:\(p)/500"
+        let tmux = try Tmux(width: 120, height: 40, command: Self.wrapped("--demo --demo-instances 3 --max-body-mib 1 --journal \(dir)/j.jsonl \(targets)", dir: dir))
+        let (shown, screen) = try tmux.waitFor(30) {
+            $0.contains("timeout") && $0.contains("too large") && $0.contains("bad data") && $0.contains("refused")
+                && $0.contains("HTTP 500") && $0.contains("checkout-a ")
+        }
+        #expect(shown, "every fault with its reason:\n\(screen)")
+        // Healthy instances keep updating: their age stays at a second or two.
+        #expect(screen.split(separator: "\n").filter { $0.contains("checkout-a ") || $0.contains("orders-a ") }.allSatisfy { $0.hasSuffix("0s") || $0.hasSuffix("1s") },
+                Comment(rawValue: screen))
+        for column in ["name", "goroutines", "memory"] {
+            let started = Date()
+            try tmux.send("s")
+            let (changed, _) = try tmux.waitFor(2) { $0.contains("sort: \(column)") }
+            #expect(changed, "the sort key did not answer")
+            // Includes tmux's own send-keys and capture-pane round trips.
+            #expect(Date().timeIntervalSince(started) < 0.5)
+        }
+        try tmux.send("q")
+        #expect(try tmux.waitFor(15) { $0.contains("DONE") }.0)
+        #expect(Self.read(dir, "status") == "EXIT=0")
+    }
 }

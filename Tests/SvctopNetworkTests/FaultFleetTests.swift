@@ -40,7 +40,7 @@ struct FaultFleetTests {
         ]
         let targets = try fleet.targets.map { try Target.parse($0) } + faulty.map { try Target.parse($0.0) }
         var settings = Settings()
-        settings.interval = 0.5
+        settings.interval = 1
         let transport = HTTPTransport(maxBodyBytes: 1 << 20)
         let engine = ScrapeEngine(client: ServiceClient(transport: transport), settings: settings)
         let log = EventLog()
@@ -50,7 +50,7 @@ struct FaultFleetTests {
         // Wait (with a deadline) until every target has reported at least once and healthy ones several times.
         let healthy = Array(0..<fleet.targets.count)
         let ok = await eventually(20) {
-            healthy.allSatisfy { log.scrapes($0).count >= 6 } && (fleet.targets.count..<targets.count).allSatisfy { log.scrapes($0).count >= 2 }
+            healthy.allSatisfy { log.scrapes($0).count >= 5 } && (fleet.targets.count..<targets.count).allSatisfy { log.scrapes($0).count >= 2 }
         }
         task.cancel()
         await task.value
@@ -62,10 +62,10 @@ struct FaultFleetTests {
             let s = log.scrapes(id)
             let successes = s.filter { if case .success = $0.1 { return true } else { return false } }
             #expect(successes.count == s.count, "healthy target \(id) had failures")
-            // The interval is kept: gaps between scrapes stay near 0.5 s even with hanging neighbours.
+            // The interval is kept: gaps between scrapes stay near 1 s even with hanging neighbours.
             let gaps = zip(s.dropFirst(), s).map { $0.0 - $1.0 }
-            #expect(gaps.allSatisfy { $0 < 1.0 }, "healthy target \(id) gaps: \(gaps)")
-            #expect(Double(s.count) >= elapsed / 0.5 * 0.6)
+            #expect(gaps.allSatisfy { $0 < 1.6 }, "healthy target \(id) gaps: \(gaps)")
+            #expect(Double(s.count) >= elapsed * 0.6)
         }
         for (offset, (spec, expected)) in faulty.enumerated() {
             let s = log.scrapes(fleet.targets.count + offset)

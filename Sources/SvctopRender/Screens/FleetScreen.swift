@@ -12,7 +12,7 @@ enum FleetScreen {
     }
 
     static let columns: [Column] = [
-        Column(title: "HEALTH", width: 7, priority: 0, alignRight: false, sort: .severity),
+        Column(title: "HEALTH", width: 9, priority: 0, alignRight: false, sort: .severity),
         Column(title: "GOROUT", width: 7, priority: 0, alignRight: true, sort: .goroutines),
         Column(title: "TREND", width: 8, priority: 5, alignRight: false, sort: nil),
         Column(title: "MEMORY", width: 11, priority: 1, alignRight: false, sort: .memory),
