@@ -4,7 +4,7 @@ import Foundation
 /// A misbehaving HTTP server for fault tests, on raw sockets so it can do what no HTTP library would:
 /// never answer, answer one byte per second, reset mid-body, send huge or binary bodies.
 ///
-/// Paths (any prefix of the path selects the behaviour, so `/hang/metrics` hangs too): `/hang`, `/slow`, `/reset`, `/big` (100 MB), `/garbage`, `/badutf8`, `/malformed`, `/ok`, `/500`.
+/// Paths (any prefix of the path selects the behaviour, so `/hang/metrics` hangs too): `/gzip`, `/hang`, `/slow`, `/reset`, `/big` (100 MB), `/garbage`, `/badutf8`, `/malformed`, `/ok`, `/500`.
 public final class FaultServer: @unchecked Sendable {
     public let port: Int
     private let listener: Int32
@@ -139,6 +139,11 @@ public final class FaultServer: @unchecked Sendable {
             let start = (now / 3).rounded(.down) * 3
             let body = "go_goroutines 12\nprocess_start_time_seconds \(start)\nworkerpool_rejected_total \(Int((now - start) * 100))\n"
             send(fd, head("200 OK", length: body.utf8.count))
+            send(fd, body)
+        case let p where p.hasPrefix("/gzip"):
+            // A gzip-encoded exposition (go_goroutines 4242, go_threads 7), as promhttp sends when asked.
+            let body: [UInt8] = [0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x03, 0x53, 0x56, 0x08, 0x89, 0x0c, 0x70, 0x55, 0x48, 0xcf, 0x8f, 0x4f, 0xcf, 0x2f, 0xca, 0x2f, 0x2d, 0xc9, 0xcc, 0x4b, 0x2d, 0x56, 0x48, 0x4f, 0x2c, 0x4d, 0x4f, 0xe5, 0x42, 0x15, 0x33, 0x31, 0x32, 0x31, 0x02, 0x09, 0x95, 0x64, 0x14, 0xa5, 0x26, 0xa6, 0x14, 0x2b, 0x98, 0x73, 0x01, 0x00, 0x31, 0x05, 0x42, 0xdd, 0x3b, 0x00, 0x00, 0x00]
+            send(fd, "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Encoding: gzip\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n")
             send(fd, body)
         case let p where p.hasPrefix("/500"):
             let body = "{\"error\":\"internal failure\"}\n"

@@ -81,7 +81,7 @@ struct FaultFleetTests {
         #expect(grown < 150 << 20, "RSS grew by \(grown >> 20) MiB")
     }
 
-    @Test("malformed lines among good ones keep the good samples; invalid UTF-8 does not break a scrape")
+    @Test("malformed lines among good ones keep the good samples; invalid UTF-8 does not break a scrape; gzip is accepted")
     func partialExpositions() async throws {
         let faults = try FaultServer()
         defer { faults.stop() }
@@ -99,6 +99,12 @@ struct FaultFleetTests {
             return
         }
         #expect(u.value("go_threads") == 3)
+        guard case .success(let g, _) = await client.scrape(try Target.parse("127.0.0.1:\(faults.port)/gzip"), timeout: 2) else {
+            Issue.record("a gzip-encoded exposition was not accepted")
+            return
+        }
+        #expect(g.value("go_goroutines") == 4242)
+        #expect(g.value("go_threads") == 7)
         #expect(u.samples(named: "go_goroutines").first?.label("x")?.contains("\u{FFFD}") == true)
         await transport.shutdown()
     }
