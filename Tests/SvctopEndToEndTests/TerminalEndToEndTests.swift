@@ -153,4 +153,21 @@ struct TerminalEndToEndTests {
         #expect(try tmux.waitFor(15) { $0.contains("DONE") }.0)
         #expect(Self.read(dir, "status") == "EXIT=0")
     }
+
+    @Test("a crash (SIGSEGV, SIGABRT) still restores the terminal", arguments: [SIGSEGV, SIGABRT])
+    func crashPath(signal: Int32) throws {
+        let dir = try Self.tempDir()
+        let tmux = try Tmux(width: 100, height: 30,
+                            command: "cd \(dir) && stty -g > stty.before; sh -c 'echo $$ > pid; exec \(Tmux.binary) --demo --journal \(dir)/j.jsonl'; echo \"EXIT=$?\" > status; stty -g > stty.after; echo DONE; exec sleep 600")
+        #expect(try tmux.waitFor(30) { $0.contains("checkout-a") && $0.contains("up 6/6") }.0)
+        #expect(try tmux.cursorAndAlternate().alternate)
+        let pid = Self.read(dir, "pid")
+        kill(pid_t(pid)!, signal)
+        #expect(try tmux.waitFor(15) { $0.contains("DONE") }.0)
+        #expect(Self.read(dir, "status") == "EXIT=\(128 + signal)", "died of the signal itself, after restoring")
+        #expect(Self.read(dir, "stty.before") == Self.read(dir, "stty.after"), "terminal settings restored")
+        let (cursor, alternate) = try tmux.cursorAndAlternate()
+        #expect(cursor, "cursor visible after the crash")
+        #expect(!alternate, "alternate screen left after the crash")
+    }
 }
