@@ -32,9 +32,6 @@ public final class TerminalScreen {
     private var pairs: [PairKey: Int16] = [:]
     private var screen: OpaquePointer?
     private var isOpen = false
-    /// Bytes written to the terminal so far (counted through a pipe-less hook is not possible with ncurses, so
-    /// this counts the cells handed to ncurses; the benchmark measures real bytes from the pty).
-    public private(set) var cellsWritten = 0
 
     struct PairKey: Hashable {
         var fg: Int16
@@ -161,7 +158,6 @@ public final class TerminalScreen {
                 _ = text.withUnsafeBufferPointer {
                     svctop_put(Int32(run.y), Int32(startX), $0.baseAddress, Int32($0.count), attributes, pair)
                 }
-                cellsWritten += x - startX
             }
         }
         wnoutrefresh(svctop_stdscr())

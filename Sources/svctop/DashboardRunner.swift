@@ -190,7 +190,6 @@ struct DashboardRunner {
     /// Starts an effect as a child task; its outcome comes back as an event.
     func perform(_ effect: Effect, state: AppState, client: ServiceClient, performer: ActionPerformer?, journal: Journal,
                  sink: AsyncStream<LoopInput>.Continuation) -> Task<Void, Never>? {
-        let settings = configuration.settings
         switch effect {
         case .quit, .suspend:
             return nil
@@ -234,7 +233,6 @@ struct DashboardRunner {
             let target = state.instances[id].target
             let result = reason.hasPrefix("refused") ? "refused" : "cancelled"
             journal.append(journal.entry(target: target, action: action, result: result, response: reason))
-            _ = settings
             return nil
         }
     }

@@ -179,7 +179,6 @@ public struct JournalEntry: Sendable, Codable, Equatable {
     public var status: Int?
     public var response: String?
     public var durationMs: Int?
-    public var readOnly: Bool?
 
     public init(time: String, user: String, host: String, target: String, url: String, action: String,
                 parameters: [String: String], result: String, status: Int? = nil, response: String? = nil,
@@ -199,6 +198,6 @@ public struct JournalEntry: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case time, user, host, target, url, action, parameters, result, status, response
-        case durationMs = "duration_ms", readOnly = "read_only"
+        case durationMs = "duration_ms"
     }
 }

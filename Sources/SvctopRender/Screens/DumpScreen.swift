@@ -79,11 +79,9 @@ enum DumpScreen {
                 p.text(selected ? p.glyphs.selected : (d.expanded.contains(i) ? "-" : " "), x: 0, y: y, base)
                 var cx = 2
                 if let delta = d.comparison?[i] {
-                    let sign = delta.growth > 0 ? "+" : ""
                     let rate = delta.perMinute.map { (($0 > 0) ? "+" : "") + ByteFormat.count($0) } ?? "-"
                     let text = Cells.fit("\(delta.before)→\(delta.after)", 13) + Cells.fit(rate, 7, alignRight: true)
                     p.text(text, x: cx, y: y, selected ? .selection : (delta.growth > 0 ? .critical : .dim))
-                    _ = sign
                 } else {
                     p.text(Cells.fit(ByteFormat.count(Double(g.count)), countWidth, alignRight: true), x: cx, y: y, selected ? .selection : .highlight)
                 }

@@ -63,11 +63,11 @@ enum FleetScreen {
         x += nameWidth + 1
         for c in cols {
             var title = c.title
-            if let s = c.sort, s == state.sort { title = (state.isSortReversed ? "▲" : "▼").replacingGlyph(p.glyphs) + title }
+            if let s = c.sort, s == state.sort { title = (state.isSortReversed ? "▲" : "▼") + title }
             p.text(Cells.fit(title, c.width, alignRight: c.alignRight), x: x, y: 2, c.sort == state.sort ? .accent : .header)
             x += c.width + 1
         }
-        if state.sort == .name { p.text("NAME" + (state.isSortReversed ? "▲" : "▼").replacingGlyph(p.glyphs), x: 2, y: 2, .accent) }
+        if state.sort == .name { p.text("NAME" + (state.isSortReversed ? "▲" : "▼"), x: 2, y: 2, .accent) }
         let medians = state.fleetMedians()
         let body = state.fleetBodyHeight
         if rows.isEmpty {
@@ -229,7 +229,7 @@ enum FleetScreen {
             case "LEVEL":
                 text = instance.logLevel ?? "-"
                 role = instance.logLevel == "debug" ? .accent : .dim
-                if state.levelReverts[instance.id] != nil { text += "⏲".replacingGlyph(g) }
+                if state.levelReverts[instance.id] != nil { text += "⏲" }
             case "AGE":
                 text = Format.age(instance, state)
                 role = stale || isDown ? .warning : .dim
@@ -244,15 +244,3 @@ enum FleetScreen {
     }
 }
 
-extension String {
-    /// Replaces Unicode-only decorations with ASCII when the glyph set is ASCII.
-    func replacingGlyph(_ glyphs: Glyphs) -> String {
-        guard !glyphs.isUnicode else { return self }
-        switch self {
-        case "▲": return "^"
-        case "▼": return "v"
-        case "⏲": return "*"
-        default: return self
-        }
-    }
-}

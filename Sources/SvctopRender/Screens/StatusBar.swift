@@ -22,7 +22,7 @@ enum StatusBar {
             let role: Role = m.level == .error ? .critical : (m.level == .success ? .good : .statusBar)
             var style = p.style(role)
             style.background = p.style(.statusBar).background
-            p.text("│ ".replacingGlyph(p.glyphs) + m.text, x: x, y: y, style: style, maxWidth: p.width - x)
+            p.text("│ " + m.text, x: x, y: y, style: style, maxWidth: p.width - x)
             return
         }
         let hints: [(Action, String)]
@@ -47,10 +47,6 @@ enum StatusBar {
             x += p.text(":\(label) ", x: x, y: y, .statusBar)
         }
     }
-}
-
-extension String {
-    func replacingGlyphBar(_ g: Glyphs) -> String { g.isUnicode ? self : replacingOccurrences(of: "│", with: "|") }
 }
 
 extension ByteFormat {
