@@ -2,11 +2,7 @@ import Foundation
 
 /// Saves raw goroutine dumps: mode 0600, named after the instance and time.
 enum DumpFiles {
-    static var defaultDirectory: String {
-        let env = ProcessInfo.processInfo.environment
-        let base = env["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? NSHomeDirectory()) + "/.local/state")
-        return base + "/svctop/dumps"
-    }
+    static var defaultDirectory: String { StateDirectory.path + "/dumps" }
 
     static func save(_ bytes: [UInt8], instance: String, debugLevel: Int, fetchedAt: Double, directory: String) throws -> String {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,

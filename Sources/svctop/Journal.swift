@@ -16,12 +16,7 @@ final class Journal: Sendable {
     }
 
     /// The default location: `$XDG_STATE_HOME/svctop/journal.jsonl`, or `~/.local/state/svctop/journal.jsonl`.
-    static var defaultPath: String {
-        let env = ProcessInfo.processInfo.environment
-        let base = env["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? ((env["HOME"] ?? NSHomeDirectory()) + "/.local/state")
-        return base + "/svctop/journal.jsonl"
-    }
+    static var defaultPath: String { StateDirectory.path + "/journal.jsonl" }
 
     /// Appends one entry. Returns an error message when the journal cannot be written.
     @discardableResult

@@ -10,19 +10,7 @@ final class GoService {
 
     init(load: Int = 40) throws {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("go-service-\(UUID().uuidString).log").path
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let arguments: [String] = [Self.binary, "-addr", "127.0.0.1:0", "-load", String(load)]
-        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        var child: pid_t = 0
-        let spawned = posix_spawn(&child, Self.binary, &actions, nil, argv, envp)
-        argv.forEach { free($0) }
-        envp.forEach { free($0) }
-        posix_spawn_file_actions_destroy(&actions)
-        guard spawned == 0 else { throw CocoaError(.executableLoad) }
+        let child = try spawn(Self.binary, ["-addr", "127.0.0.1:0", "-load", String(load)], stdout: log, stderr: "/dev/null")
         pid = child
         let deadline = Date().addingTimeInterval(10)
         var found: String?

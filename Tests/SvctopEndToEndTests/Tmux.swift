@@ -71,6 +71,28 @@ final class Tmux {
     }
 }
 
+/// Starts a process with stdin from /dev/null and stdout/stderr to files; returns its pid (reap it with waitpid).
+func spawn(_ path: String, _ arguments: [String], stdout: String, stderr: String, environment: [String: String]? = nil) throws -> pid_t {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    let env = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
+    let argv = ([path] + arguments).map { strdup($0) } + [nil]
+    let envp = env.map { strdup($0) } + [nil]
+    defer {
+        argv.forEach { free($0) }
+        envp.forEach { free($0) }
+    }
+    var pid: pid_t = 0
+    guard posix_spawn(&pid, path, &actions, nil, argv, envp) == 0 else {
+        throw CocoaError(.executableLoad, userInfo: [NSFilePathErrorKey: path])
+    }
+    return pid
+}
+
 /// Runs a process to completion (killed after `timeout` seconds) and returns its status and output. Uses
 /// posix_spawn and waitpid directly; output goes through files so no pipe can fill up or be held open.
 func runProcess(_ path: String, _ arguments: [String], environment: [String: String]? = nil, timeout: Double = 60) throws
@@ -81,22 +103,7 @@ func runProcess(_ path: String, _ arguments: [String], environment: [String: Str
         try? FileManager.default.removeItem(atPath: base + ".out")
         try? FileManager.default.removeItem(atPath: base + ".err")
     }
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, base + ".out", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    posix_spawn_file_actions_addopen(&actions, 2, base + ".err", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    let env = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
-    let argv = ([path] + arguments).map { strdup($0) } + [nil]
-    let envp = env.map { strdup($0) } + [nil]
-    defer {
-        argv.forEach { free($0) }
-        envp.forEach { free($0) }
-    }
-    var pid: pid_t = 0
-    let spawned = posix_spawn(&pid, path, &actions, nil, argv, envp)
-    guard spawned == 0 else { throw CocoaError(.executableLoad, userInfo: [NSFilePathErrorKey: path]) }
+    let pid = try spawn(path, arguments, stdout: base + ".out", stderr: base + ".err", environment: environment)
     let deadline = Date().addingTimeInterval(timeout)
     var status: Int32 = 0
     while true {

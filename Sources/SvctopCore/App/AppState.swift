@@ -113,9 +113,6 @@ public struct AppState: Sendable {
 
     // MARK: - Fleet ordering
 
-    /// The assessment of one instance, as last refreshed by the reducer.
-    public func severity(of instance: InstanceState) -> Severity { instance.severity }
-
     /// Recomputes the cached assessment of one instance.
     mutating func refreshAssessment(_ id: InstanceID) {
         let (severity, reasons) = instances[id].assess(now: now, settings: settings)

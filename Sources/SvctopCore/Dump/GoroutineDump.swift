@@ -40,7 +40,6 @@ public struct StackFrame: Sendable, Hashable {
         if file.contains("/usr/local/go/src/") || file.contains("/usr/lib/go/src/") || file.contains("/usr/lib/go-") {
             return true
         }
-        let lastSlash = function.lastIndex(of: "/")
         let firstElement: Substring
         if let firstSlash = function.firstIndex(of: "/") {
             firstElement = function[..<firstSlash]
@@ -50,7 +49,6 @@ public struct StackFrame: Sendable, Hashable {
             firstElement = function[..<dot]
             return !firstElement.contains(".") && firstElement != "main"
         }
-        _ = lastSlash
         return !firstElement.contains(".")
     }
 }

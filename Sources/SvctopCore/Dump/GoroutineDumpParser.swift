@@ -73,7 +73,10 @@ public enum GoroutineDumpParser {
         var skipped = 0
         var total = 0
         var declaredTotal: Int?
-        var inferredStates: [Int32: Int32] = [:]
+        /// States inferred for debug=1 records (not spans of the buffer), with ids below -1 to keep them apart
+        /// from the interned ones.
+        var inferredStates: [String: Int32] = [:]
+        var inferredStateNames: [String] = []
 
         struct FrameTriple: Hashable {
             var function: Int32
@@ -320,7 +323,7 @@ public enum GoroutineDumpParser {
         /// debug=1 has no states; infer the common ones from the innermost runtime frames.
         mutating func inferState(_ functions: [Range<Int>]) -> Int32 {
             // Go hides the parking frames in some versions; then the state cannot be known from a debug=1 dump.
-            var label: StaticString = "unknown"
+            var label = "unknown"
             var parked = false
             for f in functions {
                 let text = String(decoding: UnsafeBufferPointer(start: base + f.lowerBound, count: f.count), as: UTF8.self)
@@ -350,16 +353,12 @@ public enum GoroutineDumpParser {
                 }
                 break
             }
-            let scratch = Array(UnsafeBufferPointer(start: label.utf8Start, count: label.utf8CodeUnitCount))
-            // States of debug=1 dumps are interned from static text, not from the buffer; keep them apart.
-            let key = Int32(ByteInterner.hash(label.utf8Start, 0..<label.utf8CodeUnitCount) & 0x7fff_ffff)
-            if let known = inferredStates[key] { return known }
+            if let known = inferredStates[label] { return known }
             let id = Int32(-2 - inferredStateNames.count)
-            inferredStateNames.append(String(decoding: scratch, as: UTF8.self))
-            inferredStates[key] = id
+            inferredStateNames.append(label)
+            inferredStates[label] = id
             return id
         }
-        var inferredStateNames: [String] = []
 
         // MARK: grouping
 

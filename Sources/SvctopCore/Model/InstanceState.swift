@@ -204,8 +204,9 @@ public struct InstanceState: Sendable {
     }
 
     mutating func updateTrends(now: Double, settings: Settings) {
-        goroutineTrend = Trend.fit(goroutines.points(since: now - settings.leakWindow))
-        if let t = goroutineTrend, let first = goroutines.points(since: now - settings.leakWindow).first {
+        let window = goroutines.points(since: now - settings.leakWindow)
+        goroutineTrend = Trend.fit(window)
+        if let t = goroutineTrend, let first = window.first {
             let rise = t.current - first.value
             isLeakSuspected =
                 t.span >= min(60, settings.leakWindow / 2) && t.slopePerMinute >= settings.leakMinSlopePerMinute
