@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOHTTPCompression
+import NIOPosix
 import NIOSSL
 import SvctopCore
 
@@ -11,12 +12,25 @@ import SvctopCore
 public struct HTTPAnswer: Sendable {
     public var status: Int
     public var contentType: String?
-    public var body: [UInt8]
+    public var body: ByteBuffer
+
+    public init(status: Int, contentType: String?, body: ByteBuffer) {
+        self.status = status
+        self.contentType = contentType
+        self.body = body
+    }
+
+    /// The body's bytes.
+    public var bytes: [UInt8] { Array(body.readableBytesView) }
+
+    /// The body decoded as UTF-8, at most `limit` bytes of it.
+    public func text(limit: Int = .max) -> String {
+        String(decoding: body.readableBytesView.prefix(limit), as: UTF8.self)
+    }
 
     /// The first line of the body, trimmed to `limit` characters (for status displays).
     public func firstLine(limit: Int = 120) -> String {
-        let text = String(decoding: body.prefix(4096), as: UTF8.self)
-        let line = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).first.map(String.init) ?? ""
+        let line = text(limit: 4096).split(whereSeparator: { $0 == "\n" || $0 == "\r" }).first.map(String.init) ?? ""
         let trimmed = line.trimmingCharacters(in: .whitespaces)
         return trimmed.count > limit ? String(trimmed.prefix(limit)) + "…" : trimmed
     }
@@ -24,10 +38,12 @@ public struct HTTPAnswer: Sendable {
     public var isSuccess: Bool { (200..<300).contains(status) }
 }
 
-/// HTTP for svctop: one shared AsyncHTTPClient with keep-alive pooling, gzip, a body size cap, and an overall
-/// (connections per host are generous: several targets may sit behind one host:port with base paths, and one
-/// hanging target must not starve the others; the scrape engine bounds concurrency globally)
-/// deadline per request that also covers a body that trickles in.
+/// HTTP for svctop's one-off requests (actions, dumps): one shared AsyncHTTPClient with keep-alive pooling, gzip,
+/// redirects, a body size cap, and a deadline per request that covers the whole exchange, a body that trickles in
+/// included. Its event loops also carry the scrape engine's own poll connections (`PollConnection`).
+///
+/// Connections per host are generous: several targets may sit behind one host:port with base paths, and one
+/// hanging target must not starve the others.
 ///
 /// Thread-safe; share one instance. Call `shutdown()` before exit.
 public final class HTTPTransport: Sendable {
@@ -49,61 +65,65 @@ public final class HTTPTransport: Sendable {
         try? await client.shutdown()
     }
 
-    /// Performs a request and collects the body, within `timeout` seconds overall and `maxBytes` of body.
+    /// The event loops requests run on.
+    public var eventLoops: [any EventLoop] { Array(client.eventLoopGroup.makeIterator()) }
+
+    /// The headers of every request: user agent, gzip, the configured headers and credentials, then `extra`.
+    static func headers(options: TransportOptions, extra: [(String, String)]) -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        headers.add(name: "User-Agent", value: "svctop/\(SvctopVersion.current)")
+        headers.add(name: "Accept-Encoding", value: "gzip")
+        for h in options.headers { headers.add(name: h.name, value: h.value) }
+        if let token = options.bearerToken {
+            headers.replaceOrAdd(name: "Authorization", value: "Bearer \(token.value)")
+        } else if let basic = options.basicAuth {
+            let credentials = Data("\(basic.user):\(basic.password.value)".utf8).base64EncodedString()
+            headers.replaceOrAdd(name: "Authorization", value: "Basic \(credentials)")
+        }
+        for (name, value) in extra { headers.replaceOrAdd(name: name, value: value) }
+        return headers
+    }
+
+    /// Performs a one-off request (an action, a dump) and collects the body, within `timeout` seconds for the
+    /// whole exchange and `maxBytes` of body. Cancelling the calling task cancels the request.
     ///
     /// - Returns: the answer for any HTTP status, or the reason there was none.
     public func send(
         _ method: String, _ url: String, headers extra: [(String, String)] = [], body: [UInt8]? = nil,
         options: TransportOptions, timeout: Double, maxBytes: Int? = nil
     ) async -> Result<HTTPAnswer, ScrapeFailure> {
-        var request = HTTPClientRequest(url: url)
-        request.method = HTTPMethod(rawValue: method.uppercased())
-        request.headers.add(name: "User-Agent", value: "svctop/\(SvctopVersion.current)")
-        request.headers.add(name: "Accept-Encoding", value: "gzip")
-        for h in options.headers { request.headers.add(name: h.name, value: h.value) }
-        if let token = options.bearerToken {
-            request.headers.replaceOrAdd(name: "Authorization", value: "Bearer \(token.value)")
-        } else if let basic = options.basicAuth {
-            let credentials = Data("\(basic.user):\(basic.password.value)".utf8).base64EncodedString()
-            request.headers.replaceOrAdd(name: "Authorization", value: "Basic \(credentials)")
-        }
-        for (name, value) in extra { request.headers.replaceOrAdd(name: name, value: value) }
-        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
+        var tls: TLSConfiguration?
         if options.usesCustomTLS {
             do {
-                request.tlsConfiguration = try HTTPTransport.tlsConfiguration(options)
+                tls = try HTTPTransport.tlsConfiguration(options)
             } catch {
                 return .failure(.tls("cannot load TLS files: \(error)"))
             }
         }
-        let limit = maxBytes ?? maxBodyBytes
+        let request: HTTPClient.Request
+        do {
+            request = try HTTPClient.Request(
+                url: url, method: HTTPMethod(rawValue: method.uppercased()),
+                headers: HTTPTransport.headers(options: options, extra: extra), body: body.map { .bytes($0) },
+                tlsConfiguration: tls)
+        } catch {
+            return .failure(.other("invalid URL \(url)"))
+        }
+        let limit = min(maxBytes ?? maxBodyBytes, maxBodyBytes)
         let deadline = NIODeadline.now() + .nanoseconds(Int64(max(0.001, timeout) * 1e9))
-        let client = self.client
-        let finalRequest = request
-        // AsyncHTTPClient's deadline stops at the response head; this one also covers a body that trickles in.
-        // An event-loop timer cancels the request's task: no extra sleeping task, no dispatch timer.
-        let work = Task { () -> Result<HTTPAnswer, ScrapeFailure> in
+        let task = client.execute(request: request, delegate: ResponseAccumulator(request: request, maxBodySize: limit),
+                                  deadline: deadline)
+        return await withTaskCancellationHandler {
             do {
-                let response = try await client.execute(finalRequest, deadline: deadline)
-                let buffer = try await response.body.collect(upTo: limit)
-                return .success(
-                    HTTPAnswer(
-                        status: Int(response.status.code), contentType: response.headers.first(name: "Content-Type"),
-                        body: Array(buffer.readableBytesView)))
+                let response = try await task.futureResult.get()
+                return .success(HTTPAnswer(status: Int(response.status.code), contentType: response.headers.first(name: "Content-Type"),
+                                           body: response.body ?? ByteBuffer()))
             } catch {
-                // The body timer cancels this task; a cancellation is the overall deadline. Other errors keep
-                // their own reason (the client retries a refused connection until the deadline, then says why).
-                if Task.isCancelled || error is CancellationError { return .failure(.timeout) }
-                if let e = error as? HTTPClientError, e == .cancelled { return .failure(.timeout) }
                 return .failure(HTTPTransport.classify(error, limit: limit))
             }
+        } onCancel: {
+            task.cancel()
         }
-        // 50 ms after the client's own deadline, so that when it fires first (a head that never came, a refused
-        // connection retried until the deadline) its reason is the one reported.
-        let timer = client.eventLoopGroup.any().scheduleTask(deadline: deadline + .milliseconds(50)) { work.cancel() }
-        let result = await withTaskCancellationHandler { await work.value } onCancel: { work.cancel() }
-        timer.cancel()
-        return result
     }
 
     static func tlsConfiguration(_ options: TransportOptions) throws -> TLSConfiguration {
@@ -121,10 +141,24 @@ public final class HTTPTransport: Sendable {
 
     /// Maps client and socket errors to the reasons the UI shows.
     static func classify(_ error: any Error, limit: Int) -> ScrapeFailure {
-        if error is NIOTooManyBytesError { return .sizeCap(limit) }
+        if error is NIOTooManyBytesError || error is ResponseAccumulator.ResponseTooBigError { return .sizeCap(limit) }
+        if let e = error as? NIOConnectionError {
+            // Every address tried failed: the first reason is the one to show.
+            if let first = e.connectionErrors.first { return classify(first.error, limit: limit) }
+            if let dns = e.dnsAError ?? e.dnsAAAAError { return .dns("cannot resolve \(e.host): \(dns)") }
+            return .dns("cannot resolve \(e.host)")
+        }
+        if let e = error as? ChannelError {
+            switch e {
+            case .connectTimeout: return .timeout
+            case .eof, .ioOnClosedChannel, .alreadyClosed, .outputClosed, .inputClosed: return .reset
+            default: break
+            }
+        }
+        if error is HTTPParserError { return .other("invalid HTTP response") }
         if let e = error as? HTTPClientError {
             switch e {
-            case .deadlineExceeded, .readTimeout, .connectTimeout, .getConnectionFromPoolTimeout, .writeTimeout:
+            case .deadlineExceeded, .readTimeout, .connectTimeout, .getConnectionFromPoolTimeout, .writeTimeout, .cancelled:
                 return .timeout
             case .remoteConnectionClosed:
                 return .reset
@@ -145,6 +179,7 @@ public final class HTTPTransport: Sendable {
             case ECONNREFUSED: return .refused
             case ECONNRESET, EPIPE: return .reset
             case ETIMEDOUT: return .timeout
+            case EMFILE, ENFILE: return .other("too many open files (raise ulimit -n)")
             default: return .other(io.description)
             }
         }

@@ -1,116 +1,308 @@
+import NIOCore
+import NIOPosix
 import Synchronization
 import SvctopCore
 
 /// Scrapes and probes every target concurrently, each on its own cadence, and reports what it saw as events.
 ///
-/// - Every target has its own loop: a slow or hanging target delays only itself.
-/// - Requests in flight across all targets are bounded by `maxConcurrentRequests`.
+/// - Every target has its own poller: a slow or hanging target delays only itself.
+/// - Each poller lives on one of the HTTP client's event loops: its timer, its requests, its connections and the
+///   parsing of its answers all run on that loop, so a scrape costs no thread hop (measured: the hops between the
+///   event loops and Swift's cooperative pool were the largest cost of the engine; docs/performance.md).
+/// - Requests in flight are bounded by `maxConcurrentRequests` (split evenly between the loops, no lock).
 /// - A failing target backs off (capped exponential) and returns to the normal interval when it answers.
-/// - The log level is refreshed every `settings.logLevelRefresh` seconds.
+/// - The log level is refreshed every `settings.logLevelRefresh` seconds, along with a cycle's other requests.
+/// - Events are handed over in batches, at most `batchDelay` after the first of them, so that hundreds of targets
+///   wake the consumer tens of times a second rather than thousands.
 ///
-/// Runs until the calling task is cancelled.
+/// Runs until the calling task is cancelled; no event is emitted after `run` returns.
 public struct ScrapeEngine: Sendable {
     public let client: ServiceClient
     public let settings: Settings
     public let timeout: Double
     public let maxBodyBytes: Int?
     public let maxConcurrentRequests: Int
+    public let batchDelay: Double
+
+    /// Answers larger than this are parsed on a thread pool instead of the event loop, so one huge exposition does
+    /// not hold up the other targets on the loop.
+    static let inlineParseLimit = 512 << 10
 
     public init(client: ServiceClient, settings: Settings, timeout: Double? = nil, maxBodyBytes: Int? = nil,
-                maxConcurrentRequests: Int = 128) {
+                maxConcurrentRequests: Int = 256, batchDelay: Double = 0.015) {
         self.client = client
         self.settings = settings
         self.timeout = timeout ?? settings.interval * 0.8
         self.maxBodyBytes = maxBodyBytes
         self.maxConcurrentRequests = maxConcurrentRequests
+        self.batchDelay = batchDelay
     }
 
-    public func run(targets: [Target], emit: @escaping @Sendable (Event) -> Void) async {
-        let limiter = ConcurrencyLimiter(limit: maxConcurrentRequests)
-        await withTaskGroup(of: Void.self) { group in
-            for (id, target) in targets.enumerated() {
-                group.addTask { await self.loop(id: id, target: target, limiter: limiter, emit: emit) }
-            }
+    public func run(targets: [Target], emit: @escaping @Sendable ([Event]) -> Void) async {
+        // A small fleet stays on one loop (one thread to wake per interval); larger ones use them all.
+        let loops = Array(client.transport.eventLoops.prefix(max(1, targets.count / 64)))
+        let shards = loops.map {
+            Shard(loop: $0, limit: max(4, maxConcurrentRequests / loops.count), batchDelay: batchDelay, emit: emit)
         }
-    }
-
-    func loop(id: InstanceID, target: Target, limiter: ConcurrencyLimiter, emit: @escaping @Sendable (Event) -> Void) async {
-        var failures = 0
-        var lastLevelRead: ContinuousClock.Instant?
-        let levelRefresh = Duration.milliseconds(Int64(settings.logLevelRefresh * 1000))
-        let clock = ContinuousClock()
-        // Spread the first scrapes over the first interval so hundreds of targets do not fire at once.
-        let offset = settings.interval * Double(id % 97) / 97.0
-        try? await Task.sleep(for: .milliseconds(Int(offset * 1000)))
-        while !Task.isCancelled {
-            let started = clock.now
-            async let scrape: ScrapeOutcome = limiter.run { await client.scrape(target, timeout: timeout, maxBytes: maxBodyBytes) }
-            async let live: ProbeResult = limiter.run { await client.probe(target, .liveness, timeout: timeout) }
-            async let ready: ProbeResult = limiter.run { await client.probe(target, .readiness, timeout: timeout) }
-            let outcome = await scrape
-            let liveResult = await live
-            let readyResult = await ready
-            if Task.isCancelled { return }
-            emit(.scrapeCompleted(id, outcome))
-            emit(.probeCompleted(id, .liveness, liveResult))
-            emit(.probeCompleted(id, .readiness, readyResult))
-            if case .success = outcome { failures = 0 } else { failures += 1 }
-            if failures == 0, lastLevelRead.map({ clock.now - $0 >= levelRefresh }) ?? true {
-                lastLevelRead = clock.now
-                let (level, error) = await limiter.run { await client.logLevel(target, timeout: timeout) }
-                if Task.isCancelled { return }
-                emit(.logLevelRead(id, level: level, error: error))
+        // Targets start in phase groups spread over the first interval: a few targets share a wake-up, and
+        // hundreds of targets do not fire at once.
+        let groups = max(1, min(100, targets.count / 8))
+        let pollers = targets.enumerated().map { id, target in
+            TargetPoller(id: id, requests: client.pollRequests(target, maxBytes: maxBodyBytes), engine: self,
+                         shard: shards[id % shards.count])
+        }
+        let stop = StopSignal()
+        await withTaskCancellationHandler {
+            for poller in pollers {
+                let phase = settings.interval * Double(poller.id % groups) / Double(groups)
+                poller.shard.loop.execute { poller.start(after: phase) }
             }
-            let delay = Backoff.delay(consecutiveFailures: failures, interval: settings.interval)
-            let next = started + .milliseconds(Int(delay * 1000))
-            if next > clock.now { try? await Task.sleep(until: next, clock: clock) }
+            await stop.wait()
+        } onCancel: {
+            stop.fire()
+        }
+        for shard in shards {
+            try? await shard.loop.submit { shard.stop() }.get()
         }
     }
 }
 
-/// Bounds how many operations run at once (a counting semaphore for async code). Waiters are served in order.
-/// The fast path (a free slot) takes a lock and never suspends.
-public final class ConcurrencyLimiter: Sendable {
-    private let limit: Int
-    private let state = Mutex<(running: Int, waiters: [CheckedContinuation<Void, Never>])>((0, []))
+/// Wakes the engine's `run` when its task is cancelled.
+final class StopSignal: Sendable {
+    private let state = Mutex<(fired: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, nil))
 
-    public init(limit: Int) { self.limit = max(1, limit) }
-
-    public func acquire() async {
-        let acquired = state.withLock { s -> Bool in
-            guard s.running < limit else { return false }
-            s.running += 1
-            return true
-        }
-        if acquired { return }
+    func wait() async {
         await withCheckedContinuation { continuation in
-            let resumeNow = state.withLock { s -> Bool in
-                if s.running < limit {
-                    s.running += 1
-                    return true
+            let fired = state.withLock { s -> Bool in
+                if !s.fired { s.waiter = continuation }
+                return s.fired
+            }
+            if fired { continuation.resume() }
+        }
+    }
+
+    func fire() {
+        let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            s.fired = true
+            defer { s.waiter = nil }
+            return s.waiter
+        }
+        waiter?.resume()
+    }
+}
+
+/// What the pollers on one event loop share: the request slots and the outgoing event batch.
+///
+/// Confined to `loop`: every method runs there (hence `@unchecked Sendable`).
+final class Shard: @unchecked Sendable {
+    let loop: any EventLoop
+    private let limit: Int
+    private let batchDelay: TimeAmount
+    private let emitBatch: @Sendable ([Event]) -> Void
+    private var running = 0
+    private var waiting = CircularBuffer<() -> Void>()
+    private var batch: [Event] = []
+    private var flush: Scheduled<Void>?
+    private var pollers: [TargetPoller] = []
+    private(set) var isStopped = false
+
+    init(loop: any EventLoop, limit: Int, batchDelay: Double, emit: @escaping @Sendable ([Event]) -> Void) {
+        self.loop = loop
+        self.limit = limit
+        self.batchDelay = .nanoseconds(Int64(batchDelay * 1e9))
+        self.emitBatch = emit
+    }
+
+    func register(_ poller: TargetPoller) { pollers.append(poller) }
+
+    /// Runs `work` when a request slot is free (at once when one is); `work` must call `release()` when done.
+    func acquire(_ work: @escaping () -> Void) {
+        if running < limit {
+            running += 1
+            work()
+        } else {
+            waiting.append(work)
+        }
+    }
+
+    func release() {
+        if !isStopped, let next = waiting.popFirst() {
+            next()
+        } else {
+            running -= 1
+        }
+    }
+
+    func emit(_ events: [Event]) {
+        guard !isStopped else { return }
+        batch.append(contentsOf: events)
+        if flush == nil {
+            flush = loop.scheduleTask(in: batchDelay) { [self] in
+                flush = nil
+                guard !isStopped, !batch.isEmpty else { return }
+                let events = batch
+                batch = []
+                emitBatch(events)
+            }
+        }
+    }
+
+    func stop() {
+        isStopped = true
+        flush?.cancel()
+        batch = []
+        waiting.removeAll()
+        for poller in pollers { poller.stop() }
+        pollers = []
+    }
+}
+
+/// Scrapes, probes and reads the log level of one target, every interval, on its shard's event loop.
+///
+/// Confined to `shard.loop` (hence `@unchecked Sendable`).
+final class TargetPoller: @unchecked Sendable {
+    let id: InstanceID
+    let shard: Shard
+    private let requests: Result<ServiceClient.PollRequests, ScrapeFailure>
+    /// One keep-alive connection per kind of request, so that a hanging endpoint holds up only itself.
+    private let connections: [PollConnection]
+    private let interval: Double
+    private let timeout: Double
+    private let levelRefresh: TimeAmount
+    private var failures = 0
+    private var lastLevelRead: NIODeadline?
+    private var next: Scheduled<Void>?
+
+    init(id: InstanceID, requests: Result<ServiceClient.PollRequests, ScrapeFailure>, engine: ScrapeEngine, shard: Shard) {
+        self.id = id
+        self.shard = shard
+        self.requests = requests
+        if case .success(let prepared) = requests {
+            connections = (0..<3).map { _ in PollConnection(loop: shard.loop, address: prepared.address) }
+        } else {
+            connections = []
+        }
+        self.interval = engine.settings.interval
+        self.timeout = engine.timeout
+        self.levelRefresh = .nanoseconds(Int64(engine.settings.logLevelRefresh * 1e9))
+    }
+
+    var loop: any EventLoop { shard.loop }
+
+    func start(after seconds: Double) {
+        shard.register(self)
+        schedule(at: .now() + .nanoseconds(Int64(seconds * 1e9)))
+    }
+
+    func stop() {
+        next?.cancel()
+        next = nil
+        for connection in connections { connection.cancel() }
+    }
+
+    /// Schedules the next cycle at the nearest point of a 10 ms grid, so that the targets that share a phase wake their loop once.
+    private func schedule(at deadline: NIODeadline) {
+        guard !shard.isStopped else { return }
+        let grid: UInt64 = 10_000_000
+        let aligned = NIODeadline.uptimeNanoseconds((deadline.uptimeNanoseconds + grid / 2) / grid * grid)
+        next = loop.scheduleTask(deadline: aligned) { [self] in cycle() }
+    }
+
+    /// One interval: metrics, liveness and readiness at once (and the log level when due); when all have answered,
+    /// their events go out together and the next cycle is scheduled from this one's start.
+    private func cycle() {
+        guard !shard.isStopped else { return }
+        let started = NIODeadline.now()
+        let requests: ServiceClient.PollRequests
+        switch self.requests {
+        case .failure(let failure):
+            finish(started: started, events: [
+                .scrapeCompleted(id, .failure(failure, duration: 0)),
+                .probeCompleted(id, .liveness, ServiceClient.probeResult(.failure(failure))),
+                .probeCompleted(id, .readiness, ServiceClient.probeResult(.failure(failure))),
+            ], scraped: false)
+            return
+        case .success(let prepared):
+            requests = prepared
+        }
+        let readLevel = failures == 0 && lastLevelRead.map { started - $0 >= levelRefresh } ?? true
+        if readLevel { lastLevelRead = started }
+        let results = CycleResults(pending: readLevel ? 4 : 3)
+        let done = { [self] in
+            guard results.pending == 0, let scrape = results.scrape else { return }
+            var events: [Event] = [
+                .scrapeCompleted(id, scrape),
+                .probeCompleted(id, .liveness, results.liveness),
+                .probeCompleted(id, .readiness, results.readiness),
+            ]
+            if let level = results.level { events.append(.logLevelRead(id, level: level.level, error: level.error)) }
+            var scraped = false
+            if case .success = scrape { scraped = true }
+            finish(started: started, events: events, scraped: scraped)
+        }
+        send(requests.metrics, on: connections[0]) { [self] result in
+            let duration = Double((NIODeadline.now() - started).nanoseconds) / 1e9
+            if case .success(let answer) = result, answer.body.readableBytes > ScrapeEngine.inlineParseLimit {
+                NIOThreadPool.singleton.runIfActive(eventLoop: loop) {
+                    ServiceClient.scrapeOutcome(result, duration: duration)
+                }.assumeIsolated().whenComplete { parsed in
+                    results.scrape = (try? parsed.get()) ?? .failure(.other("parser unavailable"), duration: duration)
+                    results.pending -= 1
+                    done()
                 }
-                s.waiters.append(continuation)
-                return false
+                return
             }
-            if resumeNow { continuation.resume() }
+            results.scrape = ServiceClient.scrapeOutcome(result, duration: duration)
+            results.pending -= 1
+            done()
+        }
+        send(requests.liveness, on: connections[1]) { result in
+            results.liveness = ServiceClient.probeResult(result)
+            results.pending -= 1
+            done()
+        }
+        send(requests.readiness, on: connections[2]) { [self] result in
+            results.readiness = ServiceClient.probeResult(result)
+            results.pending -= 1
+            guard readLevel else { return done() }
+            // The log level goes on the readiness connection once readiness has answered.
+            send(requests.logLevel, on: connections[2]) { result in
+                results.level = ServiceClient.logLevel(result, path: requests.logLevel.path)
+                results.pending -= 1
+                done()
+            }
         }
     }
 
-    public func release() {
-        let next = state.withLock { s -> CheckedContinuation<Void, Never>? in
-            if s.waiters.isEmpty {
-                s.running -= 1
-                return nil
-            }
-            return s.waiters.removeFirst()
-        }
-        next?.resume()
+    private func finish(started: NIODeadline, events: [Event], scraped: Bool) {
+        guard !shard.isStopped else { return }
+        shard.emit(events)
+        failures = scraped ? 0 : failures + 1
+        let delay = Backoff.delay(consecutiveFailures: failures, interval: interval)
+        schedule(at: started + .nanoseconds(Int64(delay * 1e9)))
     }
 
-    public func run<T: Sendable>(_ operation: @Sendable () async -> T) async -> T {
-        await acquire()
-        let result = await operation()
-        release()
-        return result
+    /// Sends a request on one of the target's connections when a slot is free; `completion` runs on the loop
+    /// unless the engine has stopped.
+    private func send(_ request: PollRequest, on connection: PollConnection,
+                      completion: @escaping (Result<HTTPAnswer, ScrapeFailure>) -> Void) {
+        shard.acquire { [self] in
+            connection.send(request, timeout: timeout).assumeIsolated().whenSuccess { [self] result in
+                shard.release()
+                guard !shard.isStopped else { return }
+                completion(result)
+            }
+        }
     }
+}
+
+/// The answers of one cycle as they arrive. Confined to the poller's loop.
+private final class CycleResults: @unchecked Sendable {
+    var pending: Int
+    var scrape: ScrapeOutcome?
+    var liveness = ProbeResult(isPassing: false, status: nil, detail: "")
+    var readiness = ProbeResult(isPassing: false, status: nil, detail: "")
+    var level: (level: String?, error: String?)?
+
+    init(pending: Int) { self.pending = pending }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import SvctopCore
 
 /// Talks to one kind of service endpoint set: metrics, probes, log level, drain, dumps.
@@ -17,10 +18,63 @@ public struct ServiceClient: Sendable {
         let start = ContinuousClock.now
         let endpoint = target.profile.endpoints.metrics
         let result = await transport.send(
-            endpoint.method, target.url(endpoint.path), headers: [("Accept", ExpositionFormat.acceptHeader)],
+            endpoint.method, target.url(endpoint.path), headers: ServiceClient.scrapeHeaders,
             options: options, timeout: timeout, maxBytes: maxBytes)
-        let elapsed = ContinuousClock.now - start
-        let duration = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return ServiceClient.scrapeOutcome(result, duration: ServiceClient.seconds(since: start))
+    }
+
+    /// Probes liveness or readiness: 2xx passes; anything else fails with its status and first body line.
+    public func probe(_ target: Target, _ kind: ProbeKind, timeout: Double) async -> ProbeResult {
+        let endpoint = target.profile.endpoints.probe(kind)
+        let result = await transport.send(endpoint.method, target.url(endpoint.path), options: options, timeout: timeout,
+                                          maxBytes: ServiceClient.smallBody)
+        return ServiceClient.probeResult(result)
+    }
+
+    /// Reads the log level (`GET /log/level` → `{"level":"info"}`).
+    public func logLevel(_ target: Target, timeout: Double) async -> (level: String?, error: String?) {
+        let endpoint = target.profile.endpoints.logLevel
+        let result = await transport.send(endpoint.method, target.url(endpoint.path), headers: ServiceClient.jsonHeaders,
+                                          options: options, timeout: timeout, maxBytes: ServiceClient.smallBody)
+        return ServiceClient.logLevel(result, path: endpoint.path)
+    }
+
+    /// Where a target is, and the three requests the scrape engine sends it every interval (plus the log-level
+    /// read it sends now and then), built once: URL parsed, headers and credentials set, TLS files loaded.
+    public struct PollRequests: Sendable {
+        public var address: PollAddress
+        public var metrics: PollRequest
+        public var liveness: PollRequest
+        public var readiness: PollRequest
+        public var logLevel: PollRequest
+    }
+
+    public func pollRequests(_ target: Target, maxBytes: Int? = nil) -> Result<PollRequests, ScrapeFailure> {
+        PollAddress.make(baseURL: target.baseURL, options: options).map { address in
+            let endpoints = target.profile.endpoints
+            func make(_ endpoint: Endpoint, _ extra: [(String, String)], _ limit: Int) -> PollRequest {
+                PollRequest(method: endpoint.method, path: endpoint.path, address: address,
+                            headers: HTTPTransport.headers(options: options, extra: extra), maxBytes: limit)
+            }
+            let metricsLimit = min(maxBytes ?? transport.maxBodyBytes, transport.maxBodyBytes)
+            return PollRequests(
+                address: address,
+                metrics: make(endpoints.metrics, ServiceClient.scrapeHeaders, metricsLimit),
+                liveness: make(endpoints.liveness, [], ServiceClient.smallBody),
+                readiness: make(endpoints.readiness, [], ServiceClient.smallBody),
+                logLevel: make(endpoints.logLevel, ServiceClient.jsonHeaders, ServiceClient.smallBody))
+        }
+    }
+
+    // MARK: Reading answers
+
+    static let scrapeHeaders = [("Accept", ExpositionFormat.acceptHeader)]
+    static let jsonHeaders = [("Accept", "application/json")]
+    /// The cap for probe, log-level and action answers.
+    static let smallBody = 64 << 10
+
+    /// A scrape's answer as samples, or the reason it has none.
+    public static func scrapeOutcome(_ result: Result<HTTPAnswer, ScrapeFailure>, duration: Double) -> ScrapeOutcome {
         switch result {
         case .failure(let failure):
             return .failure(failure, duration: duration)
@@ -32,9 +86,11 @@ public struct ServiceClient: Sendable {
             case .failure(let error):
                 return .failure(.unsupported(error.found), duration: duration)
             case .success(let format):
-                let metrics = MetricSet.parse(answer.body, format: format)
+                let metrics = answer.body.withUnsafeReadableBytes { raw in
+                    MetricSet.parse(raw.bindMemory(to: UInt8.self), format: format)
+                }
                 if metrics.samples.isEmpty {
-                    let reason = metrics.firstError.map(\.description) ?? (answer.body.isEmpty ? "empty response" : "no samples")
+                    let reason = metrics.firstError.map(\.description) ?? (answer.body.readableBytes == 0 ? "empty response" : "no samples")
                     return .failure(.parse(reason), duration: duration)
                 }
                 return .success(metrics, duration: duration)
@@ -42,10 +98,9 @@ public struct ServiceClient: Sendable {
         }
     }
 
-    /// Probes liveness or readiness: 2xx passes; anything else fails with its status and first body line.
-    public func probe(_ target: Target, _ kind: ProbeKind, timeout: Double) async -> ProbeResult {
-        let endpoint = kind == .liveness ? target.profile.endpoints.liveness : target.profile.endpoints.readiness
-        switch await transport.send(endpoint.method, target.url(endpoint.path), options: options, timeout: timeout, maxBytes: 64 << 10) {
+    /// A probe's answer: 2xx passes; anything else fails with its status and first body line.
+    public static func probeResult(_ result: Result<HTTPAnswer, ScrapeFailure>) -> ProbeResult {
+        switch result {
         case .success(let answer):
             return ProbeResult(isPassing: answer.isSuccess, status: answer.status, detail: answer.firstLine())
         case .failure(let failure):
@@ -53,19 +108,22 @@ public struct ServiceClient: Sendable {
         }
     }
 
-    /// Reads the log level (`GET /log/level` → `{"level":"info"}`).
-    public func logLevel(_ target: Target, timeout: Double) async -> (level: String?, error: String?) {
-        let endpoint = target.profile.endpoints.logLevel
-        switch await transport.send(endpoint.method, target.url(endpoint.path), headers: [("Accept", "application/json")],
-                                    options: options, timeout: timeout, maxBytes: 64 << 10) {
+    /// A log-level answer (`{"level":"info"}`), or why there is no level.
+    public static func logLevel(_ result: Result<HTTPAnswer, ScrapeFailure>, path: String) -> (level: String?, error: String?) {
+        switch result {
         case .success(let answer):
-            let body = String(decoding: answer.body, as: UTF8.self)
+            let body = answer.text()
             if answer.isSuccess, let level = LogLevelBody.level(from: body) { return (level, nil) }
-            if answer.status == 404 { return (nil, "no \(endpoint.path) endpoint") }
+            if answer.status == 404 { return (nil, "no \(path) endpoint") }
             return (nil, LogLevelBody.error(from: body) ?? "HTTP \(answer.status)")
         case .failure(let failure):
             return (nil, failure.description)
         }
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
     /// Sets the log level the zap way: `PUT` with `Content-Type: application/json` and `{"level":"debug"}`.
@@ -84,12 +142,12 @@ public struct ServiceClient: Sendable {
     }
 
     func action(_ endpoint: Endpoint, _ target: Target, body: [UInt8]?, contentType: String?, timeout: Double) async -> ActionResult {
-        var headers: [(String, String)] = [("Accept", "application/json")]
+        var headers = ServiceClient.jsonHeaders
         if let contentType { headers.append(("Content-Type", contentType)) }
         switch await transport.send(endpoint.method, target.url(endpoint.path), headers: headers, body: body,
-                                    options: options, timeout: timeout, maxBytes: 64 << 10) {
+                                    options: options, timeout: timeout, maxBytes: ServiceClient.smallBody) {
         case .success(let answer):
-            let text = String(decoding: answer.body.prefix(2048), as: UTF8.self)
+            let text = answer.text(limit: 2048)
             let excerpt = LogLevelBody.error(from: text) ?? answer.firstLine(limit: 200)
             return answer.isSuccess ? .succeeded(status: answer.status, body: text.trimmingCharacters(in: .whitespacesAndNewlines))
                 : .rejected(status: answer.status, body: excerpt)
@@ -106,7 +164,7 @@ public struct ServiceClient: Sendable {
                                     options: options, timeout: timeout, maxBytes: maxBytes) {
         case .success(let answer):
             guard answer.isSuccess else { return .failure(.httpStatus(answer.status, answer.firstLine())) }
-            return .success(answer.body)
+            return .success(answer.bytes)
         case .failure(let failure):
             return .failure(failure)
         }

@@ -4,12 +4,23 @@ import Foundation
 /// A misbehaving HTTP server for fault tests, on raw sockets so it can do what no HTTP library would:
 /// never answer, answer one byte per second, reset mid-body, send huge or binary bodies.
 ///
-/// Paths (any prefix of the path selects the behaviour, so `/hang/metrics` hangs too): `/gzip`, `/hang`, `/slow`, `/reset`, `/big` (100 MB), `/garbage`, `/badutf8`, `/malformed`, `/ok`, `/500`.
+/// Paths (any prefix of the path selects the behaviour, so `/hang/metrics` hangs too): `/gzip`, `/hang`, `/slow`,
+/// `/reset`, `/big` (100 MB), `/garbage`, `/badutf8`, `/malformed`, `/ok`, `/500`, and two that keep the connection
+/// open: `/keepalive` (answers any number of requests on one connection) and `/idleclose` (the same, but closes a
+/// connection idle for 100 ms, as servers with a short idle timeout do).
 public final class FaultServer: @unchecked Sendable {
     public let port: Int
     private let listener: Int32
     private var stopped = false
+    private var accepted = 0
     private let lock = NSLock()
+
+    /// How many connections the server has accepted.
+    public var connectionsAccepted: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return accepted
+    }
 
     public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -62,6 +73,9 @@ public final class FaultServer: @unchecked Sendable {
         while !isStopped {
             let client = accept(listener, nil, nil)
             if client < 0 { return }
+            lock.lock()
+            accepted += 1
+            lock.unlock()
             let thread = Thread { [self] in handle(client) }
             thread.start()
         }
@@ -80,6 +94,23 @@ public final class FaultServer: @unchecked Sendable {
         return true
     }
 
+    /// Answers every request on the connection with `body` (one request per read is enough for the engine's
+    /// small GET requests) until the client closes it, or until it has been idle 100 ms when `closeWhenIdle`.
+    private func serveKeepAlive(_ fd: Int32, closeWhenIdle: Bool, body: String) {
+        var buffer = [UInt8](repeating: 0, count: 8192)
+        repeat {
+            let answer = "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body
+            guard send(fd, Array(answer.utf8)) else { return }
+            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            while !isStopped {
+                let ready = poll(&poller, 1, closeWhenIdle ? 100 : 50)
+                if ready > 0 { break }
+                if closeWhenIdle { return }
+            }
+            if isStopped { return }
+        } while recv(fd, &buffer, buffer.count, 0) > 0
+    }
+
     private func handle(_ fd: Int32) {
         defer { close(fd) }
         var buffer = [UInt8](repeating: 0, count: 8192)
@@ -88,6 +119,10 @@ public final class FaultServer: @unchecked Sendable {
         let request = String(decoding: buffer[0..<n], as: UTF8.self)
         let path = request.split(separator: " ").dropFirst().first.map(String.init) ?? "/"
         let good = "# TYPE go_goroutines gauge\ngo_goroutines 42\n"
+        if path.hasPrefix("/keepalive") || path.hasPrefix("/idleclose") {
+            serveKeepAlive(fd, closeWhenIdle: path.hasPrefix("/idleclose"), body: good)
+            return
+        }
         func head(_ status: String, length: Int?, type: String = "text/plain; version=0.0.4") -> String {
             "HTTP/1.1 \(status)\r\nContent-Type: \(type)\r\n" + (length.map { "Content-Length: \($0)\r\n" } ?? "") + "Connection: close\r\n\r\n"
         }

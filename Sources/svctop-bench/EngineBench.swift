@@ -34,16 +34,18 @@ struct EngineBench: AsyncParsableCommand {
         let stats = Mutex<(count: Int, failures: Int, last: [Int: Double], gaps: [Double])>((0, 0, [:], []))
         let warmup = Date().addingTimeInterval(5)
         let task = Task {
-            await engine.run(targets: list) { event in
-                guard case .scrapeCompleted(let id, let outcome) = event else { return }
+            await engine.run(targets: list) { batch in
                 let now = Date().timeIntervalSince1970
                 stats.withLock { s in
-                    if Date() > warmup {
-                        s.count += 1
-                        if case .failure = outcome { s.failures += 1 }
-                        if let previous = s.last[id] { s.gaps.append(now - previous) }
+                    for event in batch {
+                        guard case .scrapeCompleted(let id, let outcome) = event else { continue }
+                        if Date() > warmup {
+                            s.count += 1
+                            if case .failure = outcome { s.failures += 1 }
+                            if let previous = s.last[id] { s.gaps.append(now - previous) }
+                        }
+                        s.last[id] = now
                     }
-                    s.last[id] = now
                 }
             }
         }

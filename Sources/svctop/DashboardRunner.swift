@@ -25,6 +25,8 @@ struct RunConfiguration: Sendable {
 enum LoopInput: Sendable {
     case terminal(TerminalInput)
     case event(Event)
+    /// A batch from the scrape engine.
+    case events([Event])
     case tick
     case frame
 }
@@ -101,7 +103,7 @@ struct DashboardRunner {
                 group.addTask {
                     for await input in reader.inputs { sink.yield(.terminal(input)) }
                 }
-                group.addTask { await engine.run(targets: targets) { sink.yield(.event($0)) } }
+                group.addTask { await engine.run(targets: targets) { sink.yield(.events($0)) } }
                 group.addTask {
                     // The clock: ages, staleness, timeouts and timed reverts move once a second.
                     while !Task.isCancelled {
@@ -115,6 +117,7 @@ struct DashboardRunner {
 
         var dirty = false
         var frameScheduled = false
+        var lastFrame = 0.0
         loop: for await input in inputs {
             let now = Date().timeIntervalSince1970
             var effects: [Effect] = []
@@ -141,6 +144,9 @@ struct DashboardRunner {
             case .event(let event):
                 effects = state.reduce(event, now: now)
                 dirty = true
+            case .events(let events):
+                for event in events { effects += state.reduce(event, now: now) }
+                dirty = true
             case .tick:
                 effects = state.reduce(.ticked, now: now)
                 dirty = true
@@ -164,9 +170,13 @@ struct DashboardRunner {
                     }
                 }
             }
-            if drawNow || (dirty && input.isFrameOrTick) {
+            // Data that arrives when no frame was drawn for 50 ms is drawn at once (the engine already batches it);
+            // otherwise it waits for the next frame.
+            let frameIsDue = input.isFrameOrTick || (!frameScheduled && now - lastFrame >= 0.05)
+            if drawNow || (dirty && frameIsDue) {
                 terminal.apply(renderer.render(state))
                 dirty = false
+                lastFrame = now
             } else if dirty && !frameScheduled {
                 // Coalesce: changes that arrive within 50 ms are drawn together, at most 20 frames a second,
                 // and an idle dashboard does not wake up at all.

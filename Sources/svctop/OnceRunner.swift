@@ -19,8 +19,8 @@ struct OnceRunner {
         let targets = configuration.targets
         let scrapesWanted = max(2, Int((window / configuration.settings.interval).rounded(.up)) + 1)
         let deadline = Date().addingTimeInterval(window + configuration.timeout + 2)
-        let (events, sink) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .unbounded)
-        let consumer = Task { for await event in events { await collector.reduce(event) } }
+        let (batches, sink) = AsyncStream.makeStream(of: [Event].self, bufferingPolicy: .unbounded)
+        let consumer = Task { for await batch in batches { await collector.reduce(batch) } }
         let task = Task { await engine.run(targets: targets) { sink.yield($0) } }
         while Date() < deadline {
             if await collector.isComplete(scrapes: scrapesWanted) { break }
@@ -52,6 +52,10 @@ struct OnceRunner {
         var probes: [InstanceID: Int] = [:]
 
         init(state: AppState) { self.state = state }
+
+        func reduce(_ batch: [Event]) {
+            for event in batch { reduce(event) }
+        }
 
         func reduce(_ event: Event) {
             switch event {

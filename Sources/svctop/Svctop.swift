@@ -75,6 +75,7 @@ struct Svctop: AsyncParsableCommand {
             Output.error("svctop: no targets: give host:port arguments, --config FILE, or --demo (see --help)")
             return 2
         }
+        if let warning = FileLimit.raise(needed: configuration.targets.count * 3 + 64) { Output.error(warning) }
         let status: Int32
         if options.once {
             status = await OnceRunner(configuration: configuration, window: options.window ?? configuration.settings.interval * 2,

@@ -9,7 +9,10 @@ import SvctopTestSupport
 /// Collects engine events with their arrival times.
 final class EventLog: Sendable {
     let events = Mutex<[(Double, Event)]>([])
-    func add(_ e: Event) { events.withLock { $0.append((Date().timeIntervalSince1970, e)) } }
+    func add(_ batch: [Event]) {
+        let now = Date().timeIntervalSince1970
+        events.withLock { $0.append(contentsOf: batch.map { (now, $0) }) }
+    }
     func scrapes(_ id: InstanceID) -> [(Double, ScrapeOutcome)] {
         events.withLock { list in
             list.compactMap { t, e in
@@ -79,6 +82,43 @@ struct FaultFleetTests {
         // 100 MB bodies were refused at the cap, not buffered.
         let grown = Self.residentBytes() - rssBefore
         #expect(grown < 150 << 20, "RSS grew by \(grown >> 20) MiB")
+    }
+
+    @Test("the engine keeps one connection per kind of request, reconnects when a server closes idle ones, reads gzip")
+    func connections() async throws {
+        let keepAlive = try FaultServer()
+        let idleClose = try FaultServer()
+        let gzip = try FaultServer()
+        defer { [keepAlive, idleClose, gzip].forEach { $0.stop() } }
+        var settings = Settings()
+        settings.interval = 0.25
+        let targets = try [
+            Target.parse("ka=127.0.0.1:\(keepAlive.port)/keepalive"),
+            Target.parse("idle=127.0.0.1:\(idleClose.port)/idleclose"),
+            Target.parse("gz=127.0.0.1:\(gzip.port)/gzip"),
+        ]
+        let transport = HTTPTransport()
+        let engine = ScrapeEngine(client: ServiceClient(transport: transport), settings: settings)
+        let log = EventLog()
+        let task = Task { await engine.run(targets: targets) { log.add($0) } }
+        let ok = await eventually(15) { (0..<3).allSatisfy { log.scrapes($0).count >= 8 } }
+        task.cancel()
+        await task.value
+        await transport.shutdown()
+        #expect(ok, "scrapes: \((0..<3).map { log.scrapes($0).count })")
+        for id in 0..<3 {
+            let failures = log.scrapes(id).compactMap { if case .failure(let f, _) = $0.1 { return f } else { return nil } }
+            #expect(failures.isEmpty, "\(targets[id].name): \(failures)")
+        }
+        // Metrics, liveness and readiness each keep one connection (the log level shares readiness's).
+        #expect(keepAlive.connectionsAccepted <= 3, "\(keepAlive.connectionsAccepted) connections for \(log.scrapes(0).count) cycles")
+        // A server that drops idle connections is simply reconnected to.
+        #expect(idleClose.connectionsAccepted >= 8)
+        guard case .success(let metrics, _)? = log.scrapes(2).last?.1 else {
+            Issue.record("no gzip scrape")
+            return
+        }
+        #expect(metrics.value("go_goroutines") == 4242)
     }
 
     @Test("malformed lines among good ones keep the good samples; invalid UTF-8 does not break a scrape; gzip is accepted")

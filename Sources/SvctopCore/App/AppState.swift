@@ -125,40 +125,51 @@ public struct AppState: Sendable {
         let matcher = FilterMatcher(filter)
         var rows = instances.indices.filter { matcher.matches(instances[$0].name) || matcher.matches(instances[$0].target.baseURL) }
         func key(_ i: InstanceID) -> Double? {
-            let instance = instances[i]
             switch sort {
             case .severity, .name: return nil
-            case .goroutines: return instance.reading?.goroutines
-            case .memory: return instance.memoryRatio ?? instance.reading?.memory.map { $0 / 1e15 }
-            case .p50: return instance.latency.p50
-            case .p99: return instance.latency.p99
-            case .rate: return instance.latency.rate
-            case .errors: return instance.latency.errorRatio
-            case .pool: return instance.poolRatio
-            case .db: return instance.dbRatio
-            case .age: return instance.age(now: now)
+            case .goroutines: return instances[i].reading?.goroutines
+            case .memory: return instances[i].memoryRatio ?? instances[i].reading?.memory.map { $0 / 1e15 }
+            case .p50: return instances[i].latency.p50
+            case .p99: return instances[i].latency.p99
+            case .rate: return instances[i].latency.rate
+            case .errors: return instances[i].latency.errorRatio
+            case .pool: return instances[i].poolRatio
+            case .db: return instances[i].dbRatio
+            case .age: return instances[i].age(now: now)
             }
         }
-        let keys = sort == .severity || sort == .name ? [:] : Dictionary(uniqueKeysWithValues: rows.map { ($0, key($0)) })
-        rows.sort { a, b in
-            let ia = instances[a], ib = instances[b]
-            switch sort {
+        // Sort small records, read once per instance: comparing instances directly would copy each (a large
+        // value) at every comparison.
+        struct Row {
+            var id: InstanceID
+            var name: String
+            var severity: Severity
+            var key: Double?
+        }
+        var records = rows.map { i in
+            Row(id: i, name: instances[i].name, severity: instances[i].severity, key: key(i))
+        }
+        let reversed = isSortReversed
+        let order = sort
+        records.sort { a, b in
+            switch order {
             case .name:
-                return isSortReversed ? (ia.name, a) > (ib.name, b) : (ia.name, a) < (ib.name, b)
+                return reversed ? (a.name, a.id) > (b.name, b.id) : (a.name, a.id) < (b.name, b.id)
             case .severity:
-                if ia.severity != ib.severity { return isSortReversed ? ia.severity < ib.severity : ia.severity > ib.severity }
-                return (ia.name, a) < (ib.name, b)
+                if a.severity != b.severity { return reversed ? a.severity < b.severity : a.severity > b.severity }
+                return (a.name, a.id) < (b.name, b.id)
             default:
-                switch (keys[a]!, keys[b]!) {
-                case (nil, nil): return (ia.name, a) < (ib.name, b)
+                switch (a.key, b.key) {
+                case (nil, nil): return (a.name, a.id) < (b.name, b.id)
                 case (nil, _): return false
                 case (_, nil): return true
                 case (let x?, let y?):
-                    if x != y { return isSortReversed ? x < y : x > y }
-                    return (ia.name, a) < (ib.name, b)
+                    if x != y { return reversed ? x < y : x > y }
+                    return (a.name, a.id) < (b.name, b.id)
                 }
             }
         }
+        rows = records.map(\.id)
         return rows
     }
 

@@ -31,6 +31,9 @@ public struct Endpoints: Sendable, Equatable, Codable {
     public var drain = Endpoint("POST", "/admin/drain")
     public var undrain = Endpoint("POST", "/admin/undrain")
     public init() {}
+
+    /// The liveness or readiness endpoint.
+    public func probe(_ kind: ProbeKind) -> Endpoint { kind == .liveness ? liveness : readiness }
 }
 
 /// How to read a kind of service: which metric names feed which signal, and where its endpoints are.

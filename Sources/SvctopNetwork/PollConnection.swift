@@ -1,0 +1,249 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOHTTPCompression
+import NIOPosix
+import NIOSSL
+import SvctopCore
+
+/// Where a target listens: host, port, and TLS when its URL is https. Built once per target.
+public struct PollAddress: Sendable {
+    public var host: String
+    public var port: Int
+    /// The path every endpoint path is appended to (`/base` in `http://host:port/base`), without a trailing slash.
+    public var basePath: String
+    /// The `Host` header value.
+    public var hostHeader: String
+    let tls: NIOSSLContext?
+
+    /// Reads a target's base URL; loads TLS files when the scheme is https.
+    public static func make(baseURL: String, options: TransportOptions) -> Result<PollAddress, ScrapeFailure> {
+        guard let url = URLComponents(string: baseURL), let scheme = url.scheme?.lowercased(),
+              scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty
+        else {
+            return .failure(.other("invalid URL \(baseURL)"))
+        }
+        let secure = scheme == "https"
+        let port = url.port ?? (secure ? 443 : 80)
+        let bare = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
+        let shown = bare.contains(":") ? "[\(bare)]" : bare
+        let defaultPort = (secure && port == 443) || (!secure && port == 80)
+        var tls: NIOSSLContext?
+        if secure {
+            do {
+                tls = try NIOSSLContext(configuration: HTTPTransport.tlsConfiguration(options))
+            } catch {
+                return .failure(.tls("cannot load TLS files: \(error)"))
+            }
+        }
+        var base = url.percentEncodedPath
+        while base.hasSuffix("/") { base.removeLast() }
+        return .success(PollAddress(host: bare, port: port, basePath: base, hostHeader: defaultPort ? shown : "\(shown):\(port)", tls: tls))
+    }
+}
+
+/// One request the scrape engine sends every interval: built once, sent many times.
+public struct PollRequest: Sendable {
+    var head: HTTPRequestHead
+    /// The cap on the (decompressed) body.
+    public var maxBytes: Int
+    public var path: String { head.uri }
+
+    init(method: String, path: String, address: PollAddress, headers: HTTPHeaders, maxBytes: Int) {
+        var all = headers
+        all.replaceOrAdd(name: "Host", value: address.hostHeader)
+        let uri = address.basePath + (path.hasPrefix("/") ? path : "/" + path)
+        head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: method.uppercased()), uri: uri, headers: all)
+        self.maxBytes = maxBytes
+    }
+}
+
+/// One keep-alive HTTP/1.1 connection to a target, carrying one request at a time, the way a Prometheus server
+/// scrapes: connect once, then one request per interval on the same connection.
+///
+/// Confined to `loop`: every method runs there, and so do the channel's handlers (hence `@unchecked Sendable`).
+/// A connection that fails, times out or is closed by the server is dropped and made again on the next request;
+/// a request on a reused connection that the server had closed meanwhile is sent once more on a new one.
+final class PollConnection: @unchecked Sendable {
+    let loop: any EventLoop
+    let address: PollAddress
+    private var channel: (any Channel)?
+    private var exchange: Exchange?
+
+    /// The request being answered. Confined to the loop, like the connection.
+    private final class Exchange: @unchecked Sendable {
+        let request: PollRequest
+        let promise: EventLoopPromise<Result<HTTPAnswer, ScrapeFailure>>
+        let deadline: NIODeadline
+        var timer: Scheduled<Void>?
+        var status = 0
+        var contentType: String?
+        var keepAlive = true
+        var body = ByteBuffer()
+        var receivedAnything = false
+        var mayRetry: Bool
+
+        init(request: PollRequest, promise: EventLoopPromise<Result<HTTPAnswer, ScrapeFailure>>, deadline: NIODeadline, mayRetry: Bool) {
+            self.request = request
+            self.promise = promise
+            self.deadline = deadline
+            self.mayRetry = mayRetry
+        }
+    }
+
+    init(loop: any EventLoop, address: PollAddress) {
+        self.loop = loop
+        self.address = address
+    }
+
+    /// Sends `request` and collects its answer within `timeout` seconds.
+    ///
+    /// - Returns: a future on `loop` that always succeeds: the answer for any HTTP status, or why there was none.
+    func send(_ request: PollRequest, timeout: Double) -> EventLoopFuture<Result<HTTPAnswer, ScrapeFailure>> {
+        let promise = loop.makePromise(of: Result<HTTPAnswer, ScrapeFailure>.self)
+        guard exchange == nil else {
+            promise.succeed(.failure(.other("a request is already in flight on this connection")))
+            return promise.futureResult
+        }
+        let deadline = NIODeadline.now() + .nanoseconds(Int64(max(0.001, timeout) * 1e9))
+        let current = Exchange(request: request, promise: promise, deadline: deadline, mayRetry: channel != nil)
+        exchange = current
+        current.timer = loop.scheduleTask(deadline: deadline) { [self] in finish(current, .failure(.timeout), close: true) }
+        start(current)
+        return promise.futureResult
+    }
+
+    /// Abandons the request in flight, if any, and closes the connection.
+    func cancel() {
+        if let current = exchange { finish(current, .failure(.other("cancelled")), close: true) }
+        channel?.close(promise: nil)
+        channel = nil
+    }
+
+    private func start(_ current: Exchange) {
+        if let channel, channel.isActive {
+            write(current, on: channel)
+            return
+        }
+        channel = nil
+        connect(timeout: current.deadline - .now()).whenComplete { [self] result in
+            guard exchange === current else {
+                if case .success(let channel) = result { channel.close(promise: nil) }
+                return
+            }
+            switch result {
+            case .success(let channel):
+                self.channel = channel
+                write(current, on: channel)
+            case .failure(let error):
+                finish(current, .failure(HTTPTransport.classify(error, limit: current.request.maxBytes)), close: false)
+            }
+        }
+    }
+
+    private func connect(timeout: TimeAmount) -> EventLoopFuture<any Channel> {
+        let tls = address.tls
+        let serverName = address.host.contains(":") || address.host.allSatisfy({ $0.isNumber || $0 == "." }) ? nil : address.host
+        let bootstrap = ClientBootstrap(group: loop)
+            .connectTimeout(max(.milliseconds(1), timeout))
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let sync = channel.pipeline.syncOperations
+                    if let tls {
+                        try sync.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName))
+                    }
+                    try sync.addHTTPClientHandlers()
+                    // The body cap is enforced on the decompressed parts as they arrive; the ratio bounds what
+                    // one compressed read may inflate to before that check.
+                    try sync.addHandler(NIOHTTPResponseDecompressor(limit: .ratio(200)))
+                    try sync.addHandler(PollResponseHandler(connection: self))
+                }
+            }
+        return bootstrap.connect(host: address.host, port: address.port)
+    }
+
+    private func write(_ current: Exchange, on channel: any Channel) {
+        channel.write(HTTPClientRequestPart.head(current.request.head), promise: nil)
+        channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+    }
+
+    private func finish(_ current: Exchange, _ result: Result<HTTPAnswer, ScrapeFailure>, close: Bool) {
+        guard exchange === current else { return }
+        exchange = nil
+        current.timer?.cancel()
+        if close {
+            channel?.close(promise: nil)
+            channel = nil
+        }
+        current.promise.succeed(result)
+    }
+
+    // MARK: Events from the channel (on the loop)
+
+    fileprivate func received(_ part: HTTPClientResponsePart, from channel: any Channel) {
+        guard let current = exchange, channel === self.channel else { return }
+        current.receivedAnything = true
+        switch part {
+        case .head(let head):
+            // Informational answers (100 Continue, 103 Early Hints) come before the real one.
+            if (100..<200).contains(head.status.code) { return }
+            current.status = Int(head.status.code)
+            current.contentType = head.headers.first(name: "Content-Type")
+            current.keepAlive = head.isKeepAlive
+            if let length = head.headers.first(name: "Content-Length").flatMap(Int.init), length > current.request.maxBytes,
+               head.headers.first(name: "Content-Encoding") == nil {
+                finish(current, .failure(.sizeCap(current.request.maxBytes)), close: true)
+            }
+        case .body(var bytes):
+            guard current.body.readableBytes + bytes.readableBytes <= current.request.maxBytes else {
+                finish(current, .failure(.sizeCap(current.request.maxBytes)), close: true)
+                return
+            }
+            current.body.writeBuffer(&bytes)
+        case .end:
+            let answer = HTTPAnswer(status: current.status, contentType: current.contentType, body: current.body)
+            finish(current, .success(answer), close: !current.keepAlive)
+        }
+    }
+
+    fileprivate func failed(_ error: any Error, on channel: any Channel) {
+        guard let current = exchange, channel === self.channel else { return }
+        finish(current, .failure(HTTPTransport.classify(error, limit: current.request.maxBytes)), close: true)
+    }
+
+    fileprivate func closed(_ channel: any Channel) {
+        guard channel === self.channel else { return }
+        self.channel = nil
+        guard let current = exchange else { return }
+        if current.mayRetry && !current.receivedAnything {
+            // The server closed an idle keep-alive connection as the request went out: try once on a new one.
+            current.mayRetry = false
+            start(current)
+        } else {
+            finish(current, .failure(current.receivedAnything ? .reset : .other("connection closed before an answer")), close: false)
+        }
+    }
+}
+
+/// The last handler of a poll connection's pipeline: hands the response parts to the connection.
+private final class PollResponseHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    let connection: PollConnection
+
+    init(connection: PollConnection) { self.connection = connection }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        connection.received(unwrapInboundIn(data), from: context.channel)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        connection.failed(error, on: context.channel)
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        connection.closed(context.channel)
+        context.fireChannelInactive()
+    }
+}
