@@ -103,9 +103,12 @@ let package = Package(
             dependencies: [
                 "SvctopNetwork", "SvctopCore", "SvctopDemo", "SvctopTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-            ]
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "SvctopEndToEndTests",

@@ -1,0 +1,157 @@
+import Foundation
+import Hummingbird
+import HummingbirdTLS
+import Logging
+import NIOCore
+import NIOSSL
+import Synchronization
+import Testing
+@testable import SvctopCore
+@testable import SvctopNetwork
+
+/// A metrics endpoint behind TLS (optionally asking for a client certificate) that wants a bearer token, and
+/// records the Authorization headers it saw.
+/// A value shared with a server's handlers.
+final class Shared<Value: Sendable>: Sendable {
+    let value: Mutex<Value>
+    init(_ value: Value) { self.value = Mutex(value) }
+    var current: Value { value.withLock { $0 } }
+}
+
+final class SecureServer: Sendable {
+    let port: Int
+    /// The Authorization headers the server saw.
+    let seen = Shared<[String]>([])
+    private let task: Task<Void, Never>
+
+    static func fixture(_ name: String) throws -> String {
+        try #require(Bundle.module.url(forResource: "Fixtures/tls/\(name)", withExtension: nil)).path
+    }
+
+    init(requireClientCertificate: Bool) async throws {
+        var tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(Self.fixture("server.pem")).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: Self.fixture("server.key"), format: .pem)))
+        if requireClientCertificate {
+            tls.certificateVerification = .noHostnameVerification
+            tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(Self.fixture("ca.pem")))
+        }
+        let router = Router()
+        let seen = self.seen
+        router.get("/metrics") { request, _ -> Response in
+            let auth = request.headers[.authorization] ?? ""
+            seen.value.withLock { $0.append(auth) }
+            guard auth == "Bearer s3cret-token" else {
+                return Response(status: .unauthorized, body: .init(byteBuffer: ByteBuffer(string: "missing or wrong token\n")))
+            }
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "go_goroutines 77\n")))
+        }
+        router.get("/healthz") { _, _ in "ok" }
+        router.get("/readyz") { _, _ in "ok" }
+        let port = Shared<Int?>(nil)
+        var logger = Logger(label: "svctop-tls-test")
+        logger.logLevel = .critical
+        let app = Application(
+            router: router, server: try .tls(.http1(), tlsConfiguration: tls),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: nil),
+            onServerRunning: { channel in port.value.withLock { $0 = channel.localAddress?.port } },
+            logger: logger)
+        task = Task { try? await app.run() }
+        let started = await eventually(10) { port.current != nil }
+        try #require(started, "the TLS server did not start")
+        self.port = port.current ?? 0
+    }
+
+    func stop() { task.cancel() }
+}
+
+@Suite("TLS and credentials, through the scrape engine and the one-off client", .serialized)
+struct TLSAuthTests {
+    /// Runs the engine on one target until its first scrape and returns it.
+    func firstScrape(_ target: Target, _ options: TransportOptions) async -> ScrapeOutcome? {
+        var settings = Settings()
+        settings.interval = 0.5
+        let transport = HTTPTransport()
+        let engine = ScrapeEngine(client: ServiceClient(transport: transport, options: options), settings: settings)
+        let log = EventLog()
+        let task = Task { await engine.run(targets: [target]) { log.add($0) } }
+        _ = await eventually(10) { !log.scrapes(0).isEmpty }
+        task.cancel()
+        await task.value
+        await transport.shutdown()
+        return log.scrapes(0).first?.1
+    }
+
+    @Test("https with the CA file and a bearer token scrapes; without the CA it fails as TLS; a wrong token is HTTP 401")
+    func serverTLSAndToken() async throws {
+        let server = try await SecureServer(requireClientCertificate: false)
+        defer { server.stop() }
+        let target = try Target.parse("https://127.0.0.1:\(server.port)")
+        var options = TransportOptions()
+        options.caFile = try SecureServer.fixture("ca.pem")
+        options.bearerToken = Secret("s3cret-token")
+
+        guard case .success(let metrics, _)? = await firstScrape(target, options) else {
+            Issue.record("the engine did not scrape over TLS")
+            return
+        }
+        #expect(metrics.value("go_goroutines") == 77)
+        // The one-off client (actions, dumps) takes the same options.
+        let transport = HTTPTransport()
+        let direct = await ServiceClient(transport: transport, options: options).scrape(target, timeout: 2)
+        await transport.shutdown()
+        guard case .success(let again, _) = direct else {
+            Issue.record("the one-off client did not scrape over TLS: \(direct)")
+            return
+        }
+        #expect(again.value("go_goroutines") == 77)
+        #expect(server.seen.current.allSatisfy { $0 == "Bearer s3cret-token" })
+
+        var untrusted = options
+        untrusted.caFile = nil
+        guard case .failure(let failure, _)? = await firstScrape(target, untrusted) else {
+            Issue.record("an untrusted certificate was accepted")
+            return
+        }
+        #expect(failure.shortReason == "TLS", "\(failure)")
+
+        var skip = untrusted
+        skip.insecureSkipVerify = true
+        guard case .success? = await firstScrape(target, skip) else {
+            Issue.record("insecure_skip_verify did not skip verification")
+            return
+        }
+
+        var wrongToken = options
+        wrongToken.bearerToken = Secret("nope")
+        guard case .failure(.httpStatus(401, let line), _)? = await firstScrape(target, wrongToken) else {
+            Issue.record("a wrong token was not reported as HTTP 401")
+            return
+        }
+        #expect(line == "missing or wrong token")
+    }
+
+    @Test("a server that asks for a client certificate gets the configured one")
+    func clientCertificate() async throws {
+        let server = try await SecureServer(requireClientCertificate: true)
+        defer { server.stop() }
+        let target = try Target.parse("https://127.0.0.1:\(server.port)")
+        var options = TransportOptions()
+        options.caFile = try SecureServer.fixture("ca.pem")
+        options.bearerToken = Secret("s3cret-token")
+        guard case .failure(let failure, _)? = await firstScrape(target, options) else {
+            Issue.record("a server that requires a client certificate answered without one")
+            return
+        }
+        #expect(["TLS", "reset", "error"].contains(failure.shortReason), "\(failure)")
+        options.certFile = try SecureServer.fixture("client.pem")
+        options.keyFile = try SecureServer.fixture("client.key")
+        guard case .success(let metrics, _)? = await firstScrape(target, options) else {
+            Issue.record("the client certificate was not presented")
+            return
+        }
+        #expect(metrics.value("go_goroutines") == 77)
+    }
+}
