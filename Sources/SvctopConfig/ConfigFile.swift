@@ -12,6 +12,21 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(file):\(line): \(key.isEmpty ? "" : "'\(key)': ")\(message)" }
 }
 
+/// Credentials, headers and TLS as the file gives them: secrets only by reference (a file or an environment
+/// variable), read when svctop starts.
+public struct AccessConfig: Sendable, Equatable {
+    /// Headers and TLS files (no secrets).
+    public var transport = TransportOptions()
+    public var bearerTokenFile: String?
+    public var bearerTokenEnv: String?
+    public var basicAuthEnv: String?
+
+    public init() {}
+
+    /// Whether credentials are configured here (they then replace, not add to, the defaults').
+    public var hasCredentials: Bool { bearerTokenFile != nil || bearerTokenEnv != nil || basicAuthEnv != nil }
+}
+
 /// One target from the config file.
 public struct ConfiguredTarget: Sendable, Equatable {
     public var name: String?
@@ -19,6 +34,8 @@ public struct ConfiguredTarget: Sendable, Equatable {
     public var profile: String?
     public var memoryLimit: Double?
     public var handler: String?
+    /// This target's own `auth` and `tls` sections, over the top-level ones.
+    public var access: AccessConfig?
 }
 
 /// The parsed configuration file. Every field is optional: the command line wins over the file, the file over
@@ -42,10 +59,15 @@ public struct ConfigFile: Sendable, Equatable {
     public var drainTimeout: Double?
     public var drainMaxShare: Double?
     public var actionTimeout: Double?
-    public var transport = TransportOptions()
-    public var bearerTokenFile: String?
-    public var bearerTokenEnv: String?
-    public var basicAuthEnv: String?
+    /// The top-level `auth` and `tls` sections: the defaults of every target.
+    public var access = AccessConfig()
+    public var transport: TransportOptions {
+        get { access.transport }
+        set { access.transport = newValue }
+    }
+    public var bearerTokenFile: String? { access.bearerTokenFile }
+    public var bearerTokenEnv: String? { access.bearerTokenEnv }
+    public var basicAuthEnv: String? { access.basicAuthEnv }
     public var profiles: [String: Profile] = [:]
     public var targets: [ConfiguredTarget] = []
     /// Action name → keys.
@@ -162,8 +184,8 @@ public struct ConfigFile: Sendable, Equatable {
             for (key, keyNode, value) in try mapping(root, "") {
                 switch key {
                 case "defaults": try readDefaults(value)
-                case "auth": try readAuth(value)
-                case "tls": try readTLS(value)
+                case "auth": try readAuth(value, "auth", into: &config.access)
+                case "tls": try readTLS(value, "tls", into: &config.access)
                 case "profiles": try readProfiles(value)
                 case "targets": try readTargets(value)
                 case "keys": try readKeys(value)
@@ -221,38 +243,38 @@ public struct ConfigFile: Sendable, Equatable {
             }
         }
 
-        mutating func readAuth(_ node: Node) throws(ConfigError) {
-            for (key, keyNode, value) in try mapping(node, "auth") {
-                let k = "auth.\(key)"
+        func readAuth(_ node: Node, _ prefix: String, into access: inout AccessConfig) throws(ConfigError) {
+            for (key, keyNode, value) in try mapping(node, prefix) {
+                let k = "\(prefix).\(key)"
                 switch key {
-                case "bearer_token_file": config.bearerTokenFile = try string(value, k)
-                case "bearer_token_env": config.bearerTokenEnv = try string(value, k)
-                case "basic_auth_env": config.basicAuthEnv = try string(value, k)
+                case "bearer_token_file": access.bearerTokenFile = try string(value, k)
+                case "bearer_token_env": access.bearerTokenEnv = try string(value, k)
+                case "basic_auth_env": access.basicAuthEnv = try string(value, k)
                 case "bearer_token", "password":
                     throw fail(keyNode, k, "secrets are not accepted inline; use bearer_token_file, bearer_token_env or basic_auth_env")
                 case "headers":
                     for (name, _, v) in try mapping(value, k) {
-                        config.transport.headers.append(.init(name, try string(v, "\(k).\(name)")))
+                        access.transport.headers.append(.init(name, try string(v, "\(k).\(name)")))
                     }
                 default:
-                    throw unknown(keyNode, k, in: "auth", allowed: ["bearer_token_file", "bearer_token_env", "basic_auth_env", "headers"])
+                    throw unknown(keyNode, k, in: prefix, allowed: ["bearer_token_file", "bearer_token_env", "basic_auth_env", "headers"])
                 }
             }
         }
 
-        mutating func readTLS(_ node: Node) throws(ConfigError) {
-            for (key, keyNode, value) in try mapping(node, "tls") {
-                let k = "tls.\(key)"
+        func readTLS(_ node: Node, _ prefix: String, into access: inout AccessConfig) throws(ConfigError) {
+            for (key, keyNode, value) in try mapping(node, prefix) {
+                let k = "\(prefix).\(key)"
                 switch key {
-                case "ca_file": config.transport.caFile = try string(value, k)
-                case "cert_file": config.transport.certFile = try string(value, k)
-                case "key_file": config.transport.keyFile = try string(value, k)
-                case "insecure_skip_verify": config.transport.insecureSkipVerify = try bool(value, k)
-                default: throw unknown(keyNode, k, in: "tls", allowed: ["ca_file", "cert_file", "key_file", "insecure_skip_verify"])
+                case "ca_file": access.transport.caFile = try string(value, k)
+                case "cert_file": access.transport.certFile = try string(value, k)
+                case "key_file": access.transport.keyFile = try string(value, k)
+                case "insecure_skip_verify": access.transport.insecureSkipVerify = try bool(value, k)
+                default: throw unknown(keyNode, k, in: prefix, allowed: ["ca_file", "cert_file", "key_file", "insecure_skip_verify"])
                 }
             }
-            if (config.transport.certFile == nil) != (config.transport.keyFile == nil) {
-                throw fail(node, "tls", "cert_file and key_file go together")
+            if (access.transport.certFile == nil) != (access.transport.keyFile == nil) {
+                throw fail(node, prefix, "cert_file and key_file go together")
             }
         }
 
@@ -356,7 +378,16 @@ public struct ConfigFile: Sendable, Equatable {
                         target.profile = p
                     case "memory_limit": target.memoryLimit = try bytes(v, kk)
                     case "handler": target.handler = try string(v, kk)
-                    default: throw unknown(keyNode, kk, in: k, allowed: ["name", "url", "profile", "memory_limit", "handler"])
+                    case "auth":
+                        var access = target.access ?? AccessConfig()
+                        try readAuth(v, kk, into: &access)
+                        target.access = access
+                    case "tls":
+                        var access = target.access ?? AccessConfig()
+                        try readTLS(v, kk, into: &access)
+                        target.access = access
+                    default:
+                        throw unknown(keyNode, kk, in: k, allowed: ["name", "url", "profile", "memory_limit", "handler", "auth", "tls"])
                     }
                 }
                 guard urlSeen else { throw fail(item, k, "a target needs a url") }

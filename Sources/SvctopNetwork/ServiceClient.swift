@@ -6,6 +6,7 @@ import SvctopCore
 /// Stateless apart from the shared transport; safe to use from many tasks.
 public struct ServiceClient: Sendable {
     public let transport: HTTPTransport
+    /// The default credentials, headers and TLS; a target's own (`Target.transport`) replace them.
     public let options: TransportOptions
 
     public init(transport: HTTPTransport, options: TransportOptions = TransportOptions()) {
@@ -13,20 +14,23 @@ public struct ServiceClient: Sendable {
         self.options = options
     }
 
+    /// What a request to `target` carries: its own options when the config gave it some, else the defaults.
+    public func options(for target: Target) -> TransportOptions { target.transport ?? options }
+
     /// Scrapes and parses `/metrics`. Parsing happens here, off the UI loop.
     public func scrape(_ target: Target, timeout: Double, maxBytes: Int? = nil) async -> ScrapeOutcome {
         let start = ContinuousClock.now
         let endpoint = target.profile.endpoints.metrics
         let result = await transport.send(
             endpoint.method, target.url(endpoint.path), headers: ServiceClient.scrapeHeaders,
-            options: options, timeout: timeout, maxBytes: maxBytes)
+            options: options(for: target), timeout: timeout, maxBytes: maxBytes)
         return ServiceClient.scrapeOutcome(result, duration: ServiceClient.seconds(since: start))
     }
 
     /// Probes liveness or readiness: 2xx passes; anything else fails with its status and first body line.
     public func probe(_ target: Target, _ kind: ProbeKind, timeout: Double) async -> ProbeResult {
         let endpoint = target.profile.endpoints.probe(kind)
-        let result = await transport.send(endpoint.method, target.url(endpoint.path), options: options, timeout: timeout,
+        let result = await transport.send(endpoint.method, target.url(endpoint.path), options: options(for: target), timeout: timeout,
                                           maxBytes: ServiceClient.smallBody)
         return ServiceClient.probeResult(result)
     }
@@ -35,7 +39,7 @@ public struct ServiceClient: Sendable {
     public func logLevel(_ target: Target, timeout: Double) async -> (level: String?, error: String?) {
         let endpoint = target.profile.endpoints.logLevel
         let result = await transport.send(endpoint.method, target.url(endpoint.path), headers: ServiceClient.jsonHeaders,
-                                          options: options, timeout: timeout, maxBytes: ServiceClient.smallBody)
+                                          options: options(for: target), timeout: timeout, maxBytes: ServiceClient.smallBody)
         return ServiceClient.logLevel(result, path: endpoint.path)
     }
 
@@ -50,11 +54,11 @@ public struct ServiceClient: Sendable {
     }
 
     public func pollRequests(_ target: Target, maxBytes: Int? = nil) -> Result<PollRequests, ScrapeFailure> {
-        PollAddress.make(baseURL: target.baseURL, options: options).map { address in
+        PollAddress.make(baseURL: target.baseURL, options: options(for: target)).map { address in
             let endpoints = target.profile.endpoints
             func make(_ endpoint: Endpoint, _ extra: [(String, String)], _ limit: Int) -> PollRequest {
                 PollRequest(method: endpoint.method, path: endpoint.path, address: address,
-                            headers: HTTPTransport.headers(options: options, extra: extra), maxBytes: limit)
+                            headers: HTTPTransport.headers(options: options(for: target), extra: extra), maxBytes: limit)
             }
             let metricsLimit = min(maxBytes ?? transport.maxBodyBytes, transport.maxBodyBytes)
             return PollRequests(
@@ -145,7 +149,7 @@ public struct ServiceClient: Sendable {
         var headers = ServiceClient.jsonHeaders
         if let contentType { headers.append(("Content-Type", contentType)) }
         switch await transport.send(endpoint.method, target.url(endpoint.path), headers: headers, body: body,
-                                    options: options, timeout: timeout, maxBytes: ServiceClient.smallBody) {
+                                    options: options(for: target), timeout: timeout, maxBytes: ServiceClient.smallBody) {
         case .success(let answer):
             let text = answer.text(limit: 2048)
             let excerpt = LogLevelBody.error(from: text) ?? answer.firstLine(limit: 200)
@@ -161,7 +165,7 @@ public struct ServiceClient: Sendable {
         let endpoint = target.profile.endpoints.goroutineDump
         let separator = endpoint.path.contains("?") ? "&" : "?"
         switch await transport.send(endpoint.method, target.url(endpoint.path + "\(separator)debug=\(debugLevel)"),
-                                    options: options, timeout: timeout, maxBytes: maxBytes) {
+                                    options: options(for: target), timeout: timeout, maxBytes: maxBytes) {
         case .success(let answer):
             guard answer.isSuccess else { return .failure(.httpStatus(answer.status, answer.firstLine())) }
             return .success(answer.bytes)

@@ -65,36 +65,29 @@ struct Setup {
         }
 
         // Transport and secrets: never from a command-line value (it would show in ps).
-        var transport = file.transport
+        var defaults = file.access
         for h in options.header {
             guard let colon = h.firstIndex(of: ":") else { throw SetupError(description: "--header expects 'Name: value', got '\(h)'") }
-            transport.headers.append(.init(String(h[..<colon]).trimmingCharacters(in: .whitespaces),
-                                           String(h[h.index(after: colon)...]).trimmingCharacters(in: .whitespaces)))
+            defaults.transport.headers.append(.init(String(h[..<colon]).trimmingCharacters(in: .whitespaces),
+                                                    String(h[h.index(after: colon)...]).trimmingCharacters(in: .whitespaces)))
         }
-        if let path = options.bearerTokenFile ?? file.bearerTokenFile {
-            guard let token = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw SetupError(description: "cannot read the bearer token file \(path)")
-            }
-            transport.bearerToken = Secret(token.trimmingCharacters(in: .whitespacesAndNewlines))
-        } else if let variable = options.bearerTokenEnv ?? file.bearerTokenEnv {
-            guard let token = environment[variable], !token.isEmpty else {
-                throw SetupError(description: "the environment variable \(variable) (bearer token) is not set")
-            }
-            transport.bearerToken = Secret(token)
+        if options.bearerTokenFile != nil || options.bearerTokenEnv != nil || options.basicAuthEnv != nil {
+            defaults.bearerTokenFile = options.bearerTokenFile
+            defaults.bearerTokenEnv = options.bearerTokenEnv
+            defaults.basicAuthEnv = options.basicAuthEnv
         }
-        if let variable = options.basicAuthEnv ?? file.basicAuthEnv {
-            guard let value = environment[variable], let colon = value.firstIndex(of: ":") else {
-                throw SetupError(description: "the environment variable \(variable) must hold user:password")
+        if let v = options.caFile { defaults.transport.caFile = v }
+        if let v = options.certFile { defaults.transport.certFile = v }
+        if let v = options.keyFile { defaults.transport.keyFile = v }
+        if options.insecureSkipVerify { defaults.transport.insecureSkipVerify = true }
+        let transport = try resolve(defaults, over: TransportOptions(), environment: environment)
+        // Targets with their own auth or tls in the config: theirs over the defaults.
+        var offset = specs.count
+        for configured in file.targets {
+            if let access = configured.access {
+                targets[offset].transport = try resolve(access, over: transport, environment: environment)
             }
-            transport.basicAuth = (String(value[..<colon]), Secret(String(value[value.index(after: colon)...])))
-        }
-        if let v = options.caFile { transport.caFile = v }
-        if let v = options.certFile { transport.certFile = v }
-        if let v = options.keyFile { transport.keyFile = v }
-        if options.insecureSkipVerify { transport.insecureSkipVerify = true }
-        for path in [transport.caFile, transport.certFile, transport.keyFile].compactMap({ $0 })
-        where !FileManager.default.isReadableFile(atPath: path) {
-            throw SetupError(description: "cannot read TLS file \(path)")
+            offset += 1
         }
 
         // Theme.
@@ -124,5 +117,42 @@ struct Setup {
             actionTimeout: file.actionTimeout ?? 10,
             journalPath: options.journal ?? file.journal ?? Journal.defaultPath,
             dumpDirectory: options.dumpDir ?? file.dumpDir ?? DumpFiles.defaultDirectory))
+    }
+
+    /// The options `access` gives, over `base`: its credentials (read now from their file or variable) replace
+    /// base's when it has any; its headers are added; its TLS files and skip-verify flag replace base's when set.
+    static func resolve(_ access: AccessConfig, over base: TransportOptions, environment: [String: String]) throws -> TransportOptions {
+        var transport = base
+        transport.headers += access.transport.headers
+        if access.hasCredentials {
+            transport.bearerToken = nil
+            transport.basicAuth = nil
+        }
+        if let path = access.bearerTokenFile {
+            guard let token = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw SetupError(description: "cannot read the bearer token file \(path)")
+            }
+            transport.bearerToken = Secret(token.trimmingCharacters(in: .whitespacesAndNewlines))
+        } else if let variable = access.bearerTokenEnv {
+            guard let token = environment[variable], !token.isEmpty else {
+                throw SetupError(description: "the environment variable \(variable) (bearer token) is not set")
+            }
+            transport.bearerToken = Secret(token)
+        }
+        if let variable = access.basicAuthEnv {
+            guard let value = environment[variable], let colon = value.firstIndex(of: ":") else {
+                throw SetupError(description: "the environment variable \(variable) must hold user:password")
+            }
+            transport.basicAuth = (String(value[..<colon]), Secret(String(value[value.index(after: colon)...])))
+        }
+        if let v = access.transport.caFile { transport.caFile = v }
+        if let v = access.transport.certFile { transport.certFile = v }
+        if let v = access.transport.keyFile { transport.keyFile = v }
+        if access.transport.insecureSkipVerify { transport.insecureSkipVerify = true }
+        for path in [transport.caFile, transport.certFile, transport.keyFile].compactMap({ $0 })
+        where !FileManager.default.isReadableFile(atPath: path) {
+            throw SetupError(description: "cannot read TLS file \(path)")
+        }
+        return transport
     }
 }

@@ -133,6 +133,25 @@ struct TLSAuthTests {
         #expect(line == "missing or wrong token")
     }
 
+    @Test("a target's own credentials and CA (from its config entry) win over the client's defaults")
+    func perTargetOptions() async throws {
+        let server = try await SecureServer(requireClientCertificate: false)
+        defer { server.stop() }
+        var own = TransportOptions()
+        own.caFile = try SecureServer.fixture("ca.pem")
+        own.bearerToken = Secret("s3cret-token")
+        var target = try Target.parse("https://127.0.0.1:\(server.port)")
+        target.transport = own
+        var defaults = TransportOptions()
+        defaults.bearerToken = Secret("the-fleet-wide-token")
+        guard case .success(let metrics, _)? = await firstScrape(target, defaults) else {
+            Issue.record("the target's own options were not used")
+            return
+        }
+        #expect(metrics.value("go_goroutines") == 77)
+        #expect(server.seen.current.allSatisfy { $0 == "Bearer s3cret-token" })
+    }
+
     @Test("a server that asks for a client certificate gets the configured one")
     func clientCertificate() async throws {
         let server = try await SecureServer(requireClientCertificate: true)

@@ -9,11 +9,15 @@ public struct Target: Sendable, Equatable {
     /// Base URL without a trailing slash, e.g. `http://127.0.0.1:8080` or `https://host:8443/base`.
     public var baseURL: String
     public var profile: Profile
+    /// Credentials, headers and TLS for this target alone (from its entry in the config file); nil means the
+    /// defaults.
+    public var transport: TransportOptions?
 
-    public init(name: String, baseURL: String, profile: Profile = .go) {
+    public init(name: String, baseURL: String, profile: Profile = .go, transport: TransportOptions? = nil) {
         self.name = name
         self.baseURL = baseURL
         self.profile = profile
+        self.transport = transport
     }
 
     /// The full URL of an endpoint path (which may carry a query).
