@@ -73,4 +73,23 @@ struct ScreenBufferTests {
         // Left column: the bottom dot (0x40); right column: joined from bottom to top (0x08 0x10 0x20 0x80).
         #expect(rows == ["\u{28F8}"])
     }
+
+    @Test("several series on one chart: dots are merged, each cell belongs to the last series drawn there")
+    func multiSeriesChart() {
+        // p50 flat at the bottom, p99 flat at the top, two cells wide, two rows high.
+        let rows = Charts.multiLineChart([[0, 0, 0, 0], [10, 10, 10, 10]], width: 2, height: 2, lo: 0, hi: 10, glyphs: .unicode)
+        #expect(rows.count == 2)
+        // Top row: only p99's dots (the top dot row of each braille cell: 0x01 | 0x08).
+        #expect(rows[0].map(\.series) == [1, 1])
+        #expect(rows[0].map(\.glyph) == ["\u{2809}", "\u{2809}"])
+        // Bottom row: only p50's dots (the bottom dot row: 0x40 | 0x80).
+        #expect(rows[1].map(\.series) == [0, 0])
+        #expect(rows[1].map(\.glyph) == ["\u{28C0}", "\u{28C0}"])
+        // Where both series meet in one cell, the later one owns its colour.
+        let merged = Charts.multiLineChart([[0, 0], [0, 0]], width: 1, height: 1, lo: 0, hi: 10, glyphs: .unicode)
+        #expect(merged[0][0].series == 1)
+        // ASCII marks each series with its own character.
+        let ascii = Charts.multiLineChart([[0, 0], [10, 10]], width: 2, height: 2, lo: 0, hi: 10, glyphs: .ascii)
+        #expect(ascii.map { String(String.UnicodeScalarView($0.map(\.glyph))) } == ["++", ".."])
+    }
 }

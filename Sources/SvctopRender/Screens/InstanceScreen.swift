@@ -52,20 +52,38 @@ enum InstanceScreen {
 
     /// Draws a labelled history chart in the remaining rows of a panel, with min/max labels.
     static func chart(_ p: inout Painter, _ r: Rect, y: Int, series: TimeSeries, format: (Double) -> String, role: Role, window: Double, now: Double, floorAtZero: Bool = true) {
+        chart(&p, r, y: y, series: [(series, role)], format: format, window: window, now: now, floorAtZero: floorAtZero)
+    }
+
+    /// Draws several series on one scale (drawn in order, the last on top), with min/max labels over all of them.
+    static func chart(_ p: inout Painter, _ r: Rect, y: Int, series: [(TimeSeries, Role)], format: (Double) -> String, window: Double, now: Double, floorAtZero: Bool = true) {
         let height = r.y + r.height - y
         guard height >= 1, r.width > 12 else { return }
-        let values = series.points(since: now - window).map(\.value)
-        guard !values.isEmpty else {
+        let values = series.map { $0.0.points(since: now - window).map(\.value) }
+        let all = values.flatMap { $0 }
+        guard let smallest = all.min(), let largest = all.max() else {
             p.text("no history yet", x: r.x + 1, y: y, .dim)
             return
         }
-        let lo = floorAtZero ? min(0, values.min()!) : values.min()!
-        let hi = max(values.max()!, lo + 1e-9)
+        let lo = floorAtZero ? min(0, smallest) : smallest
+        let hi = max(largest, lo + 1e-9)
         let labelWidth = 7
-        let rows = Charts.lineChart(values, width: r.width - labelWidth - 1, height: height, lo: lo, hi: hi, glyphs: p.glyphs)
-        for (i, line) in rows.enumerated() { p.text(line, x: r.x + labelWidth + 1, y: y + i, role) }
-        p.text(Cells.fit(format(values.max()!), labelWidth, alignRight: true), x: r.x, y: y, .dim)
-        if height > 1 { p.text(Cells.fit(format(values.min()!), labelWidth, alignRight: true), x: r.x, y: y + height - 1, .dim) }
+        let rows = Charts.multiLineChart(values, width: r.width - labelWidth - 1, height: height, lo: lo, hi: hi, glyphs: p.glyphs)
+        for (i, row) in rows.enumerated() {
+            // One run of text per colour.
+            var x = r.x + labelWidth + 1
+            var start = 0
+            while start < row.count {
+                var end = start + 1
+                while end < row.count && row[end].series == row[start].series { end += 1 }
+                let text = String(String.UnicodeScalarView(row[start..<end].map(\.glyph)))
+                p.text(text, x: x, y: y + i, row[start].series.map { series[$0].1 } ?? series[0].1)
+                x += end - start
+                start = end
+            }
+        }
+        p.text(Cells.fit(format(largest), labelWidth, alignRight: true), x: r.x, y: y, .dim)
+        if height > 1 { p.text(Cells.fit(format(smallest), labelWidth, alignRight: true), x: r.x, y: y + height - 1, .dim) }
     }
 
     static func missing(_ p: inout Painter, _ r: Rect, y: Int, _ instance: InstanceState, _ signals: [Signal]) {
@@ -166,14 +184,19 @@ enum InstanceScreen {
             missing(&p, r, y: r.y, instance, [.latency])
             return
         }
-        let q = "p50 \(Format.optional(l.p50, ByteFormat.duration))  p90 \(Format.optional(l.p90, ByteFormat.duration))  p99 \(Format.optional(l.p99, ByteFormat.duration))"
-        p.text(q, x: r.x + 1, y: r.y, maxWidth: r.width - 2)
+        // The quantile labels double as the chart's legend: each in its line's colour.
+        var qx = r.x + 1
+        for (name, value, role) in [("p50", l.p50, Role.chartLow), ("p90", l.p90, .chartMid), ("p99", l.p99, .chartHigh)] {
+            qx += p.text(name, x: qx, y: r.y, role, maxWidth: max(0, r.x + r.width - 1 - qx))
+            qx += p.text(" \(Format.optional(value, ByteFormat.duration))  ", x: qx, y: r.y, maxWidth: max(0, r.x + r.width - 1 - qx))
+        }
         var x = p.text("req/s \(Format.optional(l.rate, ByteFormat.count))  errors ", x: r.x + 1, y: r.y + 1, maxWidth: r.width - 2)
         x += p.text(Format.optional(l.errorRatio, ByteFormat.percent), x: r.x + 1 + x, y: r.y + 1,
                     Format.ratioRole(l.errorRatio, warning: state.settings.errorWarning, critical: state.settings.errorCritical))
         if !instance.handlers.isEmpty { p.text("  h: per handler", x: r.x + 1 + x, y: r.y + 1, .dim, maxWidth: r.width - x - 2) }
         if l.p99 == nil && l.rate != nil { p.text("no requests in the window", x: r.x + 1, y: r.y + 2, .dim) }
-        chart(&p, r, y: r.y + 2 + (l.p99 == nil && l.rate != nil ? 1 : 0), series: instance.p99, format: ByteFormat.duration, role: .chartMid,
+        chart(&p, r, y: r.y + 2 + (l.p99 == nil && l.rate != nil ? 1 : 0),
+              series: [(instance.p50, .chartLow), (instance.p90, .chartMid), (instance.p99, .chartHigh)], format: ByteFormat.duration,
               window: window(state, r), now: state.now)
     }
 

@@ -36,13 +36,34 @@ public enum Charts {
     /// A line chart of `values` in `width` x `height` cells. Unicode uses braille (2x4 dots per cell); ASCII
     /// draws the column heights with `*`. The vertical range is [lo, hi]; rows are returned top first.
     public static func lineChart(_ values: [Double], width: Int, height: Int, lo: Double, hi: Double, glyphs: Glyphs) -> [String] {
+        multiLineChart([values], width: width, height: height, lo: lo, hi: hi, glyphs: glyphs).map { row in
+            String(String.UnicodeScalarView(row.map(\.glyph)))
+        }
+    }
+
+    /// One cell of a chart: its glyph, and the series that owns it (the last series with a dot there), if any.
+    public struct ChartCell: Equatable, Sendable {
+        public var glyph: Unicode.Scalar
+        public var series: Int?
+    }
+
+    /// Several series on one scale (p50, p90 and p99 of the same latency), drawn in order: a cell's dots are the
+    /// union of every series', and its colour is that of the last series drawn there. ASCII draws each series'
+    /// points with its own mark (`.`, `+`, `*`, then `*`), filling below only for a single series.
+    public static func multiLineChart(_ series: [[Double]], width: Int, height: Int, lo: Double, hi: Double, glyphs: Glyphs) -> [[ChartCell]] {
         guard width > 0, height > 0 else { return [] }
-        let data = values.filter { $0.isFinite }
         let dotsWide = glyphs.isUnicode ? width * 2 : width
         let dotsHigh = glyphs.isUnicode ? height * 4 : height
-        // Resample: the newest value at the right edge, one value per dot column (bucket max when compressing).
-        var columns: [Double?] = Array(repeating: nil, count: dotsWide)
-        if !data.isEmpty {
+        let span = hi > lo ? hi - lo : 1
+        func level(_ v: Double) -> Int {
+            Int(((v - lo) / span * Double(dotsHigh - 1)).rounded()).clamped(0, dotsHigh - 1)
+        }
+        // Which series owns each dot (the last one drawn there).
+        var owner = Array(repeating: Array(repeating: -1, count: dotsWide), count: dotsHigh)
+        for (index, values) in series.enumerated() {
+            let data = values.filter { $0.isFinite }
+            // Resample: the newest value at the right edge, one value per dot column (bucket max when compressing).
+            var columns: [Double?] = Array(repeating: nil, count: dotsWide)
             if data.count <= dotsWide {
                 for (i, v) in data.enumerated() { columns[dotsWide - data.count + i] = v }
             } else {
@@ -52,44 +73,52 @@ public enum Charts {
                     columns[c] = data[start..<end].max()
                 }
             }
-        }
-        let span = hi > lo ? hi - lo : 1
-        func level(_ v: Double) -> Int {
-            Int(((v - lo) / span * Double(dotsHigh - 1)).rounded()).clamped(0, dotsHigh - 1)
-        }
-        var grid = Array(repeating: Array(repeating: false, count: dotsWide), count: dotsHigh)
-        var previous: Int?
-        for c in 0..<dotsWide {
-            guard let v = columns[c] else {
-                previous = nil
-                continue
+            var previous: Int?
+            for c in 0..<dotsWide {
+                guard let v = columns[c] else {
+                    previous = nil
+                    continue
+                }
+                let l = level(v)
+                if glyphs.isUnicode {
+                    // Join to the previous point so steep changes stay connected.
+                    let from = previous.map { min($0, l) } ?? l
+                    let to = previous.map { max($0, l) } ?? l
+                    for y in from...to { owner[dotsHigh - 1 - y][c] = index }
+                } else if series.count == 1 {
+                    for y in 0...l { owner[dotsHigh - 1 - y][c] = index }
+                } else {
+                    owner[dotsHigh - 1 - l][c] = index
+                }
+                previous = l
             }
-            let l = level(v)
-            let from = previous.map { min($0, l) } ?? l
-            let to = previous.map { max($0, l) } ?? l
-            if glyphs.isUnicode {
-                for y in from...to { grid[dotsHigh - 1 - y][c] = true }
-            } else {
-                for y in 0...l { grid[dotsHigh - 1 - y][c] = true }
-            }
-            previous = l
         }
         if !glyphs.isUnicode {
-            return grid.map { row in String(row.map { $0 ? "*" : " " }) }
+            let marks: [Unicode.Scalar] = series.count == 1 ? ["*"] : [".", "+", "*"]
+            return owner.map { row in
+                row.map { $0 < 0 ? ChartCell(glyph: " ", series: nil) : ChartCell(glyph: marks[min($0, marks.count - 1)], series: $0) }
+            }
         }
         // Braille dot bits: column 0 rows 0-3 = 0x01 0x02 0x04 0x40; column 1 = 0x08 0x10 0x20 0x80.
         let bits: [[UInt32]] = [[0x01, 0x08], [0x02, 0x10], [0x04, 0x20], [0x40, 0x80]]
-        var rows: [String] = []
+        var rows: [[ChartCell]] = []
         for cy in 0..<height {
-            var line = String.UnicodeScalarView()
+            var row: [ChartCell] = []
+            row.reserveCapacity(width)
             for cx in 0..<width {
                 var mask: UInt32 = 0
+                var top: Int?
                 for dy in 0..<4 {
-                    for dx in 0..<2 where grid[cy * 4 + dy][cx * 2 + dx] { mask |= bits[dy][dx] }
+                    for dx in 0..<2 {
+                        let o = owner[cy * 4 + dy][cx * 2 + dx]
+                        guard o >= 0 else { continue }
+                        mask |= bits[dy][dx]
+                        top = max(top ?? o, o)
+                    }
                 }
-                line.append(mask == 0 ? " " : Unicode.Scalar(0x2800 + mask)!)
+                row.append(ChartCell(glyph: mask == 0 ? " " : Unicode.Scalar(0x2800 + mask)!, series: top))
             }
-            rows.append(String(line))
+            rows.append(row)
         }
         return rows
     }
