@@ -59,6 +59,52 @@ struct GoroutineDumpTests {
         #expect(dump.groups.contains { $0.stateSummary == "running" && $0.frames.first?.function.hasPrefix("runtime/pprof") == true })
     }
 
+    @Test("real Go 1.21 and 1.23 debug=2 dumps (examples/dumpgen): every site counted, leak first, modern format", arguments: ["go1.21", "go1.23"])
+    func modernDebug2(version: String) throws {
+        let bytes = try Self.fixture("\(version)-debug2.txt")
+        let dump = GoroutineDumpParser.parse(bytes)
+        #expect(dump.debugLevel == 2)
+        #expect(dump.skippedLines == 0)
+        #expect(dump.total == 493)
+        #expect(dump.total == Self.rawCount(bytes))
+        #expect(dump.groups.reduce(0) { $0 + $1.count } == dump.total)
+        let leak = dump.groups[0]
+        #expect(leak.count == 300)
+        #expect(leak.stateSummary == "select")
+        #expect(leak.topApplicationFrame?.function == "main.(*Watcher).watch")
+        #expect(leak.topApplicationFrame?.shortLocation == "main.go:16")
+        #expect(leak.createdBy?.function == "main.startWatchers", "created by ... in goroutine 1")
+        #expect(leak.createdBy?.line == 27)
+        func group(_ function: String) -> GoroutineGroup? { dump.groups.first { $0.topApplicationFrame?.function == function } }
+        #expect(group("main.consume")?.count == 120)
+        #expect(group("main.consume")?.stateSummary == "chan receive")
+        #expect(group("main.locked")?.count == 50)
+        #expect(group("main.locked")?.stateSummary == "sync.Mutex.Lock")
+        #expect(group("main.sleeper")?.count == 20)
+        #expect(group("main.sleeper")?.stateSummary == "sleep")
+        #expect(group("main.pinned")?.lockedToThread == 1)
+        let deep = try #require(group("main.deep"))
+        #expect(deep.frames.contains { $0.isElided }, "...N frames elided...")
+    }
+
+    @Test("real Go 1.21 and 1.23 debug=1 dumps: totals equal the header, the leak site first", arguments: ["go1.21", "go1.23"])
+    func modernDebug1(version: String) throws {
+        let bytes = try Self.fixture("\(version)-debug1.txt")
+        let dump = GoroutineDumpParser.parse(bytes)
+        #expect(dump.debugLevel == 1)
+        #expect(dump.skippedLines == 0)
+        #expect(dump.total == 493)
+        #expect(dump.total == dump.declaredTotal)
+        #expect(dump.total == Self.rawCount(bytes))
+        #expect(dump.groups[0].count == 300)
+        #expect(dump.groups[0].topApplicationFrame?.function == "main.(*Watcher).watch")
+        #expect(dump.groups[1].count == 120)
+        #expect(dump.groups[1].topApplicationFrame?.function == "main.consume")
+        let mutex = try #require(dump.groups.first { $0.topApplicationFrame?.function == "main.locked" })
+        #expect(mutex.count == 50)
+        #expect(mutex.frames.first?.function == "sync.runtime_SemacquireMutex")
+    }
+
     @Test("the Go 1.21+ format: created by ... in goroutine N, wait times, locked threads, inlined and elided frames")
     func modernFormat() throws {
         let dump = GoroutineDumpParser.parse(try Self.fixture("go1.22-format-debug2.txt"))

@@ -6,7 +6,7 @@ public struct StackFrame: Sendable, Hashable {
     public var line: Int
     /// True for the Go runtime and standard library (dimmed in the view).
     public var isStandardLibrary: Bool
-    /// True for the `...additional frames elided...` marker.
+    /// True for the `...additional frames elided...` / `...N frames elided...` marker.
     public var isElided: Bool
 
     public init(function: String, file: String, line: Int, isElided: Bool = false) {

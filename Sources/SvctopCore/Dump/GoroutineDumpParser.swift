@@ -31,6 +31,15 @@ public enum GoroutineDumpParser {
         return builder.finish()
     }
 
+    /// A line that starts with `...` and ends with `frames elided...`.
+    static func isElisionMarker(_ base: UnsafePointer<UInt8>, _ at: Int, _ end: Int) -> Bool {
+        let tail: StaticString = "frames elided..."
+        var last = end
+        while last > at && (base[last - 1] == 0x0D || base[last - 1] == 0x20) { last -= 1 }
+        return startsWith(base, at, last, "...") && last - at >= 3 + tail.utf8CodeUnitCount
+            && memcmp(base + last - tail.utf8CodeUnitCount, tail.utf8Start, tail.utf8CodeUnitCount) == 0
+    }
+
     static func startsWith(_ base: UnsafePointer<UInt8>, _ at: Int, _ end: Int, _ literal: StaticString) -> Bool {
         let n = literal.utf8CodeUnitCount
         return end - at >= n && memcmp(base + at, literal.utf8Start, n) == 0
@@ -237,7 +246,9 @@ public enum GoroutineDumpParser {
             frames.reserveCapacity(16)
             while let line = peekLine(), !line.isEmpty {
                 _ = nextLine()
-                if GoroutineDumpParser.startsWith(base, line.lowerBound, line.upperBound, "...additional frames elided...") {
+                // "...additional frames elided..." (the end of a stack cut at 100 frames, Go before 1.21) or
+                // "...51 frames elided..." (the middle of one, Go 1.21 and later).
+                if GoroutineDumpParser.isElisionMarker(base, line.lowerBound, line.upperBound) {
                     frames.append(elidedFrameID())
                     arguments.append(-1)
                     continue
@@ -401,7 +412,7 @@ public enum GoroutineDumpParser {
                 let t = frameTriples[Int(id)]
                 let f: StackFrame
                 if t.function < 0 {
-                    f = StackFrame(function: "...additional frames elided...", file: "", line: 0, isElided: true)
+                    f = StackFrame(function: "...frames elided...", file: "", line: 0, isElided: true)
                 } else {
                     f = StackFrame(
                         function: string(functions.spans[Int(t.function)]), file: string(files.spans[Int(t.file)]),
