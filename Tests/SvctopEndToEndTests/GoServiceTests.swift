@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SvctopCore
 
 /// The reference Go service (examples/go-service, built by scripts/test) as a real process.
 final class GoService {
@@ -150,6 +151,7 @@ struct GoServiceTests {
         #expect(entries.map { $0["action"] as? String } == ["set_log_level", "set_log_level", "drain", "set_log_level"])
         #expect(entries[2]["status"] as? Int == 202)
         #expect(entries.allSatisfy { ($0["url"] as? String) == service.url && $0["user"] != nil && $0["host"] != nil })
+        #expect(entries.allSatisfy { ($0["version"] as? String) == SvctopVersion.current })
         let table = try runProcess(Tmux.binary, ["journal", "--file", journal], timeout: 20)
         #expect(table.status == 0)
         let rows = table.stdout.split(separator: "\n")

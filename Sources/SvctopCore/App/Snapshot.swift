@@ -179,10 +179,12 @@ public struct JournalEntry: Sendable, Codable, Equatable {
     public var status: Int?
     public var response: String?
     public var durationMs: Int?
+    /// The svctop version that acted (journals outlive upgrades).
+    public var version: String?
 
     public init(time: String, user: String, host: String, target: String, url: String, action: String,
                 parameters: [String: String], result: String, status: Int? = nil, response: String? = nil,
-                durationMs: Int? = nil) {
+                durationMs: Int? = nil, version: String? = SvctopVersion.current) {
         self.time = time
         self.user = user
         self.host = host
@@ -194,10 +196,11 @@ public struct JournalEntry: Sendable, Codable, Equatable {
         self.status = status
         self.response = response
         self.durationMs = durationMs
+        self.version = version
     }
 
     enum CodingKeys: String, CodingKey {
-        case time, user, host, target, url, action, parameters, result, status, response
+        case time, user, host, target, url, action, parameters, result, status, response, version
         case durationMs = "duration_ms"
     }
 }
