@@ -9,9 +9,11 @@ final class GoService {
     static var binary: String { Tmux.repository.appendingPathComponent("examples/go-service/go-service").path }
     static var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: binary) }
 
-    init(load: Int = 40) throws {
+    init(load: Int = 40, arguments: [String] = [], environment: [String: String] = [:]) throws {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("go-service-\(UUID().uuidString).log").path
-        let child = try spawn(Self.binary, ["-addr", "127.0.0.1:0", "-load", String(load)], stdout: log, stderr: "/dev/null")
+        let env = environment.isEmpty ? nil : ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let child = try spawn(Self.binary, ["-addr", "127.0.0.1:0", "-load", String(load)] + arguments, stdout: log, stderr: "/dev/null",
+                              environment: env)
         pid = child
         let deadline = Date().addingTimeInterval(10)
         var found: String?
@@ -159,6 +161,34 @@ struct GoServiceTests {
         #expect(rows[3].contains("drain") && rows[3].contains("202"))
         let attributes = try FileManager.default.attributesOfItem(atPath: journal)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
+    }
+
+    @Test("a steady leak is flagged, memory climbing to its limit shows an OOM estimate, a saturated pool shows saturated")
+    func leakMemoryAndSaturation() throws {
+        // One worker under 200 requests a second; 20 goroutines a second leaked, each holding 128 KiB; a 200 MiB limit.
+        let service = try GoService(load: 200, arguments: ["-workers", "1", "-leak-rate", "20", "-leak-bytes", "131072"],
+                                    environment: ["GOMEMLIMIT": "200MiB"])
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("svctop-leak-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // A 20 s trend window instead of 2 minutes, so that the test takes seconds.
+        try "defaults:\n  leak: { window: 20s }\n".write(toFile: "\(dir)/config.yaml", atomically: true, encoding: .utf8)
+        let tmux = try Tmux(width: 120, height: 40,
+                            command: "\(Tmux.binary) --config \(dir)/config.yaml --journal \(dir)/j.jsonl api=\(service.url); sleep 600")
+        #expect(try tmux.waitFor(20) { $0.contains("api") && $0.contains("up 1/1") }.0)
+        try tmux.send("Enter")
+        let (flagged, screen) = try tmux.waitFor(60) { $0.contains("possible goroutine leak") && $0.contains("OOM in ~") }
+        #expect(flagged, Comment(rawValue: screen))
+        // The limit is the service's own (GOMEMLIMIT via process_memory_limit_bytes), shown against memory used.
+        #expect(screen.contains("200.0Mi") || screen.contains("200Mi"), Comment(rawValue: screen))
+        // The pool: the one worker busy and the queue full.
+        func line(_ screen: String, _ label: String, _ value: String) -> Bool {
+            screen.split(separator: "\n").contains { $0.contains("│ \(label) ") && $0.contains(" \(value) ") && $0.contains("100%") }
+        }
+        let (saturated, poolScreen) = try tmux.waitFor(10) { line($0, "workers", "1/1") && line($0, "queue", "64/64") }
+        #expect(saturated, Comment(rawValue: poolScreen))
+        #expect(service.metric("workerpool_queue_depth") == 64)
+        #expect((service.metric("workerpool_rejected_total") ?? 0) > 0)
     }
 
     @Test("read-only mode: the mutating keys do nothing and nothing is sent")

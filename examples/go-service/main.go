@@ -35,6 +35,9 @@ import (
 func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "listen address (port 0 picks a free port)")
 	load := flag.Int("load", 20, "requests per second the service sends to itself (0: none)")
+	workers := flag.Int("workers", 8, "worker pool size (1 with a high -load saturates it)")
+	leakRate := flag.Int("leak-rate", 0, "goroutines leaked per second at a third site, each holding -leak-bytes (a steady leak)")
+	leakBytes := flag.Int("leak-bytes", 64<<10, "memory each steadily leaked goroutine holds")
 	flag.Parse()
 
 	// 1. Logging with a level that can be changed at run time: GET/PUT /log/level.
@@ -54,7 +57,7 @@ func main() {
 	registry.MustRegister(duration, inflight)
 
 	// 3. A bounded worker pool with its gauges.
-	pool := newPool(8, 64, registry)
+	pool := newPool(*workers, 64, registry)
 
 	// 4. A database handle with the DBStats collector (an in-process driver stands in for a real database).
 	db, _ := sql.Open("svctop-example", "")
@@ -138,6 +141,9 @@ func main() {
 		os.Exit(1)
 	}
 	fmt.Printf("listening on http://%s\n", listener.Addr())
+	if *leakRate > 0 {
+		go steadyLeak(*leakRate, *leakBytes)
+	}
 	if *load > 0 {
 		go selfLoad("http://"+listener.Addr().String()+"/api/orders", *load, &draining)
 	}
@@ -159,6 +165,23 @@ func leakSubscriber(done chan struct{}, updates chan int) {
 // leakWaitingForReply blocks forever on a receive.
 func leakWaitingForReply(reply chan int) {
 	<-reply
+}
+
+// steadyLeak leaks `rate` goroutines a second, each holding `size` bytes: goroutines and memory both climb.
+func steadyLeak(rate, size int) {
+	for range time.Tick(time.Second / time.Duration(rate)) {
+		buf := make([]byte, size)
+		for i := 0; i < len(buf); i += 4096 {
+			buf[i] = 1 // touch every page so that it counts in the resident set
+		}
+		go leakHoldingMemory(buf, make(chan struct{}))
+	}
+}
+
+// leakHoldingMemory blocks forever and keeps its buffer alive.
+func leakHoldingMemory(buf []byte, never chan struct{}) {
+	<-never
+	_ = buf[0]
 }
 
 func selfLoad(url string, rps int, draining *atomic.Bool) {
