@@ -207,6 +207,47 @@ struct GoServiceTests {
         #expect(fleetScreen.contains(" info ") && service.request("/log/level").1.contains("\"info\""))
     }
 
+    @Test("thousands of goroutines leaked at two sites: the dump view's groups equal the raw dump, leaks on top; a second dump's comparison shows exactly the new growth")
+    func dumpsAndComparison() throws {
+        let service = try GoService(load: 0)
+        _ = service.request("/debug/leak?site=a&n=2000", method: "POST")
+        _ = service.request("/debug/leak?site=b&n=1000", method: "POST")
+        let tmux = try Tmux(width: 120, height: 40, command: "\(Tmux.binary) --journal /dev/null api=\(service.url); sleep 600")
+        #expect(try tmux.waitFor(20) { $0.contains("api") && $0.contains("up 1/1") }.0)
+        try tmux.send("g")
+        let (dumped, screen) = try tmux.waitFor(20) { $0.contains("goroutines of api") && $0.contains("leakWaitingForReply") }
+        #expect(dumped, Comment(rawValue: screen))
+        // The service's own debug=1 dump: "N @ pcs" records, each followed by its frames.
+        let raw = service.request("/debug/pprof/goroutine?debug=1").1
+        func rawCount(_ function: String) -> Int {
+            raw.components(separatedBy: "\n\n").filter { $0.contains(function) }.compactMap { record in
+                record.split(separator: "\n").first { $0.contains(" @ ") }?.split(separator: " ").first.flatMap { Int($0) }
+            }.reduce(0, +)
+        }
+        #expect(rawCount("main.leakSubscriber") == 2000)
+        #expect(rawCount("main.leakWaitingForReply") == 1000)
+        let rows = screen.split(separator: "\n").map(String.init)
+        let groupRows = rows.filter { $0.contains("main.leak") }
+        // The two leak sites are the two top groups, with the raw dump's counts.
+        try #require(groupRows.count >= 2, Comment(rawValue: screen))
+        #expect(groupRows[0].contains(" 2000 ") && groupRows[0].contains("main.leakSubscriber"), Comment(rawValue: screen))
+        #expect(groupRows[1].contains(" 1000 ") && groupRows[1].contains("main.leakWaitingForReply"), Comment(rawValue: screen))
+
+        // 500 more at the first site; a second dump compared with the first shows that growth and no other.
+        _ = service.request("/debug/leak?site=a&n=500", method: "POST")
+        try tmux.send("Escape")
+        #expect(try tmux.waitFor(5) { !$0.contains("goroutines of api") }.0)
+        try tmux.send("g")
+        #expect(try tmux.waitFor(20) { $0.contains("goroutines of api") && $0.contains(" 2500 ") }.0)
+        try tmux.send("c")
+        let (compared, comparison) = try tmux.waitFor(10) { $0.contains("BEFORE→AFTER") }
+        #expect(compared, Comment(rawValue: comparison))
+        let deltas = comparison.split(separator: "\n").map(String.init).filter { $0.contains("main.leak") }
+        try #require(deltas.count >= 2, Comment(rawValue: comparison))
+        #expect(deltas[0].contains("2000→2500") && deltas[0].contains("main.leakSubscriber"), Comment(rawValue: comparison))
+        #expect(deltas[1].contains("1000→1000") && deltas[1].contains("main.leakWaitingForReply"), Comment(rawValue: comparison))
+    }
+
     @Test("a steady leak is flagged, memory climbing to its limit shows an OOM estimate, a saturated pool shows saturated")
     func leakMemoryAndSaturation() throws {
         // One worker under 200 requests a second; 20 goroutines a second leaked, each holding 128 KiB; a 200 MiB limit.

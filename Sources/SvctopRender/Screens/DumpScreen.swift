@@ -83,7 +83,8 @@ enum DumpScreen {
                     let text = Cells.fit("\(delta.before)→\(delta.after)", 13) + Cells.fit(rate, 7, alignRight: true)
                     p.text(text, x: cx, y: y, selected ? .selection : (delta.growth > 0 ? .critical : .dim))
                 } else {
-                    p.text(Cells.fit(ByteFormat.count(Double(g.count)), countWidth, alignRight: true), x: cx, y: y, selected ? .selection : .highlight)
+                    // Exact counts: they are checked against the raw dump (seven digits fit).
+                    p.text(Cells.fit(String(g.count), countWidth, alignRight: true), x: cx, y: y, selected ? .selection : .highlight)
                 }
                 cx += countWidth + 1
                 p.text(Cells.fit(g.stateSummary, stateWidth), x: cx, y: y, base)
