@@ -130,7 +130,9 @@ struct DashboardRunner {
                 terminal.refreshSize()
                 effects = state.reduce(.resized(width: terminal.width, height: terminal.height), now: now)
                 drawNow = true
-            case .terminal(.interrupted), .terminal(.terminated), .terminal(.hangup):
+            case .terminal(.interrupted), .terminal(.terminated), .terminal(.hangup), .terminal(.inputClosed):
+                // The terminal closing (EOF or an error on it: the SSH session or the tmux server is gone) ends
+                // svctop like a hangup: nobody is left to see it, and it must not scrape on forever.
                 break loop
             case .terminal(.suspendRequested):
                 effects = [.suspend]
@@ -139,8 +141,6 @@ struct DashboardRunner {
                 terminal.refreshSize()
                 effects = state.reduce(.resized(width: terminal.width, height: terminal.height), now: now)
                 drawNow = true
-            case .terminal(.inputClosed):
-                break
             case .event(let event):
                 effects = state.reduce(event, now: now)
                 dirty = true

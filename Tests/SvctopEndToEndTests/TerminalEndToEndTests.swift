@@ -170,4 +170,26 @@ struct TerminalEndToEndTests {
         #expect(cursor, "cursor visible after the crash")
         #expect(!alternate, "alternate screen left after the crash")
     }
+
+    @Test("when its terminal goes away (the tmux server is killed, as when an SSH session drops), svctop exits")
+    func terminalGone() throws {
+        let dir = try Self.tempDir()
+        // sh stays the pane's process (svctop is its child, not exec'd), so only the closed terminal can end svctop.
+        let tmux = try Tmux(width: 100, height: 30,
+                            command: "cd \(dir) && sh -c 'echo $$ > pid; exec \(Tmux.binary) --demo --demo-instances 2 --journal \(dir)/j.jsonl'; exec sleep 600")
+        #expect(try tmux.waitFor(30) { $0.contains("checkout-a") && $0.contains("up 2/2") }.0)
+        let pid = try #require(pid_t(Self.read(dir, "pid")))
+        /// Alive and not a zombie (its parent, the pane's shell, may not reap it once the terminal is gone).
+        func running() -> Bool {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return false }
+            return !stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
+        }
+        #expect(running())
+        try tmux.killServer()
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline && running() { usleep(50_000) }
+        let state = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? "gone"
+        #expect(!running(), "svctop still runs without a terminal: \(state)")
+    }
 }

@@ -4,6 +4,9 @@ import Foundation
 final class Tmux {
     let session: String
     let socket: String
+    /// The pane's first process (tmux makes it a process-group leader): killing its group on teardown leaves no
+    /// svctop or trailing `sleep` behind.
+    private(set) var panePID: pid_t = 0
 
     static var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") }
 
@@ -26,11 +29,19 @@ final class Tmux {
         socket = "svctop-e2e-\(getpid())"
         try run(["new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", "-e", "TERM=xterm-256color",
                  "-e", "LANG=C.UTF-8", "-e", "LC_ALL=C.UTF-8", command])
+        panePID = pid_t(try run(["display-message", "-p", "-t", session, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }
 
     deinit {
         _ = try? run(["kill-session", "-t", session])
         _ = try? run(["kill-server"])
+        if panePID > 0 { kill(-panePID, SIGKILL) }
+    }
+
+    /// Ends the tmux server as if the terminal went away (an SSH session dropped), leaving the pane's processes
+    /// to notice on their own.
+    func killServer() throws {
+        try run(["kill-server"])
     }
 
     @discardableResult
@@ -86,8 +97,22 @@ func spawn(_ path: String, _ arguments: [String], stdout: String, stderr: String
         argv.forEach { free($0) }
         envp.forEach { free($0) }
     }
+    // The test runs on a thread with signals blocked (dispatch's workers block them), and a spawned process
+    // inherits that mask: start it as a shell would, with nothing blocked and default actions. (A tmux server
+    // with SIGCHLD blocked never finishes kill-server, so its panes never see their terminal go away.)
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var empty = sigset_t()
+    sigemptyset(&empty)
+    posix_spawnattr_setsigmask(&attributes, &empty)
+    var defaults = sigset_t()
+    sigemptyset(&defaults)
+    for signal in [SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGCHLD, SIGPIPE, SIGTSTP, SIGTTIN, SIGTTOU, SIGWINCH] { sigaddset(&defaults, signal) }
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
     var pid: pid_t = 0
-    guard posix_spawn(&pid, path, &actions, nil, argv, envp) == 0 else {
+    guard posix_spawn(&pid, path, &actions, &attributes, argv, envp) == 0 else {
         throw CocoaError(.executableLoad, userInfo: [NSFilePathErrorKey: path])
     }
     return pid
