@@ -74,7 +74,11 @@ public struct InstanceState: Sendable {
 
     // Derived at each scrape.
     public var latency = LatencySummary()
-    public var handlers: [HandlerLatency] = []
+    /// Latency per handler over the window, computed when asked (only the instance view's breakdown shows it;
+    /// computing it at every scrape was half the cost of ingesting one).
+    public var handlers: [HandlerLatency] { latencyWindow.byHandler() }
+    /// Whether the latency histogram has a handler label to break down by.
+    public var hasHandlerBreakdown: Bool { latencyWindow.hasHandlers }
     public var goroutineTrend: Trend?
     public var memoryTrend: Trend?
     public var isLeakSuspected = false
@@ -169,7 +173,6 @@ public struct InstanceState: Sendable {
         if let h = new.histogram {
             latencyWindow.add(time: now, reading: h)
             latency = latencyWindow.summary(summaryQuantiles: new.latencySummary)
-            handlers = latencyWindow.byHandler()
             if let v = latency.p50 { p50.append(time: now, value: v) }
             if let v = latency.p90 { p90.append(time: now, value: v) }
             if let v = latency.p99 { p99.append(time: now, value: v) }

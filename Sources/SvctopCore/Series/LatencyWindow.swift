@@ -56,6 +56,12 @@ public struct LatencyWindow: Sendable {
     }
 
     /// The per-handler summaries over the window, busiest first.
+    /// Whether the newest reading carries a handler label.
+    public var hasHandlers: Bool {
+        guard let last = readings.last?.reading else { return false }
+        return !last.bucketsByHandler.isEmpty || !last.countByHandler.isEmpty
+    }
+
     public func byHandler() -> [HandlerLatency] {
         guard readings.count >= 2, let first = readings.first, let last = readings.last, last.time > first.time else {
             return []

@@ -193,7 +193,7 @@ enum InstanceScreen {
         var x = p.text("req/s \(Format.optional(l.rate, ByteFormat.count))  errors ", x: r.x + 1, y: r.y + 1, maxWidth: r.width - 2)
         x += p.text(Format.optional(l.errorRatio, ByteFormat.percent), x: r.x + 1 + x, y: r.y + 1,
                     Format.ratioRole(l.errorRatio, warning: state.settings.errorWarning, critical: state.settings.errorCritical))
-        if !instance.handlers.isEmpty { p.text("  h: per handler", x: r.x + 1 + x, y: r.y + 1, .dim, maxWidth: r.width - x - 2) }
+        if instance.hasHandlerBreakdown { p.text("  h: per handler", x: r.x + 1 + x, y: r.y + 1, .dim, maxWidth: r.width - x - 2) }
         if l.p99 == nil && l.rate != nil { p.text("no requests in the window", x: r.x + 1, y: r.y + 2, .dim) }
         chart(&p, r, y: r.y + 2 + (l.p99 == nil && l.rate != nil ? 1 : 0),
               series: [(instance.p50, .chartLow), (instance.p90, .chartMid), (instance.p99, .chartHigh)], format: ByteFormat.duration,
@@ -202,14 +202,15 @@ enum InstanceScreen {
 
     static func handlers(_ p: inout Painter, _ rect: Rect, _ state: AppState, _ instance: InstanceState) {
         let r = p.box(x: rect.x, y: rect.y, width: rect.width, height: rect.height, title: "Latency by handler", trailing: "h: back")
-        guard !instance.handlers.isEmpty else {
+        let handlers = instance.handlers
+        guard !handlers.isEmpty else {
             p.text("no '\(instance.target.profile.handlerLabel)' label on the latency histogram", x: r.x + 1, y: r.y, .dim, maxWidth: r.width - 2)
             return
         }
         let nameWidth = max(8, r.width - 2 - 4 * 7)
         p.text(Cells.fit("HANDLER", nameWidth) + Cells.fit("REQ/S", 7, alignRight: true) + Cells.fit("P50", 7, alignRight: true)
                + Cells.fit("P99", 7, alignRight: true) + Cells.fit("ERR", 7, alignRight: true), x: r.x + 1, y: r.y, .header)
-        for (i, h) in instance.handlers.prefix(r.height - 1).enumerated() {
+        for (i, h) in handlers.prefix(r.height - 1).enumerated() {
             let s = h.summary
             let line = Cells.fit(h.handler, nameWidth) + Cells.fit(Format.optional(s.rate, ByteFormat.count), 7, alignRight: true)
                 + Cells.fit(Format.optional(s.p50, ByteFormat.duration), 7, alignRight: true)
