@@ -163,9 +163,17 @@ final class Shard: @unchecked Sendable {
 final class TargetPoller: @unchecked Sendable {
     let id: InstanceID
     let shard: Shard
-    private let requests: Result<ServiceClient.PollRequests, ScrapeFailure>
-    /// One keep-alive connection per kind of request, so that a hanging endpoint holds up only itself.
-    private let connections: [PollConnection]
+    /// The target's requests and one keep-alive connection per kind of request, so that a hanging endpoint holds
+    /// up only itself (the log level shares readiness's); or why they could not be built (a bad URL, TLS files).
+    private let lines: Result<Lines, ScrapeFailure>
+
+    private struct Lines {
+        var requests: ServiceClient.PollRequests
+        var metrics: PollConnection
+        var liveness: PollConnection
+        var readiness: PollConnection
+        var all: [PollConnection] { [metrics, liveness, readiness] }
+    }
     private let interval: Double
     private let timeout: Double
     private let levelRefresh: TimeAmount
@@ -176,11 +184,9 @@ final class TargetPoller: @unchecked Sendable {
     init(id: InstanceID, requests: Result<ServiceClient.PollRequests, ScrapeFailure>, engine: ScrapeEngine, shard: Shard) {
         self.id = id
         self.shard = shard
-        self.requests = requests
-        if case .success(let prepared) = requests {
-            connections = (0..<3).map { _ in PollConnection(loop: shard.loop, address: prepared.address) }
-        } else {
-            connections = []
+        self.lines = requests.map { prepared in
+            let connection = { PollConnection(loop: shard.loop, address: prepared.address) }
+            return Lines(requests: prepared, metrics: connection(), liveness: connection(), readiness: connection())
         }
         self.interval = engine.settings.interval
         self.timeout = engine.timeout
@@ -197,7 +203,7 @@ final class TargetPoller: @unchecked Sendable {
     func stop() {
         next?.cancel()
         next = nil
-        for connection in connections { connection.cancel() }
+        if case .success(let lines) = lines { lines.all.forEach { $0.cancel() } }
     }
 
     /// Schedules the next cycle at the nearest point of a 10 ms grid, so that the targets that share a phase wake their loop once.
@@ -213,8 +219,8 @@ final class TargetPoller: @unchecked Sendable {
     private func cycle() {
         guard !shard.isStopped else { return }
         let started = NIODeadline.now()
-        let requests: ServiceClient.PollRequests
-        switch self.requests {
+        let lines: Lines
+        switch self.lines {
         case .failure(let failure):
             finish(started: started, events: [
                 .scrapeCompleted(id, .failure(failure, duration: 0)),
@@ -223,8 +229,9 @@ final class TargetPoller: @unchecked Sendable {
             ], scraped: false)
             return
         case .success(let prepared):
-            requests = prepared
+            lines = prepared
         }
+        let requests = lines.requests
         let readLevel = failures == 0 && lastLevelRead.map { started - $0 >= levelRefresh } ?? true
         if readLevel { lastLevelRead = started }
         let results = CycleResults(pending: readLevel ? 4 : 3)
@@ -240,7 +247,7 @@ final class TargetPoller: @unchecked Sendable {
             if case .success = scrape { scraped = true }
             finish(started: started, events: events, scraped: scraped)
         }
-        send(requests.metrics, on: connections[0]) { [self] result in
+        send(requests.metrics, on: lines.metrics) { [self] result in
             let duration = Double((NIODeadline.now() - started).nanoseconds) / 1e9
             if case .success(let answer) = result, answer.body.readableBytes > ScrapeEngine.inlineParseLimit {
                 NIOThreadPool.singleton.runIfActive(eventLoop: loop) {
@@ -256,17 +263,17 @@ final class TargetPoller: @unchecked Sendable {
             results.pending -= 1
             done()
         }
-        send(requests.liveness, on: connections[1]) { result in
+        send(requests.liveness, on: lines.liveness) { result in
             results.liveness = ServiceClient.probeResult(result)
             results.pending -= 1
             done()
         }
-        send(requests.readiness, on: connections[2]) { [self] result in
+        send(requests.readiness, on: lines.readiness) { [self] result in
             results.readiness = ServiceClient.probeResult(result)
             results.pending -= 1
             guard readLevel else { return done() }
             // The log level goes on the readiness connection once readiness has answered.
-            send(requests.logLevel, on: connections[2]) { result in
+            send(requests.logLevel, on: lines.readiness) { result in
                 results.level = ServiceClient.logLevel(result, path: requests.logLevel.path)
                 results.pending -= 1
                 done()

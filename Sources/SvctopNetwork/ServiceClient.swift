@@ -54,11 +54,12 @@ public struct ServiceClient: Sendable {
     }
 
     public func pollRequests(_ target: Target, maxBytes: Int? = nil) -> Result<PollRequests, ScrapeFailure> {
-        PollAddress.make(baseURL: target.baseURL, options: options(for: target)).map { address in
+        let access = options(for: target)
+        return PollAddress.make(baseURL: target.baseURL, options: access).map { address in
             let endpoints = target.profile.endpoints
             func make(_ endpoint: Endpoint, _ extra: [(String, String)], _ limit: Int) -> PollRequest {
                 PollRequest(method: endpoint.method, path: endpoint.path, address: address,
-                            headers: HTTPTransport.headers(options: options(for: target), extra: extra), maxBytes: limit)
+                            headers: HTTPTransport.headers(options: access, extra: extra), maxBytes: limit)
             }
             let metricsLimit = min(maxBytes ?? transport.maxBodyBytes, transport.maxBodyBytes)
             return PollRequests(

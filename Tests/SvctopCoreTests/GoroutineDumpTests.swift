@@ -21,13 +21,20 @@ struct GoroutineDumpTests {
         return text.split(separator: "\n").filter { $0.hasPrefix("goroutine ") && $0.hasSuffix(":") }.count
     }
 
+    /// Parses a real capture and checks what holds for every one: the debug level it was taken at, no line
+    /// skipped, and the total equal to the raw dump's own count.
+    static func parseCapture(_ name: String, debugLevel: Int) throws -> GoroutineDump {
+        let bytes = try fixture(name)
+        let dump = GoroutineDumpParser.parse(bytes)
+        #expect(dump.debugLevel == debugLevel, "\(name)")
+        #expect(dump.skippedLines == 0, "\(name)")
+        #expect(dump.total == rawCount(bytes), "\(name)")
+        return dump
+    }
+
     @Test("a real Go 1.19 debug=2 dump: totals match the raw dump, the leak sites are the top groups")
     func go119debug2() throws {
-        let bytes = try Self.fixture("go1.19-debug2.txt")
-        let dump = GoroutineDumpParser.parse(bytes)
-        #expect(dump.debugLevel == 2)
-        #expect(dump.skippedLines == 0)
-        #expect(dump.total == Self.rawCount(bytes))
+        let dump = try Self.parseCapture("go1.19-debug2.txt", debugLevel: 2)
         #expect(dump.groups.reduce(0) { $0 + $1.count } == dump.total)
         // The service leaked 300 goroutines at leakSubscriber and 120 at leakWaitingForReply.
         #expect(dump.groups[0].count == 300)
@@ -46,12 +53,8 @@ struct GoroutineDumpTests {
 
     @Test("a real Go 1.19 debug=1 dump: totals equal the header, states inferred")
     func go119debug1() throws {
-        let bytes = try Self.fixture("go1.19-debug1.txt")
-        let dump = GoroutineDumpParser.parse(bytes)
-        #expect(dump.debugLevel == 1)
-        #expect(dump.skippedLines == 0)
+        let dump = try Self.parseCapture("go1.19-debug1.txt", debugLevel: 1)
         #expect(dump.total == dump.declaredTotal)
-        #expect(dump.total == Self.rawCount(bytes))
         #expect(dump.groups[0].count == 300)
         #expect(dump.groups[0].topApplicationFrame?.function == "main.leakSubscriber")
         // debug=1 has no states, and this Go version hides the runtime frames they could be inferred from.
@@ -61,12 +64,8 @@ struct GoroutineDumpTests {
 
     @Test("real Go 1.21 and 1.23 debug=2 dumps (examples/dumpgen): every site counted, leak first, modern format", arguments: ["go1.21", "go1.23"])
     func modernDebug2(version: String) throws {
-        let bytes = try Self.fixture("\(version)-debug2.txt")
-        let dump = GoroutineDumpParser.parse(bytes)
-        #expect(dump.debugLevel == 2)
-        #expect(dump.skippedLines == 0)
+        let dump = try Self.parseCapture("\(version)-debug2.txt", debugLevel: 2)
         #expect(dump.total == 493)
-        #expect(dump.total == Self.rawCount(bytes))
         #expect(dump.groups.reduce(0) { $0 + $1.count } == dump.total)
         let leak = dump.groups[0]
         #expect(leak.count == 300)
@@ -89,13 +88,9 @@ struct GoroutineDumpTests {
 
     @Test("real Go 1.21 and 1.23 debug=1 dumps: totals equal the header, the leak site first", arguments: ["go1.21", "go1.23"])
     func modernDebug1(version: String) throws {
-        let bytes = try Self.fixture("\(version)-debug1.txt")
-        let dump = GoroutineDumpParser.parse(bytes)
-        #expect(dump.debugLevel == 1)
-        #expect(dump.skippedLines == 0)
+        let dump = try Self.parseCapture("\(version)-debug1.txt", debugLevel: 1)
         #expect(dump.total == 493)
         #expect(dump.total == dump.declaredTotal)
-        #expect(dump.total == Self.rawCount(bytes))
         #expect(dump.groups[0].count == 300)
         #expect(dump.groups[0].topApplicationFrame?.function == "main.(*Watcher).watch")
         #expect(dump.groups[1].count == 120)
