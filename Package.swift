@@ -95,8 +95,8 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "SvctopCoreTests", dependencies: ["SvctopCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "SvctopRenderTests", dependencies: ["SvctopRender", "SvctopCore"]),
+        .testTarget(name: "SvctopCoreTests", dependencies: ["SvctopCore", "SvctopTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SvctopRenderTests", dependencies: ["SvctopRender", "SvctopCore", "SvctopTestSupport"]),
         .testTarget(name: "SvctopConfigTests", dependencies: ["SvctopConfig", "SvctopCore", "SvctopRender"]),
         .testTarget(
             name: "SvctopNetworkTests",

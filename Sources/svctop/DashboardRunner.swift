@@ -135,7 +135,7 @@ struct DashboardRunner {
                 // svctop like a hangup: nobody is left to see it, and it must not scrape on forever.
                 break loop
             case .terminal(.suspendRequested):
-                effects = [.suspend]
+                effects = state.reduce(.suspendRequested, now: now)
             case .terminal(.continued):
                 terminal.invalidate()
                 terminal.refreshSize()
@@ -239,10 +239,9 @@ struct DashboardRunner {
             return runAction(.drain, id: id, state: state, performer: performer, reason: override ? "guard rail overridden" : "manual", sink: sink)
         case .undrain(let id):
             return runAction(.undrain, id: id, state: state, performer: performer, reason: "manual", sink: sink)
-        case .recordRefusal(let id, let action, let reason):
+        case .recordRefusal(let id, let action, let refusal):
             let target = state.instances[id].target
-            let result = reason.hasPrefix("refused") ? "refused" : "cancelled"
-            journal.append(journal.entry(target: target, action: action, result: result, response: reason))
+            journal.append(journal.entry(target: target, action: action, result: refusal.journalResult, response: refusal.description))
             return nil
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SvctopTestSupport
 import Testing
 @testable import SvctopCore
 
@@ -171,14 +172,20 @@ struct ExpositionParserTests {
             for end in 0...text.count {
                 _ = MetricSet.parse(Array(text[0..<end]), format: format)
             }
-            var random = SystemRandomNumberGenerator()
+            var random = SeededRandom.forFuzzing("exposition \(format)")
+            let lines = text.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).count
+            let intact = MetricSet.parse(text, format: format).samples.count
             for _ in 0..<2000 {
                 var mutated = text
                 for _ in 0..<3 {
                     mutated[Int.random(in: 0..<mutated.count, using: &random)] = UInt8.random(in: 0...255, using: &random)
                 }
                 let set = MetricSet.parse(mutated, format: format)
-                #expect(set.rejectedLines >= 0)
+                // Three flipped bytes can split at most three lines: no more samples than the intact text plus
+                // three, every kept sample has a name, and no line is both kept and rejected.
+                #expect(set.samples.count <= intact + 3, "\(random.label)")
+                #expect(set.samples.count + set.rejectedLines <= lines + 3, "\(random.label)")
+                #expect(set.samples.allSatisfy { !$0.name.isEmpty }, "\(random.label)")
             }
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SvctopTestSupport
 import Testing
 @testable import SvctopCore
 
@@ -157,15 +158,20 @@ struct GoroutineDumpTests {
             let d = GoroutineDumpParser.parse(Array(bytes[0..<end]))
             #expect(d.total >= 0)
         }
-        var random = SystemRandomNumberGenerator()
+        var random = SeededRandom.forFuzzing("goroutine dump")
+        let intact = GoroutineDumpParser.parse(bytes)
         for _ in 0..<500 {
             var m = bytes
             for _ in 0..<6 { m[Int.random(in: 0..<m.count, using: &random)] = UInt8.random(in: 0...255, using: &random) }
-            _ = GoroutineDumpParser.parse(m)
+            let mutated = GoroutineDumpParser.parse(m)
+            // Six flipped bytes can break at most six goroutine headers (a broken one merges into its neighbour
+            // or is skipped); the grouped counts always add up.
+            #expect(mutated.groups.reduce(0) { $0 + $1.count } == mutated.total, "\(random.label)")
+            #expect(mutated.total <= intact.total + 6, "\(random.label)")
         }
         let garbage = (0..<4096).map { _ in UInt8.random(in: 0...255, using: &random) }
         let d = GoroutineDumpParser.parse(garbage)
-        #expect(d.total == 0)
+        #expect(d.total == 0, "\(random.label)")
         #expect(GoroutineDumpParser.parse(Array("goroutine profile: total 3\n".utf8)).groups.isEmpty)
     }
 

@@ -55,7 +55,7 @@ struct ReducerTests {
         for key in [Key.enter, .escape, .char("n"), .char("Y")] {
             #expect(s.reduce(.keyPressed(.char("D")), now: 2) == [])
             #expect(s.dialog?.kind == .drain([0]))
-            #expect(s.reduce(.keyPressed(key), now: 2) == [.recordRefusal(0, action: .drain, reason: "cancelled")])
+            #expect(s.reduce(.keyPressed(key), now: 2) == [.recordRefusal(0, action: .drain, refusal: .cancelled)])
             #expect(s.dialog == nil)
         }
         _ = s.reduce(.keyPressed(.char("D")), now: 3)
@@ -98,11 +98,11 @@ struct ReducerTests {
         // y alone does not drain through a guard rail.
         let refused = s.reduce(.keyPressed(.char("y")), now: 2)
         #expect(refused.count == 1)
-        guard case .recordRefusal(0, .drain, let reason) = refused[0] else {
-            Issue.record("expected a refusal, got \(refused)")
+        guard case .recordRefusal(0, .drain, .guardRail(let reason)) = refused[0] else {
+            Issue.record("expected a guard-rail refusal, got \(refused)")
             return
         }
-        #expect(reason.hasPrefix("refused by guard rail"))
+        #expect(reason.contains("no ready instance"))
         _ = s.reduce(.keyPressed(.char("D")), now: 3)
         #expect(s.reduce(.keyPressed(.char("O")), now: 3) == [])
         #expect(s.dialog?.isOverridden == true)

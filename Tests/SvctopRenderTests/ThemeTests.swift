@@ -1,4 +1,5 @@
 import Foundation
+import SvctopTestSupport
 import Testing
 @testable import SvctopRender
 
@@ -48,11 +49,16 @@ struct ThemeTests {
     @Test("theme decoding never crashes on mutated input")
     func fuzz() {
         let source = Array(Theme.builtInSources["dark"]!.utf8)
-        var random = SystemRandomNumberGenerator()
+        var random = SeededRandom.forFuzzing("theme")
         for _ in 0..<300 {
             var bytes = source
             for _ in 0..<4 { bytes[Int.random(in: 0..<bytes.count, using: &random)] = UInt8.random(in: 0x20...0x7e, using: &random) }
-            _ = try? Theme.decode(yaml: String(decoding: bytes, as: UTF8.self), file: "fuzz")
+            do {
+                _ = try Theme.decode(yaml: String(decoding: bytes, as: UTF8.self), file: "fuzz")
+            } catch {
+                // A rejected theme names the file it came from.
+                #expect("\(error)".contains("fuzz"), "\(random.label): \(error)")
+            }
         }
     }
 }

@@ -9,11 +9,16 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
     case drain, undrain
     case saveDump, compareDump, toggleGrouping, search, nextMatch, previousMatch
     case suspend
+    // Dialog answers.
+    case confirm, overrideGuard
+    case levelDebug, levelInfo, levelWarn, levelError, levelDebugTimed
+    case quitWithoutRestore
 
     /// True for actions that change something on a service. These are removed in read-only mode.
     public var isMutating: Bool {
         switch self {
-        case .chooseLogLevel, .chooseLogLevelForAll, .drain, .undrain: return true
+        case .chooseLogLevel, .chooseLogLevelForAll, .drain, .undrain, .overrideGuard: return true
+        case .levelDebug, .levelInfo, .levelWarn, .levelError, .levelDebugTimed: return true
         default: return false
         }
     }
@@ -48,13 +53,40 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
         case .nextMatch: return "next match"
         case .previousMatch: return "previous match"
         case .suspend: return "suspend (fg resumes)"
+        case .confirm: return "confirm (any key not listed here cancels)"
+        case .overrideGuard: return "override a guard rail (then confirm)"
+        case .levelDebug: return "debug"
+        case .levelInfo: return "info"
+        case .levelWarn: return "warn"
+        case .levelError: return "error"
+        case .levelDebugTimed: return "debug for a while, then back (timed_debug setting)"
+        case .quitWithoutRestore: return "quit, leave the levels as they are"
         }
     }
 }
 
-/// Where a binding applies.
+/// Where a binding applies: a view, or the dialog that has the keyboard.
 public enum KeyContext: String, Sendable, CaseIterable, Hashable {
     case fleet, instance, dump, help
+    /// A confirmation (drain, undrain, log level, full dump).
+    case dialog
+    /// The log-level chooser.
+    case levelChooser
+    /// The question on quit after svctop changed log levels.
+    case quitDialog
+
+    /// The title of this context on the help screen.
+    public var title: String {
+        switch self {
+        case .fleet: return "Fleet"
+        case .instance: return "Instance"
+        case .dump: return "Goroutine dump"
+        case .help: return "Help"
+        case .dialog: return "Confirmation dialogs"
+        case .levelChooser: return "Log-level chooser"
+        case .quitDialog: return "Restore levels on quit"
+        }
+    }
 }
 
 /// One key bound to one action in some contexts.
@@ -75,7 +107,7 @@ public struct KeyMap: Sendable, Equatable {
 
     public init(bindings: [KeyBinding]) { self.bindings = bindings }
 
-    private static let all: Set<KeyContext> = Set(KeyContext.allCases)
+    private static let all: Set<KeyContext> = [.fleet, .instance, .dump, .help]
     private static let lists: Set<KeyContext> = [.fleet, .instance, .dump, .help]
     private static let instanceActions: Set<KeyContext> = [.fleet, .instance]
 
@@ -101,6 +133,13 @@ public struct KeyMap: Sendable, Equatable {
         KeyBinding(.char("m"), .toggleGrouping, [.dump]),
         KeyBinding(.char("n"), .nextMatch, [.dump]), KeyBinding(.char("N"), .previousMatch, [.dump]),
         KeyBinding(.ctrl("z"), .suspend, all),
+        KeyBinding(.char("y"), .confirm, [.dialog, .quitDialog]), KeyBinding(.char("O"), .overrideGuard, [.dialog]),
+        KeyBinding(.char("d"), .levelDebug, [.levelChooser]), KeyBinding(.char("1"), .levelDebug, [.levelChooser]),
+        KeyBinding(.char("i"), .levelInfo, [.levelChooser]), KeyBinding(.char("2"), .levelInfo, [.levelChooser]),
+        KeyBinding(.char("w"), .levelWarn, [.levelChooser]), KeyBinding(.char("3"), .levelWarn, [.levelChooser]),
+        KeyBinding(.char("e"), .levelError, [.levelChooser]), KeyBinding(.char("4"), .levelError, [.levelChooser]),
+        KeyBinding(.char("t"), .levelDebugTimed, [.levelChooser]),
+        KeyBinding(.char("n"), .quitWithoutRestore, [.quitDialog]),
     ])
 
     /// The action for a key in a context.

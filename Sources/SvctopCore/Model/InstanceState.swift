@@ -21,21 +21,6 @@ public enum Severity: Int, Sendable, Comparable, CaseIterable {
     public static func < (a: Severity, b: Severity) -> Bool { a.rawValue < b.rawValue }
 }
 
-/// The progress of a drain that svctop started.
-public struct DrainProgress: Sendable, Equatable {
-    public enum Phase: String, Sendable, Equatable {
-        case requested, accepted, readinessFailing = "readiness failing", inflightFalling = "in-flight falling"
-        case drained, failed, timedOut = "timed out"
-    }
-    public var phase: Phase
-    public var startedAt: Double
-    public var updatedAt: Double
-    public var inflightAtStart: Double?
-    public var message: String
-
-    public var isFinished: Bool { phase == .drained || phase == .failed || phase == .timedOut }
-}
-
 /// Everything svctop knows about one instance: the last reading, history, derived values and health.
 public struct InstanceState: Sendable {
     public let id: InstanceID

@@ -14,6 +14,11 @@ public struct HistogramReading: Sendable, Equatable {
 
     public static func == (a: HistogramReading, b: HistogramReading) -> Bool {
         a.buckets == b.buckets && a.count == b.count && a.errorCount == b.errorCount
+            && a.bucketsByHandler == b.bucketsByHandler
+            && a.countByHandler.count == b.countByHandler.count
+            && a.countByHandler.allSatisfy { key, value in
+                b.countByHandler[key].map { $0.count == value.count && $0.errors == value.errors } ?? false
+            }
     }
 
     public init() {}

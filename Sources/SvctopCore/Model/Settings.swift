@@ -33,6 +33,8 @@ public struct Settings: Sendable, Equatable {
     public var maxDrainShare: Double = 0.5
     /// Goroutine count above which a debug=2 dump asks for extra care.
     public var fullDumpWarnGoroutines: Double = 10_000
+    /// How long `t` in the log-level chooser keeps debug before reverting.
+    public var timedDebugDuration: Double = 600
     /// How often the log level is refreshed, in seconds.
     public var logLevelRefresh: Double = 10
     /// Mutating actions are removed.

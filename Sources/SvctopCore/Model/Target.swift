@@ -1,5 +1,3 @@
-import Foundation
-
 /// A stable identifier of a watched instance (its position in the target list).
 public typealias InstanceID = Int
 
@@ -40,8 +38,7 @@ public struct Target: Sendable, Equatable {
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
             throw TargetError(spec: spec, reason: "only http and https URLs are supported")
         }
-        let schemeEnd = url.range(of: "://")!.upperBound
-        let afterScheme = url[schemeEnd...]
+        let afterScheme = url.drop { $0 != ":" }.dropFirst(3)
         let hostPort = afterScheme.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
         guard !hostPort.isEmpty else { throw TargetError(spec: spec, reason: "missing host") }
         if let colon = hostPort.lastIndex(of: ":"), !hostPort.hasSuffix("]") {

@@ -1,8 +1,16 @@
 import SvctopCore
 
-/// A centered confirmation box. Confirming takes an explicit `y`; every other key cancels.
+/// A centered confirmation box. Confirming takes the explicit confirm key; every other key cancels. Every key
+/// the box names comes from the key map, so a remapped key is the one shown.
 enum DialogView {
+    /// The keys bound to `action` in `context`, as the user types them ("y", "y or Y").
+    static func keys(_ state: AppState, _ action: Action, _ context: KeyContext) -> String {
+        let keys = state.keyMap.keys(for: action, in: context).map(\.description)
+        return keys.isEmpty ? "(no key bound to \(action.rawValue))" : keys.joined(separator: " or ")
+    }
+
     static func content(_ state: AppState, _ dialog: Dialog) -> (title: String, lines: [(String, Role)]) {
+        let confirm = keys(state, .confirm, dialog.keyContext)
         func names(_ ids: [InstanceID]) -> [(String, Role)] {
             let shown = ids.prefix(8).map { id -> (String, Role) in
                 let i = state.instances[id]
@@ -13,16 +21,19 @@ enum DialogView {
         switch dialog.kind {
         case .chooseLevel(let ids):
             let current = ids.count == 1 ? " (now \(state.instances[ids[0]].logLevel ?? "unknown"))" : ""
-            return ("Set log level\(current)", names(ids) + [
-                ("", .dialog),
-                ("  d  debug      i  info      w  warn      e  error", .dialog),
-                ("  t  debug for 10 minutes, then back to the current level", .dialog),
-                ("", .dialog), ("  any other key cancels", .dialog),
-            ])
+            let choices = [Action.levelDebug, .levelInfo, .levelWarn, .levelError].compactMap { action -> String? in
+                state.keyMap.keys(for: action, in: .levelChooser).first.map { "\($0)  \(action.summary)" }
+            }
+            var lines = names(ids) + [("", .dialog), ("  " + choices.joined(separator: "      "), .dialog)]
+            if let timed = state.keyMap.keys(for: .levelDebugTimed, in: .levelChooser).first {
+                let span = ByteFormat.span(state.settings.timedDebugDuration)
+                lines.append(("  \(timed)  debug for \(span), then back to the current level", .dialog))
+            }
+            return ("Set log level\(current)", lines + [("", .dialog), ("  any other key cancels", .dialog)])
         case .setLevel(let ids, let level, let revertAfter):
             let revert = revertAfter.map { " for \(ByteFormat.span($0)), then back" } ?? ""
             return ("Set log level to \(level)\(revert)?", names(ids) + [
-                ("", .dialog), ("  Type y to confirm. Enter, Esc or any other key cancels.", .dialog),
+                ("", .dialog), ("  Type \(confirm) to confirm. Enter, Esc or any other key cancels.", .dialog),
             ])
         case .drain(let ids):
             var lines = names(ids) + [("", .dialog)]
@@ -30,19 +41,19 @@ enum DialogView {
             if let refusal = dialog.guardRefusal {
                 if dialog.isOverridden {
                     lines.append(("  GUARD RAIL OVERRIDDEN: \(refusal).", .critical))
-                    lines.append(("  Type y to drain anyway. Any other key cancels.", .dialogTitle))
+                    lines.append(("  Type \(confirm) to drain anyway. Any other key cancels.", .dialogTitle))
                 } else {
                     lines.append(("  REFUSED: \(refusal).", .critical))
-                    lines.append(("  Press O (capital) to override, any other key cancels.", .dialogTitle))
+                    lines.append(("  Press \(keys(state, .overrideGuard, .dialog)) to override, any other key cancels.", .dialogTitle))
                 }
             } else {
-                lines.append(("  Type y to drain. Enter, Esc or any other key cancels.", .dialogTitle))
+                lines.append(("  Type \(confirm) to drain. Enter, Esc or any other key cancels.", .dialogTitle))
             }
             return ("Drain \(ids.count == 1 ? state.instances[ids[0]].name : "\(ids.count) instances")?", lines)
         case .undrain(let ids):
             return ("Undrain \(ids.count == 1 ? state.instances[ids[0]].name : "\(ids.count) instances")?", names(ids) + [
                 ("", .dialog), ("  Readiness will pass again and the instance takes traffic.", .dialog),
-                ("  Type y to undrain. Enter, Esc or any other key cancels.", .dialogTitle),
+                ("  Type \(confirm) to undrain. Enter, Esc or any other key cancels.", .dialogTitle),
             ])
         case .fullDump(let id):
             let i = state.instances[id]
@@ -55,15 +66,16 @@ enum DialogView {
                 lines.append(("  debug=2 briefly stops the service's world while it formats the dump.", .dialog))
             }
             lines.append(("", .dialog))
-            lines.append(("  Type y to fetch. Any other key cancels.", .dialogTitle))
+            lines.append(("  Type \(confirm) to fetch. Any other key cancels.", .dialogTitle))
             return ("Fetch a full goroutine dump?", lines)
         case .restoreLevelsOnQuit:
             var lines: [(String, Role)] = [("  svctop changed these log levels:", .dialog)]
-            for (id, level) in state.changedLevels.sorted(by: { $0.key < $1.key }) {
+            for (id, level) in state.levelsToRestore {
                 lines.append(("  • \(state.instances[id].name): \(state.instances[id].logLevel ?? "?") → back to \(level)", .dialogTitle))
             }
             lines.append(("", .dialog))
-            lines.append(("  y  restore them and quit    n  quit, leave them    Esc  stay", .dialog))
+            let leave = keys(state, .quitWithoutRestore, .quitDialog)
+            lines.append(("  \(confirm)  restore them and quit    \(leave)  quit, leave them    any other key  stay", .dialog))
             return ("Restore log levels before quitting?", lines)
         }
     }

@@ -68,7 +68,7 @@ enum FleetScreen {
             x += c.width + 1
         }
         if state.sort == .name { p.text("NAME" + (state.isSortReversed ? "▲" : "▼"), x: 2, y: 2, .accent) }
-        let medians = state.fleetMedians()
+        let outliers = state.outliers
         let body = state.fleetBodyHeight
         if rows.isEmpty {
             let why = state.instances.isEmpty ? "no targets" : "no instance matches the filter \"\(state.filter)\""
@@ -76,7 +76,7 @@ enum FleetScreen {
         }
         let scroll = min(state.fleetScroll, max(0, rows.count - body))
         for (i, id) in rows.dropFirst(scroll).prefix(body).enumerated() {
-            drawRow(&p, state, state.instances[id], y: 3 + i, cols: cols, nameWidth: nameWidth, medians: medians)
+            drawRow(&p, state, state.instances[id], y: 3 + i, cols: cols, nameWidth: nameWidth, outliers: outliers)
         }
         if rows.count > body {
             let info = "\(scroll + 1)-\(min(rows.count, scroll + body)) of \(rows.count)"
@@ -140,7 +140,7 @@ enum FleetScreen {
 
     static func drawRow(
         _ p: inout Painter, _ state: AppState, _ instance: InstanceState, y: Int, cols: [Column], nameWidth: Int,
-        medians: (p99: Double?, goroutines: Double?, memory: Double?, errors: Double?)
+        outliers: FleetOutliers
     ) {
         let severity = instance.severity
         let isSelected = instance.id == state.selected
@@ -186,11 +186,7 @@ enum FleetScreen {
                 text = Format.optional(r?.goroutines, ByteFormat.count)
                 if instance.isLeakSuspected { text += g.leak }
                 role = instance.isLeakSuspected ? .warning : .text
-                if let v = r?.goroutines, let m = medians.goroutines, m > 0, v > m * state.settings.outlierFactor,
-                    state.instances.count >= 3
-                {
-                    role = .outlier
-                }
+                if outliers.goroutines.contains(instance.id) { role = .outlier }
             case "TREND":
                 text = Charts.sparkline(instance.goroutines.lastValues(c.width), width: c.width, glyphs: g)
                 role = instance.isLeakSuspected ? .warning : .chartLow
@@ -207,9 +203,7 @@ enum FleetScreen {
                 text = Format.optional(instance.latency.p50, ByteFormat.duration)
             case "P99":
                 text = Format.optional(instance.latency.p99, ByteFormat.duration)
-                if let v = instance.latency.p99, let m = medians.p99, m > 0, v > m * state.settings.outlierFactor,
-                    state.instances.count >= 3
-                {
+                if outliers.p99.contains(instance.id) {
                     role = .outlier
                     text = g.outlier + text
                 }

@@ -7,10 +7,12 @@ enum HelpScreen {
         if state.settings.isReadOnly {
             out.append(("Read-only mode: log level, drain and undrain are not available.", .accent))
         } else {
-            out.append(("Log level, drain and undrain ask for confirmation (type y) and are written to the journal.", .dim))
+            let confirm = state.keyMap.keys(for: .confirm, in: .dialog).map(\.description).joined(separator: " or ")
+            out.append(("Log level, drain and undrain ask for confirmation (type \(confirm)) and are written to the journal.", .dim))
         }
-        let contexts: [(KeyContext, String)] = [(.fleet, "Fleet"), (.instance, "Instance"), (.dump, "Goroutine dump"), (.help, "Help")]
-        for (context, title) in contexts {
+        for context in KeyContext.allCases {
+            let title = context.title
+            guard state.keyMap.bindings.contains(where: { $0.contexts.contains(context) }) else { continue }
             out.append(("", .text))
             out.append((title, .title))
             var seen: [Action] = []
@@ -21,7 +23,7 @@ enum HelpScreen {
             }
         }
         out.append(("", .text))
-        out.append(("Dialogs: y confirms, any other key cancels. Filter and search: Enter keeps, Esc clears.", .dim))
+        out.append(("In dialogs any key not listed cancels. Filter and search: Enter keeps, Esc clears.", .dim))
         return out
     }
 

@@ -24,12 +24,13 @@ public struct Dialog: Sendable, Equatable {
 
     /// True while the dialog waits for the override key before it can be confirmed.
     public var needsOverride: Bool { guardRefusal != nil && !isOverridden }
-}
 
-/// A transient line in the status bar.
-public struct StatusMessage: Sendable, Equatable {
-    public enum Level: Sendable, Equatable { case info, success, error }
-    public var text: String
-    public var level: Level
-    public var time: Double
+    /// The key-map context that answers this dialog.
+    public var keyContext: KeyContext {
+        switch kind {
+        case .chooseLevel: return .levelChooser
+        case .restoreLevelsOnQuit: return .quitDialog
+        default: return .dialog
+        }
+    }
 }

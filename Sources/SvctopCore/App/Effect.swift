@@ -1,0 +1,43 @@
+/// Something the runner must do. Imperatives; the runner performs them outside the reducer.
+public enum Effect: Sendable, Equatable {
+    case quit
+    case suspend
+    case fetchDump(InstanceID, debugLevel: Int)
+    case regroupDump(InstanceID, fetchedAt: Double, raw: [UInt8], mode: GroupingMode)
+    case saveDump(InstanceID, debugLevel: Int, fetchedAt: Double, raw: [UInt8])
+    case setLogLevel(InstanceID, level: String, previous: String?, reason: String)
+    case drain(InstanceID, override: Bool)
+    case undrain(InstanceID)
+    /// A mutating action that was asked for but not performed: the journal records why.
+    case recordRefusal(InstanceID, action: ActionKind, refusal: Refusal)
+
+    /// Whether the runner must let this effect finish before svctop exits (a restore the user asked for on the
+    /// way out). Everything else is cancelled on quit.
+    public var outlivesQuit: Bool {
+        if case .setLogLevel(_, _, _, let reason) = self { return reason == LogLevelChange.restoreOnExit }
+        return false
+    }
+}
+
+/// Why a mutating action was not sent.
+public enum Refusal: Sendable, Equatable, CustomStringConvertible {
+    /// The user answered the confirmation with something other than the confirm key.
+    case cancelled
+    /// A guard rail refused it and the user did not override it; the text says why.
+    case guardRail(String)
+
+    /// The journal's `result` field.
+    public var journalResult: String {
+        switch self {
+        case .cancelled: return "cancelled"
+        case .guardRail: return "refused"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .cancelled: return "cancelled"
+        case .guardRail(let why): return "refused by guard rail: \(why)"
+        }
+    }
+}

@@ -1,0 +1,7 @@
+/// Which screen is shown.
+public enum View: Sendable, Equatable {
+    case fleet
+    case instance(InstanceID)
+    case dump
+    case help
+}
