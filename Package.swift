@@ -80,6 +80,7 @@ let package = Package(
             name: "svctop",
             dependencies: [
                 "SvctopCore", "SvctopRender", "SvctopNetwork", "SvctopTerminal", "SvctopDemo", "SvctopConfig",
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),

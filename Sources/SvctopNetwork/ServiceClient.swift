@@ -2,7 +2,8 @@ import Foundation
 import NIOCore
 import SvctopCore
 
-/// Talks to one kind of service endpoint set: metrics, probes, log level, drain, dumps.
+/// Talks to a service: builds the scrape engine's poll requests and reads their answers, and sends the one-off
+/// requests (log level, drain, undrain, dumps). There is one scraping path: the engine's (`ScrapeEngine`).
 /// Stateless apart from the shared transport; safe to use from many tasks.
 public struct ServiceClient: Sendable {
     public let transport: HTTPTransport
@@ -16,32 +17,6 @@ public struct ServiceClient: Sendable {
 
     /// What a request to `target` carries: its own options when the config gave it some, else the defaults.
     public func options(for target: Target) -> TransportOptions { target.transport ?? options }
-
-    /// Scrapes and parses `/metrics`. Parsing happens here, off the UI loop.
-    public func scrape(_ target: Target, timeout: Double, maxBytes: Int? = nil) async -> ScrapeOutcome {
-        let start = ContinuousClock.now
-        let endpoint = target.profile.endpoints.metrics
-        let result = await transport.send(
-            endpoint.method, target.url(endpoint.path), headers: ServiceClient.scrapeHeaders,
-            options: options(for: target), timeout: timeout, maxBytes: maxBytes)
-        return ServiceClient.scrapeOutcome(result, duration: ServiceClient.seconds(since: start))
-    }
-
-    /// Probes liveness or readiness: 2xx passes; anything else fails with its status and first body line.
-    public func probe(_ target: Target, _ kind: ProbeKind, timeout: Double) async -> ProbeResult {
-        let endpoint = target.profile.endpoints.probe(kind)
-        let result = await transport.send(endpoint.method, target.url(endpoint.path), options: options(for: target), timeout: timeout,
-                                          maxBytes: ServiceClient.smallBody)
-        return ServiceClient.probeResult(result)
-    }
-
-    /// Reads the log level (`GET /log/level` → `{"level":"info"}`).
-    public func logLevel(_ target: Target, timeout: Double) async -> (level: String?, error: String?) {
-        let endpoint = target.profile.endpoints.logLevel
-        let result = await transport.send(endpoint.method, target.url(endpoint.path), headers: ServiceClient.jsonHeaders,
-                                          options: options(for: target), timeout: timeout, maxBytes: ServiceClient.smallBody)
-        return ServiceClient.logLevel(result, path: endpoint.path)
-    }
 
     /// Where a target is, and the three requests the scrape engine sends it every interval (plus the log-level
     /// read it sends now and then), built once: URL parsed, headers and credentials set, TLS files loaded.
@@ -124,11 +99,6 @@ public struct ServiceClient: Sendable {
         case .failure(let failure):
             return (nil, failure.description)
         }
-    }
-
-    static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
     /// Sets the log level the zap way: `PUT` with `Content-Type: application/json` and `{"level":"debug"}`.

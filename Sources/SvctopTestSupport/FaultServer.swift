@@ -5,7 +5,8 @@ import Foundation
 /// never answer, answer one byte per second, reset mid-body, send huge or binary bodies.
 ///
 /// Paths (any prefix of the path selects the behaviour, so `/hang/metrics` hangs too): `/gzip`, `/hang`, `/slow`,
-/// `/reset`, `/big` (100 MB), `/garbage`, `/badutf8`, `/malformed`, `/ok`, `/500`, and two that keep the connection
+/// `/reset`, `/big` (100 MB), `/garbage`, `/badutf8`, `/malformed`, `/ok`, `/500`, `/trickledump` (a 50,000-goroutine
+/// dump sent 64 KiB every 100 ms, about ten seconds in all), and two that keep the connection
 /// open: `/keepalive` (answers any number of requests on one connection) and `/idleclose` (the same, but closes a
 /// connection idle for 100 ms, as servers with a short idle timeout do).
 public final class FaultServer: @unchecked Sendable {
@@ -129,6 +130,16 @@ public final class FaultServer: @unchecked Sendable {
         switch path {
         case let p where p.hasPrefix("/hang"):
             while !isStopped { usleep(50_000) }
+        case let p where p.hasPrefix("/trickledump"):
+            let body = Array(FaultServer.largeDump(goroutines: 50_000).utf8)
+            send(fd, head("200 OK", length: body.count, type: "text/plain; charset=utf-8"))
+            var offset = 0
+            while offset < body.count && !isStopped {
+                let end = min(body.count, offset + (64 << 10))
+                guard send(fd, Array(body[offset..<end])) else { return }
+                offset = end
+                usleep(100_000)
+            }
         case let p where p.hasPrefix("/slow"):
             send(fd, head("200 OK", length: good.utf8.count))
             for byte in good.utf8 {
@@ -188,5 +199,19 @@ public final class FaultServer: @unchecked Sendable {
             send(fd, head("200 OK", length: good.utf8.count))
             send(fd, good)
         }
+    }
+
+    /// A goroutine dump in the debug=2 format with `goroutines` goroutines in two stacks.
+    public static func largeDump(goroutines: Int) -> String {
+        var out = ""
+        out.reserveCapacity(goroutines * 160)
+        for id in 1...goroutines {
+            let leaking = id % 5 != 0
+            out += "goroutine \(id) [\(leaking ? "chan receive" : "select"), 12 minutes]:\n"
+            out += leaking ? "example.com/shop/watch.(*Watcher).loop(0xc000123456)\n\t/src/shop/watch/watch.go:88 +0x1d\n"
+                : "example.com/shop/pool.worker()\n\t/src/shop/pool/pool.go:41 +0x52\n"
+            out += "created by example.com/shop/watch.Start in goroutine 1\n\t/src/shop/watch/watch.go:30 +0x25\n\n"
+        }
+        return out
     }
 }

@@ -1,3 +1,4 @@
+import DequeModule
 import Foundation
 import SvctopCore
 import SvctopNetwork
@@ -24,52 +25,25 @@ struct RunConfiguration: Sendable {
 /// Inputs of the UI loop, in the order they happened.
 enum LoopInput: Sendable {
     case terminal(TerminalInput)
-    case event(Event)
     /// A batch from the scrape engine.
     case events([Event])
+    /// An effect finished: its event, or nil when it has nothing to report.
+    case effectFinished(Event?)
     case tick
     case frame
 }
 
-/// Performs mutating actions: constructed only when svctop is not read-only, so in read-only mode the code
-/// that sends drain or log-level requests cannot be reached.
-struct ActionPerformer: Sendable {
-    let client: ServiceClient
-    let journal: Journal
-    let timeout: Double
-
-    func perform(_ kind: ActionKind, on target: Target, reason: String) async -> ActionResult {
-        let start = Date()
-        let result: ActionResult
-        switch kind {
-        case .setLogLevel(let level): result = await client.setLogLevel(target, level: level, timeout: timeout)
-        case .drain: result = await client.drain(target, timeout: timeout)
-        case .undrain: result = await client.undrain(target, timeout: timeout)
-        }
-        let ms = Int(Date().timeIntervalSince(start) * 1000)
-        let entry: JournalEntry
-        switch result {
-        case .succeeded(let status, let body):
-            entry = journal.entry(target: target, action: kind, result: "ok", status: status, response: String(body.prefix(200)),
-                                  durationMs: ms, extra: ["reason": reason])
-        case .rejected(let status, let body):
-            entry = journal.entry(target: target, action: kind, result: "http_error", status: status, response: String(body.prefix(200)),
-                                  durationMs: ms, extra: ["reason": reason])
-        case .failed(let why):
-            entry = journal.entry(target: target, action: kind, result: "failed", response: why, durationMs: ms, extra: ["reason": reason])
-        }
-        journal.append(entry)
-        return result
-    }
-}
-
-/// The interactive dashboard: one loop that owns the state and the terminal.
+/// The interactive dashboard: wires the terminal, the scrape engine and the clock into one loop that owns the
+/// state, and performs the effects the state asks for.
 ///
-/// Events from the keyboard, signals, the scrape engine, timers and finished effects arrive on one stream; each
-/// is reduced into the state; effects run as child tasks; frames are drawn at most every 50 ms (key presses draw
-/// at once) and only changed cells reach the terminal.
+/// Contract: one stream of inputs; each is reduced into the state; effects run as child tasks of one task group,
+/// at most `maxConcurrentEffects` at once (the rest wait in order), each within its own deadline; frames follow
+/// `FrameScheduler`. On quit every effect still running is cancelled and the terminal is restored before
+/// anything is awaited, so quitting never waits on a slow target; only restores the user asked for on the way
+/// out are waited for, within the action timeout.
 struct DashboardRunner {
     let configuration: RunConfiguration
+    static let maxConcurrentEffects = 16
 
     func run() async throws -> Int32 {
         let terminal = try TerminalScreen(colorMode: configuration.colorMode)
@@ -77,17 +51,15 @@ struct DashboardRunner {
         let reader = InputReader()
         try reader.start()
         defer { reader.stop() }
-
-        var theme = configuration.theme
-        if terminal.colorCount == 0 { theme = .monochrome } else { theme = theme.degraded(toColors: terminal.colorCount) }
-        let glyphs: Glyphs = terminal.isUTF8 && !configuration.forceASCII ? .unicode : .ascii
-        let renderer = Renderer(theme: theme, glyphs: glyphs)
+        let renderer = makeRenderer(terminal)
 
         let transport = HTTPTransport(maxBodyBytes: configuration.maxBodyBytes)
         let client = ServiceClient(transport: transport, options: configuration.options)
         let journal = Journal(path: configuration.journalPath)
-        let performer: ActionPerformer? = configuration.settings.isReadOnly
-            ? nil : ActionPerformer(client: client, journal: journal, timeout: configuration.actionTimeout)
+        let performer = EffectPerformer(
+            configuration: configuration, client: client,
+            performer: configuration.settings.isReadOnly ? nil : ActionPerformer(client: client, journal: journal, timeout: configuration.actionTimeout),
+            journal: journal)
         let engine = ScrapeEngine(client: client, settings: configuration.settings, timeout: configuration.timeout,
                                   maxBodyBytes: configuration.maxBodyBytes)
 
@@ -97,8 +69,86 @@ struct DashboardRunner {
         terminal.apply(renderer.render(state))
 
         let (inputs, sink) = AsyncStream.makeStream(of: LoopInput.self, bufferingPolicy: .unbounded)
+        let sources = startSources(reader: reader, engine: engine, sink: sink)
+        await withTaskGroup(of: Void.self) { effects in
+            var running = 0
+            var waiting = Deque<EffectWork>()
+            var frames = FrameScheduler()
+            loop: for await input in inputs {
+                let now = Date().timeIntervalSince1970
+                let trigger: FrameScheduler.Trigger
+                var requested: [Effect] = []
+                switch input {
+                case .terminal(let terminalInput):
+                    guard let (event, isUrgent) = Self.event(for: terminalInput, terminal: terminal) else { break loop }
+                    requested = state.reduce(event, now: now)
+                    trigger = isUrgent ? .urgent : .none
+                case .events(let events):
+                    for event in events { requested += state.reduce(event, now: now) }
+                    trigger = .data
+                case .effectFinished(let event):
+                    running -= 1
+                    if let event { requested = state.reduce(event, now: now) }
+                    trigger = .data
+                case .tick:
+                    requested = state.reduce(.ticked, now: now)
+                    trigger = .tick
+                case .frame:
+                    trigger = .frame
+                }
+                var forceDraw = false
+                for effect in requested {
+                    switch effect {
+                    case .quit:
+                        await Self.finishBeforeQuit(requested.compactMap { performer.work(for: $0, in: state) }.filter(\.outlivesQuit))
+                        break loop
+                    case .suspend:
+                        terminal.suspend()
+                        _ = state.reduce(.resized(width: terminal.width, height: terminal.height), now: now)
+                        forceDraw = true
+                    default:
+                        if let work = performer.work(for: effect, in: state) { waiting.append(work) }
+                    }
+                }
+                while running < Self.maxConcurrentEffects, let work = waiting.popFirst() {
+                    running += 1
+                    effects.addTask { sink.yield(.effectFinished(await work.runWithDeadline())) }
+                }
+                switch frames.decide(forceDraw ? .urgent : trigger, now: now) {
+                case .draw:
+                    terminal.apply(renderer.render(state))
+                case .schedule:
+                    let delay = frames.interval
+                    Task {
+                        try? await Task.sleep(for: .seconds(delay))
+                        sink.yield(.frame)
+                    }
+                case .wait:
+                    break
+                }
+            }
+            // Leave the screen first, so the shell is back at once whatever is still in flight.
+            effects.cancelAll()
+            sources.cancel()
+            terminal.close()
+        }
+        sink.finish()
+        await sources.value
+        await transport.shutdown()
+        return 0
+    }
+
+    func makeRenderer(_ terminal: TerminalScreen) -> Renderer {
+        var theme = configuration.theme
+        if terminal.colorCount == 0 { theme = .monochrome } else { theme = theme.degraded(toColors: terminal.colorCount) }
+        let glyphs: Glyphs = terminal.isUTF8 && !configuration.forceASCII ? .unicode : .ascii
+        return Renderer(theme: theme, glyphs: glyphs)
+    }
+
+    /// The keyboard and signals, the scrape engine and the one-second clock, each feeding the loop.
+    func startSources(reader: InputReader, engine: ScrapeEngine, sink: AsyncStream<LoopInput>.Continuation) -> Task<Void, Never> {
         let targets = configuration.targets
-        let background = Task {
+        return Task {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for await input in reader.inputs { sink.yield(.terminal(input)) }
@@ -113,159 +163,34 @@ struct DashboardRunner {
                 }
             }
         }
-        var effectTasks: [Task<Void, Never>] = []
-
-        var dirty = false
-        var frameScheduled = false
-        var lastFrame = 0.0
-        loop: for await input in inputs {
-            let now = Date().timeIntervalSince1970
-            var effects: [Effect] = []
-            var drawNow = false
-            switch input {
-            case .terminal(.key(let key)):
-                effects = state.reduce(.keyPressed(key), now: now)
-                drawNow = true
-            case .terminal(.resized):
-                terminal.refreshSize()
-                effects = state.reduce(.resized(width: terminal.width, height: terminal.height), now: now)
-                drawNow = true
-            case .terminal(.interrupted), .terminal(.terminated), .terminal(.hangup), .terminal(.inputClosed):
-                // The terminal closing (EOF or an error on it: the SSH session or the tmux server is gone) ends
-                // svctop like a hangup: nobody is left to see it, and it must not scrape on forever.
-                break loop
-            case .terminal(.suspendRequested):
-                effects = state.reduce(.suspendRequested, now: now)
-            case .terminal(.continued):
-                terminal.invalidate()
-                terminal.refreshSize()
-                effects = state.reduce(.resized(width: terminal.width, height: terminal.height), now: now)
-                drawNow = true
-            case .event(let event):
-                effects = state.reduce(event, now: now)
-                dirty = true
-            case .events(let events):
-                for event in events { effects += state.reduce(event, now: now) }
-                dirty = true
-            case .tick:
-                effects = state.reduce(.ticked, now: now)
-                dirty = true
-            case .frame:
-                break
-            }
-            for effect in effects {
-                switch effect {
-                case .quit:
-                    // Let requested restores finish (bounded), then leave.
-                    let deadline = Date().addingTimeInterval(configuration.actionTimeout + 1)
-                    for task in effectTasks where Date() < deadline { await task.value }
-                    break loop
-                case .suspend:
-                    terminal.suspend()
-                    _ = state.reduce(.resized(width: terminal.width, height: terminal.height), now: now)
-                    drawNow = true
-                default:
-                    if let task = perform(effect, state: state, client: client, performer: performer, journal: journal, sink: sink) {
-                        effectTasks.append(task)
-                    }
-                }
-            }
-            // Data that arrives when no frame was drawn for 50 ms is drawn at once (the engine already batches it);
-            // otherwise it waits for the next frame.
-            let frameIsDue = input.isFrameOrTick || (!frameScheduled && now - lastFrame >= 0.05)
-            if drawNow || (dirty && frameIsDue) {
-                terminal.apply(renderer.render(state))
-                dirty = false
-                lastFrame = now
-            } else if dirty && !frameScheduled {
-                // Coalesce: changes that arrive within 50 ms are drawn together, at most 20 frames a second,
-                // and an idle dashboard does not wake up at all.
-                frameScheduled = true
-                Task {
-                    try? await Task.sleep(for: .milliseconds(50))
-                    sink.yield(.frame)
-                }
-            }
-            if case .frame = input { frameScheduled = false }
-        }
-        background.cancel()
-        for task in effectTasks { task.cancel() }
-        // Leave the screen first so that the shell is back at once, then let the client close its connections.
-        terminal.close()
-        await background.value
-        await transport.shutdown()
-        return 0
     }
 
-    /// Starts an effect as a child task; its outcome comes back as an event.
-    func perform(_ effect: Effect, state: AppState, client: ServiceClient, performer: ActionPerformer?, journal: Journal,
-                 sink: AsyncStream<LoopInput>.Continuation) -> Task<Void, Never>? {
-        switch effect {
-        case .quit, .suspend:
-            return nil
-        case .fetchDump(let id, let debugLevel):
-            let target = state.instances[id].target
-            let timeout = max(30, configuration.actionTimeout)
-            let maxBytes = configuration.dumpMaxBytes
-            return Task {
-                let fetchedAt = Date().timeIntervalSince1970
-                switch await client.goroutineDump(target, debugLevel: debugLevel, timeout: timeout, maxBytes: maxBytes) {
-                case .success(let raw):
-                    let dump = await Task.detached(priority: .userInitiated) { GoroutineDumpParser.parse(raw, mode: .loose) }.value
-                    sink.yield(.event(.dumpLoaded(id, debugLevel: debugLevel, raw: raw, dump: dump, fetchedAt: fetchedAt)))
-                case .failure(let failure):
-                    sink.yield(.event(.dumpFailed(id, debugLevel: debugLevel, reason: failure.description)))
-                }
-            }
-        case .regroupDump(let id, let fetchedAt, let raw, let mode):
-            return Task {
-                let dump = await Task.detached(priority: .userInitiated) { GoroutineDumpParser.parse(raw, mode: mode) }.value
-                sink.yield(.event(.dumpRegrouped(id, fetchedAt: fetchedAt, dump: dump)))
-            }
-        case .saveDump(let id, let debugLevel, let fetchedAt, let raw):
-            let name = state.instances[id].name
-            let directory = configuration.dumpDirectory
-            return Task {
-                do {
-                    let path = try DumpFiles.save(raw, instance: name, debugLevel: debugLevel, fetchedAt: fetchedAt, directory: directory)
-                    sink.yield(.event(.dumpSaved(path: path, error: nil)))
-                } catch {
-                    sink.yield(.event(.dumpSaved(path: nil, error: "\(directory): \(error.localizedDescription)")))
-                }
-            }
-        case .setLogLevel(let id, let level, _, let reason):
-            return runAction(.setLogLevel(level), id: id, state: state, performer: performer, reason: reason, sink: sink)
-        case .drain(let id, let override):
-            return runAction(.drain, id: id, state: state, performer: performer, reason: override ? "guard rail overridden" : "manual", sink: sink)
-        case .undrain(let id):
-            return runAction(.undrain, id: id, state: state, performer: performer, reason: "manual", sink: sink)
-        case .recordRefusal(let id, let action, let refusal):
-            let target = state.instances[id].target
-            journal.append(journal.entry(target: target, action: action, result: refusal.journalResult, response: refusal.description))
+    /// What the terminal's input means to the state (and whether the user waits for the screen), or nil when the
+    /// terminal ends svctop: Ctrl-C as a signal, SIGTERM, SIGHUP, or the terminal closing (EOF or an error on it:
+    /// the SSH session or the tmux server is gone, nobody is left to see it).
+    static func event(for input: TerminalInput, terminal: TerminalScreen) -> (Event, Bool)? {
+        switch input {
+        case .key(let key):
+            return (.keyPressed(key), true)
+        case .resized:
+            terminal.refreshSize()
+            return (.resized(width: terminal.width, height: terminal.height), true)
+        case .continued:
+            terminal.invalidate()
+            terminal.refreshSize()
+            return (.resized(width: terminal.width, height: terminal.height), true)
+        case .suspendRequested:
+            return (.suspendRequested, false)
+        case .interrupted, .terminated, .hangup, .inputClosed:
             return nil
         }
     }
 
-    func runAction(_ kind: ActionKind, id: InstanceID, state: AppState, performer: ActionPerformer?, reason: String,
-                   sink: AsyncStream<LoopInput>.Continuation) -> Task<Void, Never>? {
-        guard let performer else {
-            sink.yield(.event(.actionCompleted(id, kind, .failed("read-only mode: nothing was sent"))))
-            return nil
-        }
-        let target = state.instances[id].target
-        return Task {
-            let result = await performer.perform(kind, on: target, reason: reason)
-            sink.yield(.event(.actionCompleted(id, kind, result)))
+    /// Runs the restores the user asked for on the way out, together, each within its deadline.
+    static func finishBeforeQuit(_ works: [EffectWork]) async {
+        guard !works.isEmpty else { return }
+        await withTaskGroup(of: Void.self) { group in
+            for work in works { group.addTask { _ = await work.runWithDeadline() } }
         }
     }
 }
-
-extension LoopInput {
-    var isFrameOrTick: Bool {
-        switch self {
-        case .frame, .tick: return true
-        default: return false
-        }
-    }
-}
-

@@ -7,22 +7,6 @@ import Testing
 import SvctopTestSupport
 
 /// Collects engine events with their arrival times.
-final class EventLog: Sendable {
-    let events = Mutex<[(Double, Event)]>([])
-    func add(_ batch: [Event]) {
-        let now = Date().timeIntervalSince1970
-        events.withLock { $0.append(contentsOf: batch.map { (now, $0) }) }
-    }
-    func scrapes(_ id: InstanceID) -> [(Double, ScrapeOutcome)] {
-        events.withLock { list in
-            list.compactMap { t, e in
-                if case .scrapeCompleted(let i, let o) = e, i == id { return (t, o) }
-                return nil
-            }
-        }
-    }
-}
-
 @Suite("engine with faulty targets mixed into a healthy fleet", .serialized)
 struct FaultFleetTests {
     @Test("every healthy target keeps its interval; each faulty one fails with the right reason; memory stays bounded")
@@ -125,28 +109,25 @@ struct FaultFleetTests {
     func partialExpositions() async throws {
         let faults = try FaultServer()
         defer { faults.stop() }
-        let transport = HTTPTransport()
-        let client = ServiceClient(transport: transport)
-        guard case .success(let m, _) = await client.scrape(try Target.parse("127.0.0.1:\(faults.port)/malformed"), timeout: 2) else {
+        guard case .success(let m, _)? = await pollOnce(try Target.parse("127.0.0.1:\(faults.port)/malformed")).scrape else {
             Issue.record("malformed scrape failed entirely")
             return
         }
         #expect(m.value("go_goroutines") == 11)
         #expect(m.value("process_resident_memory_bytes") == 1e6)
         #expect(m.rejectedLines == 2)
-        guard case .success(let u, _) = await client.scrape(try Target.parse("127.0.0.1:\(faults.port)/badutf8"), timeout: 2) else {
+        guard case .success(let u, _)? = await pollOnce(try Target.parse("127.0.0.1:\(faults.port)/badutf8")).scrape else {
             Issue.record("bad UTF-8 scrape failed entirely")
             return
         }
         #expect(u.value("go_threads") == 3)
-        guard case .success(let g, _) = await client.scrape(try Target.parse("127.0.0.1:\(faults.port)/gzip"), timeout: 2) else {
+        guard case .success(let g, _)? = await pollOnce(try Target.parse("127.0.0.1:\(faults.port)/gzip")).scrape else {
             Issue.record("a gzip-encoded exposition was not accepted")
             return
         }
         #expect(g.value("go_goroutines") == 4242)
         #expect(g.value("go_threads") == 7)
         #expect(u.samples(named: "go_goroutines").first?.label("x")?.contains("\u{FFFD}") == true)
-        await transport.shutdown()
     }
 
     @Test("a restarting target is detected; a flapping one goes down and comes back by itself")

@@ -15,7 +15,7 @@ func eventually(_ timeout: Double = 10, _ what: String = "condition", _ conditio
     return false
 }
 
-@Suite("service client against real loopback servers", .serialized)
+@Suite("the engine and the action client against real loopback servers", .serialized)
 struct ServiceClientTests {
     @Test("scrape, probes, log level and drain against a demo instance")
     func demoInstance() async throws {
@@ -26,9 +26,10 @@ struct ServiceClientTests {
         let target = try Target.parse(fleet.targets[0])
         #expect(target.name == "svc")
 
-        // Metrics: the reading equals what the endpoint reports.
-        guard case .success(let metrics, _) = await client.scrape(target, timeout: 2) else {
-            Issue.record("scrape failed")
+        // Metrics, probes and the log level through the engine users run.
+        let poll = await pollOnce(target)
+        guard case .success(let metrics, _)? = poll.scrape else {
+            Issue.record("scrape failed: \(String(describing: poll.scrape))")
             return
         }
         #expect(metrics.rejectedLines == 0, "\(String(describing: metrics.firstError))")
@@ -40,12 +41,11 @@ struct ServiceClientTests {
         #expect(reading.histogram != nil)
         #expect(reading.gcPauses[0.5] != nil)
 
-        // Probes.
-        #expect(await client.probe(target, .liveness, timeout: 2).isPassing)
-        #expect(await client.probe(target, .readiness, timeout: 2).isPassing)
+        #expect(poll.liveness?.isPassing == true)
+        #expect(poll.readiness?.isPassing == true)
+        #expect(poll.level?.level == "info")
 
-        // Log level, the zap way.
-        #expect(await client.logLevel(target, timeout: 2).level == "info")
+        // Setting the log level, the zap way.
         let set = await client.setLogLevel(target, level: "debug", timeout: 2)
         #expect(set == .succeeded(status: 200, body: "{\"level\":\"debug\"}"))
         #expect(fleet.services[0].logLevel == "debug")
@@ -58,14 +58,14 @@ struct ServiceClientTests {
 
         // Drain: readiness turns 503 and in-flight reaches zero; undrain reverses it.
         #expect(await client.drain(target, timeout: 2).isSuccess)
-        let readiness = await client.probe(target, .readiness, timeout: 2)
-        #expect(!readiness.isPassing && readiness.status == 503 && readiness.detail.contains("draining"))
+        let readiness = await pollOnce(target).readiness
+        #expect(readiness?.isPassing == false && readiness?.status == 503 && readiness?.detail.contains("draining") == true)
         #expect(await eventually(15, "in-flight at zero") {
-            guard case .success(let m, _) = await client.scrape(target, timeout: 2) else { return false }
+            guard case .success(let m, _)? = await pollOnce(target).scrape else { return false }
             return m.value("http_requests_in_flight") == 0
         })
         #expect(await client.undrain(target, timeout: 2).isSuccess)
-        #expect(await client.probe(target, .readiness, timeout: 2).isPassing)
+        #expect(await pollOnce(target).readiness?.isPassing == true)
 
         // Dumps in both formats parse into the same total.
         let one = try await client.goroutineDump(target, debugLevel: 1, timeout: 5, maxBytes: 1 << 24).get()
@@ -87,21 +87,21 @@ struct ServiceClientTests {
         let server = try FaultServer()
         defer { server.stop() }
         // A port that was just free.
-        let refused = await client.scrape(try Target.parse("127.0.0.1:\(try FaultServer.freePort())"), timeout: 1)
-        let big = await client.scrape(try Target.parse("127.0.0.1:\(server.port)/big"), timeout: 2)
+        let refused = await pollOnce(try Target.parse("127.0.0.1:\(try FaultServer.freePort())")).scrape
+        let big = await pollOnce(try Target.parse("127.0.0.1:\(server.port)/big"), maxBodyBytes: 1024).scrape
         let started = Date()
-        let hang = await client.scrape(try Target.parse("127.0.0.1:\(server.port)/hang"), timeout: 0.5)
+        let hang = await pollOnce(try Target.parse("127.0.0.1:\(server.port)/hang"), timeout: 3, requestTimeout: 0.5).scrape
         let hangTime = Date().timeIntervalSince(started)
-        let slow = await client.scrape(try Target.parse("127.0.0.1:\(server.port)/slow"), timeout: 0.5)
+        let slow = await pollOnce(try Target.parse("127.0.0.1:\(server.port)/slow"), timeout: 3, requestTimeout: 0.5).scrape
         let hungAction = await client.drain(try Target.parse("127.0.0.1:\(server.port)/hang"), timeout: 0.5)
         let failedAction = await client.drain(try Target.parse("127.0.0.1:\(server.port)/500"), timeout: 2)
         await transport.shutdown()
         #expect(hungAction == .failed("timed out"), "an action against a hanging target times out with a clear message")
         #expect(failedAction == .rejected(status: 500, body: "internal failure"))
-        guard case .failure(.refused, _) = refused else { Issue.record("expected refused, got \(refused)"); return }
-        guard case .failure(.sizeCap(1024), _) = big else { Issue.record("expected the size cap, got \(big)"); return }
-        guard case .failure(.timeout, _) = hang else { Issue.record("expected a timeout, got \(hang)"); return }
-        #expect(hangTime < 2)
-        guard case .failure(.timeout, _) = slow else { Issue.record("a trickling body must time out, got \(slow)"); return }
+        guard case .failure(.refused, _)? = refused else { Issue.record("expected refused, got \(String(describing: refused))"); return }
+        guard case .failure(.sizeCap(1024), _)? = big else { Issue.record("expected the size cap, got \(String(describing: big))"); return }
+        guard case .failure(.timeout, _)? = hang else { Issue.record("expected a timeout, got \(String(describing: hang))"); return }
+        #expect(hangTime < 3)
+        guard case .failure(.timeout, _)? = slow else { Issue.record("a trickling body must time out, got \(String(describing: slow))"); return }
     }
 }

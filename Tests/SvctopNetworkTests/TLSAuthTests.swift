@@ -48,6 +48,10 @@ final class SecureServer: Sendable {
             headers[.contentType] = "text/plain; version=0.0.4"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "go_goroutines 77\n")))
         }
+        router.get("/debug/pprof/goroutine") { request, _ -> Response in
+            guard request.headers[.authorization] == "Bearer s3cret-token" else { return Response(status: .unauthorized) }
+            return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "goroutine profile: total 77\n77 @ 0x1\n")))
+        }
         router.get("/healthz") { _, _ in "ok" }
         router.get("/readyz") { _, _ in "ok" }
         let port = Shared<Int?>(nil)
@@ -67,21 +71,11 @@ final class SecureServer: Sendable {
     func stop() { task.cancel() }
 }
 
-@Suite("TLS and credentials, through the scrape engine and the one-off client", .serialized)
+@Suite("TLS and credentials, through the scrape engine and the one-off client (actions, dumps)", .serialized)
 struct TLSAuthTests {
-    /// Runs the engine on one target until its first scrape and returns it.
+    /// The engine's first scrape of `target`.
     func firstScrape(_ target: Target, _ options: TransportOptions) async -> ScrapeOutcome? {
-        var settings = Settings()
-        settings.interval = 0.5
-        let transport = HTTPTransport()
-        let engine = ScrapeEngine(client: ServiceClient(transport: transport, options: options), settings: settings)
-        let log = EventLog()
-        let task = Task { await engine.run(targets: [target]) { log.add($0) } }
-        _ = await eventually(10) { !log.scrapes(0).isEmpty }
-        task.cancel()
-        await task.value
-        await transport.shutdown()
-        return log.scrapes(0).first?.1
+        await pollOnce(target, options: options).scrape
     }
 
     @Test("https with the CA file and a bearer token scrapes; without the CA it fails as TLS; a wrong token is HTTP 401")
@@ -100,13 +94,14 @@ struct TLSAuthTests {
         #expect(metrics.value("go_goroutines") == 77)
         // The one-off client (actions, dumps) takes the same options.
         let transport = HTTPTransport()
-        let direct = await ServiceClient(transport: transport, options: options).scrape(target, timeout: 2)
+        let direct = await ServiceClient(transport: transport, options: options)
+            .goroutineDump(target, debugLevel: 1, timeout: 2, maxBytes: 1 << 20)
         await transport.shutdown()
-        guard case .success(let again, _) = direct else {
-            Issue.record("the one-off client did not scrape over TLS: \(direct)")
+        guard case .success(let bytes) = direct else {
+            Issue.record("the one-off client did not fetch over TLS: \(direct)")
             return
         }
-        #expect(again.value("go_goroutines") == 77)
+        #expect(String(decoding: bytes, as: UTF8.self).hasPrefix("goroutine profile: total 77"))
         #expect(server.seen.current.allSatisfy { $0 == "Bearer s3cret-token" })
 
         var untrusted = options
