@@ -53,7 +53,6 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
-                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // ncurses only: the one owner of the terminal, raw input, signals.
@@ -74,7 +73,7 @@ let package = Package(
         // Configuration: the YAML file, validated with file/line/key errors.
         .target(
             name: "SvctopConfig",
-            dependencies: ["SvctopCore", "SvctopRender", "SvctopNetwork", .product(name: "Yams", package: "Yams")]
+            dependencies: ["SvctopCore", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "svctop",
@@ -82,8 +81,6 @@ let package = Package(
                 "SvctopCore", "SvctopRender", "SvctopNetwork", "SvctopTerminal", "SvctopDemo", "SvctopConfig",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Misbehaving servers for the fault tests (used by tests only).
@@ -98,7 +95,7 @@ let package = Package(
 
         .testTarget(name: "SvctopCoreTests", dependencies: ["SvctopCore", "SvctopTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SvctopRenderTests", dependencies: ["SvctopRender", "SvctopCore", "SvctopTestSupport"]),
-        .testTarget(name: "SvctopConfigTests", dependencies: ["SvctopConfig", "SvctopCore", "SvctopRender"]),
+        .testTarget(name: "SvctopConfigTests", dependencies: ["SvctopConfig", "SvctopCore", "SvctopTestSupport"]),
         .testTarget(
             name: "SvctopNetworkTests",
             dependencies: [

@@ -1,6 +1,5 @@
 import Foundation
 import SvctopCore
-import SvctopNetwork
 import Yams
 
 /// A configuration problem, with where it is.
@@ -41,24 +40,9 @@ public struct ConfiguredTarget: Sendable, Equatable {
 /// The parsed configuration file. Every field is optional: the command line wins over the file, the file over
 /// the defaults.
 public struct ConfigFile: Sendable, Equatable {
-    public var interval: Double?
-    public var timeout: Double?
-    public var latencyWindow: Double?
-    public var maxBodyBytes: Int?
-    public var readOnly: Bool?
-    public var theme: String?
-    public var journal: String?
-    public var dumpDir: String?
-    public var leakWindow: Double?
-    public var leakMinSlopePerMinute: Double?
-    public var leakMinFit: Double?
-    public var memoryWarning: Double?
-    public var memoryCritical: Double?
-    public var poolWarning: Double?
-    public var poolCritical: Double?
-    public var drainTimeout: Double?
-    public var drainMaxShare: Double?
-    public var actionTimeout: Double?
+    /// The `defaults:` section: setting values by YAML key (`defaults.leak.window`), parsed and validated by
+    /// their `SettingDeclaration`.
+    public var settings: [String: SettingDeclaration.Value] = [:]
     /// The top-level `auth` and `tls` sections: the defaults of every target.
     public var access = AccessConfig()
     public var transport: TransportOptions {
@@ -74,6 +58,13 @@ public struct ConfigFile: Sendable, Equatable {
     public var keys: [Action: [Key]] = [:]
 
     public init() {}
+
+    /// The file's settings over `base`.
+    public func apply(to base: inout Settings) {
+        for declaration in SettingDeclaration.all {
+            if let value = settings[declaration.key] { declaration.apply(value, to: &base) }
+        }
+    }
 
     /// `$XDG_CONFIG_HOME/svctop/config.yaml` (or `~/.config/svctop/config.yaml`).
     public static var defaultPath: String {
@@ -146,32 +137,10 @@ public struct ConfigFile: Sendable, Equatable {
             return v
         }
 
-        /// Seconds: `1`, `1.5`, `500ms`, `30s`, `2m`, `1h`.
-        func duration(_ node: Node, _ key: String) throws(ConfigError) -> Double {
-            let text = try string(node, key).trimmingCharacters(in: .whitespaces).lowercased()
-            let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
-            for (suffix, scale) in units where text.hasSuffix(suffix) {
-                if let v = Double(text.dropLast(suffix.count)), v >= 0 { return v * scale }
-            }
-            if let v = Double(text), v >= 0 { return v }
-            throw fail(node, key, "expected a duration like 500ms, 1s, 2m")
-        }
-
-        /// Bytes: `1048576`, `512MiB`, `1GiB`, `64KiB`, `1GB`.
+        /// Bytes: `1048576`, `512MiB`, `1GiB`, `64KiB`, `1GB` (the settings' own size rules).
         func bytes(_ node: Node, _ key: String) throws(ConfigError) -> Double {
             let text = try string(node, key).trimmingCharacters(in: .whitespaces)
-            let units: [(String, Double)] = [("KiB", 1024), ("MiB", 1_048_576), ("GiB", 1_073_741_824), ("TiB", 1_099_511_627_776),
-                                             ("KB", 1e3), ("MB", 1e6), ("GB", 1e9), ("TB", 1e12), ("B", 1)]
-            for (suffix, scale) in units where text.hasSuffix(suffix) {
-                if let v = Double(text.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), v >= 0 { return v * scale }
-            }
-            if let v = Double(text), v >= 0 { return v }
-            throw fail(node, key, "expected a size like 512MiB or 1GiB")
-        }
-
-        func ratio(_ node: Node, _ key: String) throws(ConfigError) -> Double {
-            let v = try number(node, key)
-            guard v >= 0 && v <= 1 else { throw fail(node, key, "expected a ratio between 0 and 1") }
+            guard let v = SettingDeclaration.bytes(text) else { throw fail(node, key, "expected a size like 512MiB or 1GiB") }
             return v
         }
 
@@ -183,7 +152,7 @@ public struct ConfigFile: Sendable, Equatable {
             let top = ["defaults", "auth", "tls", "profiles", "targets", "keys"]
             for (key, keyNode, value) in try mapping(root, "") {
                 switch key {
-                case "defaults": try readDefaults(value)
+                case "defaults": try readSettings(value, "defaults")
                 case "auth": try readAuth(value, "auth", into: &config.access)
                 case "tls": try readTLS(value, "tls", into: &config.access)
                 case "profiles": try readProfiles(value)
@@ -195,50 +164,32 @@ public struct ConfigFile: Sendable, Equatable {
             return config
         }
 
-        mutating func readDefaults(_ node: Node) throws(ConfigError) {
-            let allowed = ["interval", "timeout", "latency_window", "max_body", "read_only", "theme", "journal", "dump_dir",
-                           "leak", "memory", "pools", "drain", "action_timeout"]
-            for (key, keyNode, value) in try mapping(node, "defaults") {
-                let k = "defaults.\(key)"
-                switch key {
-                case "interval":
-                    let v = try duration(value, k)
-                    guard v >= 0.05 else { throw fail(value, k, "must be at least 50ms") }
-                    config.interval = v
-                case "timeout": config.timeout = try duration(value, k)
-                case "latency_window": config.latencyWindow = try duration(value, k)
-                case "action_timeout": config.actionTimeout = try duration(value, k)
-                case "max_body": config.maxBodyBytes = Int(try bytes(value, k))
-                case "read_only": config.readOnly = try bool(value, k)
-                case "theme": config.theme = try string(value, k)
-                case "journal": config.journal = try string(value, k)
-                case "dump_dir": config.dumpDir = try string(value, k)
-                case "leak":
-                    for (sub, subNode, v) in try mapping(value, k) {
-                        switch sub {
-                        case "window": config.leakWindow = try duration(v, "\(k).\(sub)")
-                        case "min_slope_per_minute": config.leakMinSlopePerMinute = try number(v, "\(k).\(sub)")
-                        case "min_fit": config.leakMinFit = try ratio(v, "\(k).\(sub)")
-                        default: throw unknown(subNode, "\(k).\(sub)", in: k, allowed: ["window", "min_slope_per_minute", "min_fit"])
-                        }
+        /// Reads a `defaults:` mapping (or one of its sub-mappings) against the setting declarations: a key is a
+        /// setting, a section that holds settings, or a mistake naming what is allowed there.
+        mutating func readSettings(_ node: Node, _ prefix: String) throws(ConfigError) {
+            let below = SettingDeclaration.all.map(\.key).filter { $0.hasPrefix(prefix + ".") }
+            var allowed: [String] = []
+            for key in below {
+                let name = String(key.dropFirst(prefix.count + 1).prefix { $0 != "." })
+                if !allowed.contains(name) { allowed.append(name) }
+            }
+            for (name, keyNode, value) in try mapping(node, prefix) {
+                let key = "\(prefix).\(name)"
+                if let declaration = SettingDeclaration.named(key) {
+                    let text: String
+                    if declaration.kind == .boolean {
+                        text = try bool(value, key) ? "true" : "false"
+                    } else {
+                        text = try string(value, key)
                     }
-                case "memory", "pools":
-                    for (sub, subNode, v) in try mapping(value, k) {
-                        switch sub {
-                        case "warning": if key == "memory" { config.memoryWarning = try ratio(v, "\(k).\(sub)") } else { config.poolWarning = try ratio(v, "\(k).\(sub)") }
-                        case "critical": if key == "memory" { config.memoryCritical = try ratio(v, "\(k).\(sub)") } else { config.poolCritical = try ratio(v, "\(k).\(sub)") }
-                        default: throw unknown(subNode, "\(k).\(sub)", in: k, allowed: ["warning", "critical"])
-                        }
+                    switch declaration.parse(text) {
+                    case .success(let parsed): config.settings[key] = parsed
+                    case .failure(let error): throw fail(value, key, error.message)
                     }
-                case "drain":
-                    for (sub, subNode, v) in try mapping(value, k) {
-                        switch sub {
-                        case "timeout": config.drainTimeout = try duration(v, "\(k).\(sub)")
-                        case "max_share": config.drainMaxShare = try ratio(v, "\(k).\(sub)")
-                        default: throw unknown(subNode, "\(k).\(sub)", in: k, allowed: ["timeout", "max_share"])
-                        }
-                    }
-                default: throw unknown(keyNode, k, in: "defaults", allowed: allowed)
+                } else if allowed.contains(name) {
+                    try readSettings(value, key)
+                } else {
+                    throw unknown(keyNode, key, in: prefix, allowed: allowed)
                 }
             }
         }

@@ -24,20 +24,15 @@ struct Setup {
             do { file = try ConfigFile.load(path: ConfigFile.defaultPath) } catch { throw SetupError(description: error.description) }
         }
 
+        // Settings: declared defaults, then the file, then the command line.
         var settings = Settings()
-        settings.interval = options.interval ?? file.interval ?? settings.interval
-        guard settings.interval >= 0.05 else { throw SetupError(description: "--interval must be at least 0.05 seconds") }
-        settings.latencyWindow = options.latencyWindow ?? file.latencyWindow ?? settings.latencyWindow
-        settings.isReadOnly = options.readOnly || (file.readOnly ?? false)
-        if let v = file.leakWindow { settings.leakWindow = v }
-        if let v = file.leakMinSlopePerMinute { settings.leakMinSlopePerMinute = v }
-        if let v = file.leakMinFit { settings.leakMinFit = v }
-        if let v = file.memoryWarning { settings.memoryWarning = v }
-        if let v = file.memoryCritical { settings.memoryCritical = v }
-        if let v = file.poolWarning { settings.poolWarning = v }
-        if let v = file.poolCritical { settings.poolCritical = v }
-        if let v = file.drainTimeout { settings.drainTimeout = v }
-        if let v = file.drainMaxShare { settings.maxDrainShare = v }
+        file.apply(to: &settings)
+        for (declaration, text) in options.settingArguments {
+            switch declaration.parse(text) {
+            case .success(let value): declaration.apply(value, to: &settings)
+            case .failure(let error): throw SetupError(description: "--\(declaration.flag ?? declaration.key): \(error.message)")
+            }
+        }
 
         // Profiles and targets.
         func profile(named name: String?) throws -> Profile {
@@ -91,7 +86,7 @@ struct Setup {
         }
 
         // Theme.
-        let themeName = options.theme ?? file.theme ?? "dark"
+        let themeName = settings.theme
         let theme: Theme
         if let builtIn = Theme.builtIn(themeName) {
             theme = builtIn
@@ -108,15 +103,12 @@ struct Setup {
         var keyMap = KeyMap.standard
         for (action, keys) in file.keys { keyMap.rebind(action, to: keys) }
 
-        let maxBody = options.maxBodyMiB.map { $0 << 20 } ?? file.maxBodyBytes ?? (16 << 20)
-        guard maxBody > 0 else { throw SetupError(description: "--max-body-mib must be positive") }
-        let timeout = options.timeout ?? file.timeout ?? settings.interval * 0.8
         return Setup(configuration: RunConfiguration(
             targets: targets, settings: settings, keyMap: keyMap, theme: theme, forceASCII: options.ascii,
-            colorMode: noColor ? .monochrome : .automatic, options: transport, timeout: timeout, maxBodyBytes: maxBody,
-            actionTimeout: file.actionTimeout ?? 10,
-            journalPath: options.journal ?? file.journal ?? Journal.defaultPath,
-            dumpDirectory: options.dumpDir ?? file.dumpDir ?? DumpFiles.defaultDirectory))
+            colorMode: noColor ? .monochrome : .automatic, options: transport, timeout: settings.effectiveTimeout,
+            maxBodyBytes: Int(settings.maxBodyBytes), actionTimeout: settings.actionTimeout,
+            journalPath: settings.journal ?? Journal.defaultPath,
+            dumpDirectory: settings.dumpDirectory ?? DumpFiles.defaultDirectory))
     }
 
     /// The options `access` gives, over `base`: its credentials (read now from their file or variable) replace

@@ -119,18 +119,6 @@ struct WatchOptions: ParsableArguments {
     @Option(name: .long, help: "With --once: how long to sample, in seconds (at least two scrapes).")
     var window: Double?
 
-    @Option(name: .long, help: "Scrape interval in seconds (default 1).")
-    var interval: Double?
-
-    @Option(name: .long, help: "Request timeout in seconds (default 80% of the interval).")
-    var timeout: Double?
-
-    @Option(name: .customLong("max-body-mib"), help: "Largest accepted response, in MiB (default 16).")
-    var maxBodyMiB: Int?
-
-    @Option(name: .long, help: "Window for latency quantiles and rates, in seconds (default 30).")
-    var latencyWindow: Double?
-
     @Option(name: .long, help: "Profile for command-line targets: go or generic (default go).")
     var profile: String?
 
@@ -140,23 +128,11 @@ struct WatchOptions: ParsableArguments {
     @Option(name: .long, help: "Memory limit in bytes, when the service exposes none.")
     var memoryLimit: Double?
 
-    @Option(name: .long, help: "Theme: dark, light, high-contrast, monochrome, or a YAML file.")
-    var theme: String?
-
     @Flag(name: .long, help: "No colors (also when NO_COLOR is set).")
     var noColor = false
 
     @Flag(name: .long, help: "ASCII glyphs only (automatic when the locale is not UTF-8).")
     var ascii = false
-
-    @Flag(name: .long, help: "Remove log-level, drain and undrain: svctop changes nothing.")
-    var readOnly = false
-
-    @Option(name: .long, help: "Audit journal file (default $XDG_STATE_HOME/svctop/journal.jsonl).")
-    var journal: String?
-
-    @Option(name: .long, help: "Directory for saved goroutine dumps (default $XDG_STATE_HOME/svctop/dumps).")
-    var dumpDir: String?
 
     @Option(name: .long, help: "Read a bearer token from this file.")
     var bearerTokenFile: String?
@@ -181,6 +157,70 @@ struct WatchOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Do not verify TLS certificates (only when you must).")
     var insecureSkipVerify = false
+
+    // Settings: each property's flag, help and parsing come from its `SettingDeclaration` (matched by name:
+    // `latencyWindow` is `--latency-window`); `settingArguments` reads them back generically.
+    @Option(name: .setting("interval"), help: .setting("interval")) var interval: String?
+    @Option(name: .setting("timeout"), help: .setting("timeout")) var timeout: String?
+    @Option(name: .setting("max-body"), help: .setting("max-body")) var maxBody: String?
+    @Option(name: .setting("latency-window"), help: .setting("latency-window")) var latencyWindow: String?
+    @Option(name: .setting("history"), help: .setting("history")) var history: String?
+    @Option(name: .setting("action-timeout"), help: .setting("action-timeout")) var actionTimeout: String?
+    @Flag(name: .setting("read-only"), help: .setting("read-only")) var readOnly = false
+    @Option(name: .setting("theme"), help: .setting("theme")) var theme: String?
+    @Option(name: .setting("journal"), help: .setting("journal")) var journal: String?
+    @Option(name: .setting("dump-dir"), help: .setting("dump-dir")) var dumpDir: String?
+}
+
+extension WatchOptions {
+    /// The settings given on the command line, as (declaration, text), found by property name. Flags never given
+    /// are absent, so the config file's values stand.
+    var settingArguments: [(SettingDeclaration, String)] {
+        Mirror(reflecting: self).children.compactMap { child in
+            guard let label = child.label, let declaration = SettingDeclaration.flagged(Self.flagName(property: label)) else {
+                return nil
+            }
+            if let option = child.value as? Option<String?>, let text = option.wrappedValue { return (declaration, text) }
+            if let flag = child.value as? Flag<Bool>, flag.wrappedValue { return (declaration, "true") }
+            return nil
+        }
+    }
+
+    /// `_latencyWindow` → `latency-window`.
+    static func flagName(property: String) -> String {
+        var out = ""
+        for c in property.drop(while: { $0 == "_" }) {
+            if c.isUppercase {
+                out += "-" + c.lowercased()
+            } else {
+                out.append(c)
+            }
+        }
+        return out
+    }
+}
+
+extension NameSpecification {
+    /// The long name of a declared setting.
+    static func setting(_ flag: String) -> NameSpecification {
+        precondition(SettingDeclaration.flagged(flag) != nil, "no setting declares --\(flag)")
+        return .customLong(flag)
+    }
+}
+
+extension ArgumentHelp {
+    /// The help of a declared setting, with its default and value form.
+    static func setting(_ flag: String) -> ArgumentHelp {
+        guard let declaration = SettingDeclaration.flagged(flag) else { return ArgumentHelp("") }
+        let valueName: String
+        switch declaration.kind {
+        case .duration: valueName = "duration"
+        case .bytes: valueName = "size"
+        case .text: valueName = declaration.key.hasSuffix("theme") ? "name|file" : "path"
+        default: valueName = declaration.kind.typeName
+        }
+        return ArgumentHelp("\(declaration.helpWithDefault).", valueName: valueName)
+    }
 }
 
 extension Scenario: ExpressibleByArgument {}

@@ -1,3 +1,4 @@
+import SvctopTestSupport
 import Testing
 @testable import SvctopConfig
 @testable import SvctopCore
@@ -18,6 +19,9 @@ struct ConfigFileTests {
           memory: { warning: 0.7, critical: 0.85 }
           pools: { warning: 0.75, critical: 0.9 }
           drain: { timeout: 90s, max_share: 0.34 }
+          errors: { warning: 0.02, critical: 0.1 }
+          outlier_factor: 4
+          timed_debug: 5m
         auth:
           bearer_token_env: SVCTOP_TOKEN
           headers: { X-Team: sre }
@@ -51,15 +55,22 @@ struct ConfigFileTests {
     @Test("a full example parses into every setting")
     func full() throws {
         let c = try ConfigFile.parse(yaml: Self.full, file: "fleet.yaml")
-        #expect(c.interval == 0.5)
-        #expect(c.timeout == 0.4)
-        #expect(c.latencyWindow == 60)
-        #expect(c.maxBodyBytes == 8 << 20)
-        #expect(c.readOnly == true)
-        #expect(c.theme == "light")
-        #expect(c.leakWindow == 180 && c.leakMinSlopePerMinute == 10 && c.leakMinFit == 0.9)
-        #expect(c.memoryWarning == 0.7 && c.memoryCritical == 0.85)
-        #expect(c.drainTimeout == 90 && c.drainMaxShare == 0.34)
+        var s = Settings()
+        c.apply(to: &s)
+        #expect(s.interval == 0.5)
+        #expect(s.timeout == 0.4)
+        #expect(s.latencyWindow == 60)
+        #expect(s.maxBodyBytes == Double(8 << 20))
+        #expect(s.isReadOnly == true)
+        #expect(s.theme == "light")
+        #expect(s.journal == "/var/tmp/svctop-journal.jsonl" && s.dumpDirectory == "/var/tmp/dumps")
+        #expect(s.leakWindow == 180 && s.leakMinSlopePerMinute == 10 && s.leakMinFit == 0.9)
+        #expect(s.memoryWarning == 0.7 && s.memoryCritical == 0.85)
+        #expect(s.poolWarning == 0.75 && s.poolCritical == 0.9)
+        #expect(s.errorWarning == 0.02 && s.errorCritical == 0.1)
+        #expect(s.outlierFactor == 4)
+        #expect(s.drainTimeout == 90 && s.maxDrainShare == 0.34)
+        #expect(s.timedDebugDuration == 300)
         #expect(c.bearerTokenEnv == "SVCTOP_TOKEN")
         #expect(c.transport.headers == [.init("X-Team", "sre")])
         #expect(c.transport.caFile == "/etc/ssl/ca.pem")
@@ -92,6 +103,9 @@ struct ConfigFileTests {
         ("targets:\n  - url: localhost:1\n    tls:\n      cert_file: c.pem\n", 4, "targets[0].tls", "go together"),
         ("keys:\n  explode: [x]\n", 2, "keys.explode", "unknown key"),
         ("defaults:\n  read_only: sometimes\n", 2, "defaults.read_only", "true or false"),
+        ("defaults:\n  interval: 10ms\n", 2, "defaults.interval", "at least 50ms"),
+        ("defaults:\n  leak: { windo: 1m }\n", 2, "defaults.leak.windo", "allowed: window, min_slope_per_minute, min_fit"),
+        ("defaults:\n  errors: { warning: 2 }\n", 2, "defaults.errors.warning", "between 0 and 1"),
         ("profiles:\n  p:\n    signals:\n      goroutinez: [x]\n", 4, "profiles.p.signals.goroutinez", "unknown key"),
         ("wat: 1\n", 1, "wat", "unknown key"),
         ("defaults: [1, 2\n", 2, "", "invalid YAML"),
@@ -116,11 +130,15 @@ struct ConfigFileTests {
     @Test("mutated configs never crash")
     func fuzz() {
         let source = Array(Self.full.utf8)
-        var random = SystemRandomNumberGenerator()
+        var random = SeededRandom.forFuzzing("config")
         for _ in 0..<300 {
             var bytes = source
             for _ in 0..<4 { bytes[Int.random(in: 0..<bytes.count, using: &random)] = UInt8.random(in: 0x20...0x7e, using: &random) }
-            _ = try? ConfigFile.parse(yaml: String(decoding: bytes, as: UTF8.self), file: "fuzz")
+            do {
+                _ = try ConfigFile.parse(yaml: String(decoding: bytes, as: UTF8.self), file: "fuzz")
+            } catch {
+                #expect(error.file == "fuzz" && !error.message.isEmpty, "\(random.label): \(error)")
+            }
         }
     }
 }

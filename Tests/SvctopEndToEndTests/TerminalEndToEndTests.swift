@@ -132,7 +132,7 @@ struct TerminalEndToEndTests {
         let p = faults.port
         let targets = "hang=127.0.0.1:\(p)/hang slow=127.0.0.1:\(p)/slow big=127.0.0.1:\(p)/big garbage=127.0.0.1:\(p)/garbage "
             + "refused=127.0.0.1:\(try FaultServer.freePort()) err=127.0.0.1:\(p)/500"
-        let tmux = try Tmux(width: 120, height: 40, command: Self.wrapped("--demo --demo-instances 3 --max-body-mib 1 --journal \(dir)/j.jsonl \(targets)", dir: dir))
+        let tmux = try Tmux(width: 120, height: 40, command: Self.wrapped("--demo --demo-instances 3 --max-body 1MiB --journal \(dir)/j.jsonl \(targets)", dir: dir))
         let (shown, screen) = try tmux.waitFor(30) {
             $0.contains("timeout") && $0.contains("too large") && $0.contains("bad data") && $0.contains("refused")
                 && $0.contains("HTTP 500") && $0.contains("checkout-a ")

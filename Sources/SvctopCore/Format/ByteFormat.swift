@@ -46,6 +46,11 @@ public enum ByteFormat {
         return "\(Int(seconds / 86400))d"
     }
 
+    /// A number without a trailing ".0": 3 → "3", 0.25 → "0.25".
+    public static func trimmed(_ v: Double) -> String {
+        v == v.rounded() && abs(v) < 1e15 ? "\(Int(v))" : "\(v)"
+    }
+
     static func oneDecimal(_ v: Double) -> String {
         let scaled = (v * 10).rounded()
         let whole = Int(scaled / 10)

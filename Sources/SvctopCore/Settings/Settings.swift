@@ -1,7 +1,17 @@
-/// Tunables that shape what the dashboard computes and flags. All times are seconds.
+/// Tunables that shape what the dashboard computes, flags and does. All times are seconds, sizes bytes.
+///
+/// Every field here is declared once, in `SettingDeclaration.all` (name, type, default, command-line flag, YAML
+/// key, help): the flags, the config file's `defaults:` section, `--help` and the table in
+/// docs/configuration.md all come from that declaration.
 public struct Settings: Sendable, Equatable {
     /// Scrape interval.
     public var interval: Double = 1
+    /// Request timeout; nil means 80% of the interval.
+    public var timeout: Double?
+    /// Largest accepted response.
+    public var maxBodyBytes: Double = 16 * 1_048_576
+    /// Timeout of log-level, drain and undrain requests.
+    public var actionTimeout: Double = 10
     /// History kept per series.
     public var history: Double = 3600
     /// Window for latency quantiles and rates.
@@ -35,13 +45,22 @@ public struct Settings: Sendable, Equatable {
     public var fullDumpWarnGoroutines: Double = 10_000
     /// How long `t` in the log-level chooser keeps debug before reverting.
     public var timedDebugDuration: Double = 600
-    /// How often the log level is refreshed, in seconds.
+    /// How often the log level is refreshed.
     public var logLevelRefresh: Double = 10
     /// Mutating actions are removed.
     public var isReadOnly = false
+    /// A built-in theme name or a theme file.
+    public var theme = "dark"
+    /// The audit journal; nil means the default under the state directory.
+    public var journal: String?
+    /// Where saved dumps go; nil means the default under the state directory.
+    public var dumpDirectory: String?
 
     public init() {}
 
     /// The number of points a series keeps.
     public var seriesCapacity: Int { max(16, Int((history / max(interval, 0.05)).rounded(.up))) }
+
+    /// The request timeout in force: the configured one, else 80% of the interval.
+    public var effectiveTimeout: Double { timeout ?? interval * 0.8 }
 }
