@@ -3,14 +3,8 @@ import SvctopCore
 /// A centered confirmation box. Confirming takes the explicit confirm key; every other key cancels. Every key
 /// the box names comes from the key map, so a remapped key is the one shown.
 enum DialogView {
-    /// The keys bound to `action` in `context`, as the user types them ("y", "y or Y").
-    static func keys(_ state: AppState, _ action: Action, _ context: KeyContext) -> String {
-        let keys = state.keyMap.keys(for: action, in: context).map(\.description)
-        return keys.isEmpty ? "(no key bound to \(action.rawValue))" : keys.joined(separator: " or ")
-    }
-
     static func content(_ state: AppState, _ dialog: Dialog) -> (title: String, lines: [(String, Role)]) {
-        let confirm = keys(state, .confirm, dialog.keyContext)
+        let confirm = KeyHints.keys(state, .confirm, dialog.keyContext)
         func names(_ ids: [InstanceID]) -> [(String, Role)] {
             let shown = ids.prefix(8).map { id -> (String, Role) in
                 let i = state.instances[id]
@@ -44,7 +38,7 @@ enum DialogView {
                     lines.append(("  Type \(confirm) to drain anyway. Any other key cancels.", .dialogTitle))
                 } else {
                     lines.append(("  REFUSED: \(refusal).", .critical))
-                    lines.append(("  Press \(keys(state, .overrideGuard, .dialog)) to override, any other key cancels.", .dialogTitle))
+                    lines.append(("  Press \(KeyHints.keys(state, .overrideGuard, .dialog)) to override, any other key cancels.", .dialogTitle))
                 }
             } else {
                 lines.append(("  Type \(confirm) to drain. Enter, Esc or any other key cancels.", .dialogTitle))
@@ -74,7 +68,7 @@ enum DialogView {
                 lines.append(("  • \(state.instances[id].name): \(state.instances[id].logLevel ?? "?") → back to \(level)", .dialogTitle))
             }
             lines.append(("", .dialog))
-            let leave = keys(state, .quitWithoutRestore, .quitDialog)
+            let leave = KeyHints.keys(state, .quitWithoutRestore, .quitDialog)
             lines.append(("  \(confirm)  restore them and quit    \(leave)  quit, leave them    any other key  stay", .dialog))
             return ("Restore log levels before quitting?", lines)
         }

@@ -40,13 +40,16 @@ enum DumpScreen {
                     x: x, y: 0, .dim, maxWidth: p.width - x)
         p.clear(x: 0, y: 1, width: p.width)
         if let with = d.comparedWith {
-            p.text("compared with the \(with): growth per group, largest first (c: back to groups)", x: 0, y: 1, .accent, maxWidth: p.width)
+            let back = KeyHints.keys(state, .compareDump, .dump)
+            p.text("compared with the \(with): growth per group, largest first (\(back): back to groups)", x: 0, y: 1, .accent, maxWidth: p.width)
         } else if d.dump.skippedLines > 0 {
             p.text("\(d.dump.skippedLines) lines could not be read and were skipped", x: 0, y: 1, .warning)
         } else if d.isRegrouping {
             p.text("regrouping…", x: 0, y: 1, .dim)
         } else {
-            p.text("Enter expand · / search · c compare · m grouping · s save · Esc back", x: 0, y: 1, .dim, maxWidth: p.width)
+            let hints = KeyHints.line(state, [(.open, "expand"), (.search, "search"), (.compareDump, "compare"), (.toggleGrouping, "grouping"),
+                                              (.saveDump, "save"), (.back, "back")], in: .dump)
+            p.text(hints, x: 0, y: 1, .dim, maxWidth: p.width)
         }
         let countWidth = d.comparison == nil ? 7 : 20
         let stateWidth = 16

@@ -134,7 +134,8 @@ enum InstanceScreen {
         }
         var y = r.y + 1
         if instance.isLeakSuspected {
-            p.text("\(p.glyphs.warning) possible leak: rising steadily, press g to see which code", x: r.x + 1, y: y, .warning, maxWidth: r.width - 2)
+            let dump = KeyHints.keys(state, .fetchDump, .instance)
+            p.text("\(p.glyphs.warning) possible leak: rising steadily, press \(dump) to see which code", x: r.x + 1, y: y, .warning, maxWidth: r.width - 2)
             y += 1
         }
         chart(&p, r, y: y, series: instance.goroutines, format: ByteFormat.count, role: instance.isLeakSuspected ? .chartHigh : .chartLow,

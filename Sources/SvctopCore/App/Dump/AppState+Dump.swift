@@ -104,7 +104,8 @@ extension AppState {
         let earlier = storedDumps.last { $0.instance == d.instance && $0.fetchedAt < d.fetchedAt }
             ?? storedDumps.last { $0.instance != d.instance }
         guard let base = earlier else {
-            setMessage("no earlier dump to compare with: press g again later to take a second one", .info)
+            let again = keyMap.keys(for: .fetchDump, in: .instance).first.map { "press \($0) again later" } ?? "fetch another later"
+            setMessage("no earlier dump to compare with: \(again) to take a second one", .info)
             return
         }
         d.comparison = DumpComparison.compare(before: base.dump, at: base.fetchedAt, after: d.dump, at: d.fetchedAt)
