@@ -35,7 +35,7 @@ let package = Package(
         // Pure: models, parsers, series math, state, reducer, key map. No I/O, no clock reads.
         .target(
             name: "SvctopCore",
-            dependencies: [.product(name: "Collections", package: "swift-collections")]
+            dependencies: [.product(name: "DequeModule", package: "swift-collections")]
         ),
         // Pure: cells, screen buffer, diff, widgets, screens, themes.
         .target(
@@ -64,7 +64,6 @@ let package = Package(
         .target(
             name: "SvctopDemo",
             dependencies: [
-                "SvctopCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
@@ -94,7 +93,7 @@ let package = Package(
         ),
 
         .testTarget(name: "SvctopCoreTests", dependencies: ["SvctopCore", "SvctopTestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "SvctopRenderTests", dependencies: ["SvctopRender", "SvctopCore", "SvctopTestSupport"]),
+        .testTarget(name: "SvctopRenderTests", dependencies: ["SvctopRender", "SvctopCore", "SvctopTestSupport"], exclude: ["Goldens"]),
         .testTarget(name: "SvctopConfigTests", dependencies: ["SvctopConfig", "SvctopCore", "SvctopTestSupport"]),
         .testTarget(
             name: "SvctopNetworkTests",
@@ -103,14 +102,13 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "SvctopEndToEndTests",
-            dependencies: ["SvctopCore", "SvctopDemo", "SvctopTestSupport", "svctop"]
+            dependencies: ["SvctopCore", "SvctopTestSupport", "svctop"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,13 +1,3 @@
-/// How many goroutines a simulated service has at each code site.
-struct GoroutinePopulation: Sendable {
-    var httpConnections: Int
-    var workers: Int
-    var queued: Int
-    var leaked: Int
-    var dbWaiters: Int
-    var uptimeMinutes: Int
-    var leakMinutes: Int
-}
 
 /// Writes goroutine dumps in Go's exact text formats: `debug=1` (aggregated, `N @ pcs` records with `#` frame
 /// lines) and `debug=2` (per-goroutine tracebacks with states, wait times and `created by ... in goroutine N`).

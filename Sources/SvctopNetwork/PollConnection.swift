@@ -6,58 +6,6 @@ import NIOPosix
 import NIOSSL
 import SvctopCore
 
-/// Where a target listens: host, port, and TLS when its URL is https. Built once per target.
-public struct PollAddress: Sendable {
-    public var host: String
-    public var port: Int
-    /// The path every endpoint path is appended to (`/base` in `http://host:port/base`), without a trailing slash.
-    public var basePath: String
-    /// The `Host` header value.
-    public var hostHeader: String
-    let tls: NIOSSLContext?
-
-    /// Reads a target's base URL; loads TLS files when the scheme is https.
-    public static func make(baseURL: String, options: TransportOptions) -> Result<PollAddress, ScrapeFailure> {
-        guard let url = URLComponents(string: baseURL), let scheme = url.scheme?.lowercased(),
-              scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty
-        else {
-            return .failure(.other("invalid URL \(baseURL)"))
-        }
-        let secure = scheme == "https"
-        let port = url.port ?? (secure ? 443 : 80)
-        let bare = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
-        let shown = bare.contains(":") ? "[\(bare)]" : bare
-        let defaultPort = (secure && port == 443) || (!secure && port == 80)
-        var tls: NIOSSLContext?
-        if secure {
-            do {
-                tls = try NIOSSLContext(configuration: HTTPTransport.tlsConfiguration(options))
-            } catch {
-                return .failure(.tls("cannot load TLS files: \(error)"))
-            }
-        }
-        var base = url.percentEncodedPath
-        while base.hasSuffix("/") { base.removeLast() }
-        return .success(PollAddress(host: bare, port: port, basePath: base, hostHeader: defaultPort ? shown : "\(shown):\(port)", tls: tls))
-    }
-}
-
-/// One request the scrape engine sends every interval: built once, sent many times.
-public struct PollRequest: Sendable {
-    var head: HTTPRequestHead
-    /// The cap on the (decompressed) body.
-    public var maxBytes: Int
-    public var path: String { head.uri }
-
-    init(method: String, path: String, address: PollAddress, headers: HTTPHeaders, maxBytes: Int) {
-        var all = headers
-        all.replaceOrAdd(name: "Host", value: address.hostHeader)
-        let uri = address.basePath + (path.hasPrefix("/") ? path : "/" + path)
-        head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: method.uppercased()), uri: uri, headers: all)
-        self.maxBytes = maxBytes
-    }
-}
-
 /// One keep-alive HTTP/1.1 connection to a target, carrying one request at a time, the way a Prometheus server
 /// scrapes: connect once, then one request per interval on the same connection.
 ///

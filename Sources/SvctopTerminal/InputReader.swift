@@ -2,19 +2,6 @@ import CSvctopSys
 import Foundation
 import SvctopCore
 
-/// What the terminal sent: a key, or a signal delivered to the process.
-public enum TerminalInput: Sendable, Equatable {
-    case key(Key)
-    case resized
-    case interrupted
-    case terminated
-    case hangup
-    case suspendRequested
-    case continued
-    /// Standard input closed.
-    case inputClosed
-}
-
 /// Reads raw bytes from fd 0 and signals from a self-pipe on a dedicated thread, decodes keys, and delivers
 /// them in order through `inputs`. A lone Esc is emitted after 25 ms of quiet.
 public final class InputReader: @unchecked Sendable {

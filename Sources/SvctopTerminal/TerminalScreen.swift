@@ -4,19 +4,6 @@ import Foundation
 import SvctopCore
 import SvctopRender
 
-/// Why the terminal could not be used.
-public struct TerminalError: Error, CustomStringConvertible {
-    public var description: String
-}
-
-/// How colors are chosen.
-public enum ColorMode: Sendable {
-    /// Use what the terminal offers (256, 16 or 8 colors, or none).
-    case automatic
-    /// No colors at all (`NO_COLOR`, `--no-color`).
-    case monochrome
-}
-
 /// The one owner of ncurses. Every curses call in svctop goes through an instance of this class, from one task.
 ///
 /// Output only: input is read raw from fd 0 by `InputReader`. `apply(_:)` writes just the cells that changed since

@@ -78,10 +78,6 @@ struct OnceRunner {
     }
 }
 
-enum OutputFormat: String, Sendable, CaseIterable {
-    case json, text
-}
-
 /// `--format text`: the snapshot as an aligned table.
 enum TextTable {
     static func render(_ snapshots: [InstanceSnapshot]) -> String {

@@ -1,8 +1,3 @@
-/// The outcome of one scrape.
-public enum ScrapeOutcome: Sendable {
-    case success(MetricSet, duration: Double)
-    case failure(ScrapeFailure, duration: Double)
-}
 
 /// Something that happened: the only input of the reducer. Past-tense facts.
 public enum Event: Sendable {

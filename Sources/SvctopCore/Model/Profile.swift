@@ -1,40 +1,4 @@
-/// A quantity a panel shows, read from the first present of a list of candidate metric names.
-public enum Signal: String, Sendable, CaseIterable, Codable {
-    case goroutines, threads
-    case memory, heap, memoryLimit = "memory_limit"
-    case latency, inflight
-    case workersBusy = "workers_busy", workersMax = "workers_max"
-    case queueDepth = "queue_depth", queueCapacity = "queue_capacity", rejected
-    case dbInUse = "db_in_use", dbMaxOpen = "db_max_open", dbWaitCount = "db_wait_count"
-    case dbWaitDuration = "db_wait_duration"
-    case gcDuration = "gc_duration", startTime = "start_time", draining
-}
 
-/// An HTTP method and path of one endpoint of a service.
-public struct Endpoint: Sendable, Equatable, Codable {
-    public var method: String
-    public var path: String
-    public init(_ method: String, _ path: String) {
-        self.method = method
-        self.path = path
-    }
-}
-
-/// The endpoints svctop talks to on a service.
-public struct Endpoints: Sendable, Equatable, Codable {
-    public var metrics = Endpoint("GET", "/metrics")
-    public var liveness = Endpoint("GET", "/healthz")
-    public var readiness = Endpoint("GET", "/readyz")
-    public var goroutineDump = Endpoint("GET", "/debug/pprof/goroutine")
-    public var logLevel = Endpoint("GET", "/log/level")
-    public var setLogLevel = Endpoint("PUT", "/log/level")
-    public var drain = Endpoint("POST", "/admin/drain")
-    public var undrain = Endpoint("POST", "/admin/undrain")
-    public init() {}
-
-    /// The liveness or readiness endpoint.
-    public func probe(_ kind: ProbeKind) -> Endpoint { kind == .liveness ? liveness : readiness }
-}
 
 /// How to read a kind of service: which metric names feed which signal, and where its endpoints are.
 public struct Profile: Sendable, Equatable {

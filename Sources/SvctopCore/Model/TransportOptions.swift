@@ -34,11 +34,3 @@ public struct TransportOptions: Sendable, Equatable {
 
     public var usesCustomTLS: Bool { caFile != nil || certFile != nil || insecureSkipVerify }
 }
-
-/// A secret string whose description never shows its value.
-public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
-    public let value: String
-    public init(_ value: String) { self.value = value }
-    public var description: String { "<redacted>" }
-    public var debugDescription: String { "<redacted>" }
-}

@@ -1,22 +1,5 @@
 import DequeModule
 
-/// Latency quantiles and request rates over a sliding window, from cumulative histogram readings.
-public struct LatencySummary: Sendable, Equatable {
-    public var p50: Double?
-    public var p90: Double?
-    public var p99: Double?
-    /// Requests per second over the window.
-    public var rate: Double?
-    /// Share of 5xx responses over the window (nil when there were no requests).
-    public var errorRatio: Double?
-}
-
-/// Per-handler latency for the breakdown table.
-public struct HandlerLatency: Sendable, Equatable {
-    public var handler: String
-    public var summary: LatencySummary
-}
-
 /// Keeps the histogram readings of the last `window` seconds and computes PromQL-style quantiles from the bucket
 /// increases across them (`histogram_quantile(q, sum by (le) (increase(x_bucket[window])))`), with counter resets
 /// handled per bucket. Memory: one reading per scrape within the window.

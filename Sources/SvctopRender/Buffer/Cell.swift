@@ -14,30 +14,3 @@ public struct Cell: Hashable, Sendable {
 
     public var isContinuation: Bool { scalar == Cell.continuation }
 }
-
-/// Display width of characters, without the C library (so the render layer stays pure and testable).
-public enum CharacterWidth {
-    /// 0 for combining marks and controls, 2 for East Asian wide and emoji, 1 otherwise.
-    public static func of(_ s: Unicode.Scalar) -> Int {
-        let v = s.value
-        if v < 0x20 || (v >= 0x7f && v < 0xa0) { return 0 }
-        if v < 0x300 { return 1 }
-        switch s.properties.generalCategory {
-        case .nonspacingMark, .enclosingMark, .format: return 0
-        default: break
-        }
-        if (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
-            || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
-            || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1F64F).contains(v) || (0x1F900...0x1F9FF).contains(v)
-            || (0x20000...0x3FFFD).contains(v)
-        {
-            return 2
-        }
-        return 1
-    }
-
-    /// Display width of a string.
-    public static func of(_ text: String) -> Int {
-        text.unicodeScalars.reduce(0) { $0 + of($1) }
-    }
-}

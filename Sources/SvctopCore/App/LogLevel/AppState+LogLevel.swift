@@ -1,10 +1,3 @@
-/// Why svctop changes a log level; the journal records it.
-public enum LogLevelChange {
-    public static let manual = "manual"
-    public static let timed = "timed"
-    public static let timedRevert = "timed revert"
-    public static let restoreOnExit = "restore on exit"
-}
 
 /// Log levels: the chooser, the confirmation, timed debug with its revert, and restoring on quit what svctop
 /// changed.

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A small deterministic generator (SplitMix64) so a demo instance behaves the same way on every run.
 struct DemoRandom: Sendable {
     private var state: UInt64
@@ -37,9 +43,3 @@ struct DemoRandom: Sendable {
         return k - 1
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -1,0 +1,66 @@
+/// What a key does, named by intent.
+public enum Action: String, Sendable, CaseIterable, Hashable {
+    case moveUp, moveDown, pageUp, pageDown, moveHome, moveEnd
+    case open, back, quit, help
+    case filter, sortNext, sortReverse
+    case toggleHandlers
+    case fetchDump, fetchFullDump
+    case chooseLogLevel, chooseLogLevelForAll
+    case drain, undrain
+    case saveDump, compareDump, toggleGrouping, search, nextMatch, previousMatch
+    case suspend
+    // Dialog answers.
+    case confirm, overrideGuard
+    case levelDebug, levelInfo, levelWarn, levelError, levelDebugTimed
+    case quitWithoutRestore
+
+    /// True for actions that change something on a service. These are removed in read-only mode.
+    public var isMutating: Bool {
+        switch self {
+        case .chooseLogLevel, .chooseLogLevelForAll, .drain, .undrain, .overrideGuard: return true
+        case .levelDebug, .levelInfo, .levelWarn, .levelError, .levelDebugTimed: return true
+        default: return false
+        }
+    }
+
+    /// One line for the help screen.
+    public var summary: String {
+        switch self {
+        case .moveUp: return "move up"
+        case .moveDown: return "move down"
+        case .pageUp: return "page up"
+        case .pageDown: return "page down"
+        case .moveHome: return "first row"
+        case .moveEnd: return "last row"
+        case .open: return "open instance / expand group"
+        case .back: return "back"
+        case .quit: return "quit (or back from a sub-view)"
+        case .help: return "this help"
+        case .filter: return "filter instances (substring or regex)"
+        case .sortNext: return "next sort column"
+        case .sortReverse: return "reverse sort"
+        case .toggleHandlers: return "per-handler latency"
+        case .fetchDump: return "goroutine dump (debug=1, cheap)"
+        case .fetchFullDump: return "full goroutine dump (debug=2, stops the world)"
+        case .chooseLogLevel: return "set log level"
+        case .chooseLogLevelForAll: return "set log level on all shown instances"
+        case .drain: return "drain instance"
+        case .undrain: return "undrain instance"
+        case .saveDump: return "save raw dump to a file"
+        case .compareDump: return "compare with previous dump"
+        case .toggleGrouping: return "exact / loose grouping"
+        case .search: return "search functions and files"
+        case .nextMatch: return "next match"
+        case .previousMatch: return "previous match"
+        case .suspend: return "suspend (fg resumes)"
+        case .confirm: return "confirm (any key not listed here cancels)"
+        case .overrideGuard: return "override a guard rail (then confirm)"
+        case .levelDebug: return "debug"
+        case .levelInfo: return "info"
+        case .levelWarn: return "warn"
+        case .levelError: return "error"
+        case .levelDebugTimed: return "debug for a while, then back (timed_debug setting)"
+        case .quitWithoutRestore: return "quit, leave the levels as they are"
+        }
+    }
+}

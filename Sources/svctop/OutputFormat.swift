@@ -1,0 +1,3 @@
+enum OutputFormat: String, Sendable, CaseIterable {
+    case json, text
+}
