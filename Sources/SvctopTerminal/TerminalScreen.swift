@@ -1,7 +1,6 @@
 import CNCurses
 import CSvctopSys
 import Foundation
-import SvctopCore
 import SvctopRender
 
 /// The one owner of ncurses. Every curses call in svctop goes through an instance of this class, from one task.

@@ -1,6 +1,4 @@
-import Foundation
 import SvctopCore
-import SvctopNetwork
 
 /// One effect made runnable: the work, how long it may take, and the event that reports it when it does not
 /// finish in time. Built on the loop from the state at that moment; run as a child task off the loop.

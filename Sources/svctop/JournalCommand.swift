@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import SvctopCore
 
 /// `svctop journal`: the audit journal as a readable table.
 struct JournalCommand: ParsableCommand {

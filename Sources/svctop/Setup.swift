@@ -1,9 +1,7 @@
 import Foundation
 import SvctopConfig
 import SvctopCore
-import SvctopNetwork
 import SvctopRender
-import SvctopTerminal
 
 /// A setup problem reported before the terminal is touched (exit status 2).
 struct SetupError: Error, CustomStringConvertible {

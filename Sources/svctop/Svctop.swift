@@ -1,9 +1,6 @@
 import ArgumentParser
-import Foundation
 import SvctopCore
 import SvctopDemo
-import SvctopNetwork
-import SvctopRender
 import SvctopTerminal
 
 struct Svctop: AsyncParsableCommand {

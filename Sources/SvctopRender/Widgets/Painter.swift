@@ -1,4 +1,3 @@
-import SvctopCore
 
 /// A screen buffer with the theme and glyph set to draw with.
 public struct Painter {
