@@ -92,8 +92,11 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "SvctopCoreTests", dependencies: ["SvctopCore", "SvctopTestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "SvctopRenderTests", dependencies: ["SvctopRender", "SvctopCore", "SvctopTestSupport"], exclude: ["Goldens"]),
+        .testTarget(
+            name: "SvctopCoreTests", dependencies: ["SvctopCore", "SvctopTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "SvctopRenderTests", dependencies: ["SvctopRender", "SvctopCore", "SvctopTestSupport"],
+            exclude: ["Goldens"]),
         .testTarget(name: "SvctopConfigTests", dependencies: ["SvctopConfig", "SvctopCore", "SvctopTestSupport"]),
         .testTarget(
             name: "SvctopNetworkTests",

@@ -54,7 +54,9 @@ public struct ConfigFile: Sendable, Equatable {
     /// `$XDG_CONFIG_HOME/svctop/config.yaml` (or `~/.config/svctop/config.yaml`).
     public static var defaultPath: String {
         let env = ProcessInfo.processInfo.environment
-        let base = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? NSHomeDirectory()) + "/.config")
+        let base =
+            env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? ((env["HOME"] ?? NSHomeDirectory()) + "/.config")
         return base + "/svctop/config.yaml"
     }
 
@@ -64,7 +66,8 @@ public struct ConfigFile: Sendable, Equatable {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ConfigError(file: path, line: 0, key: "", message: "cannot read the file: \(error.localizedDescription)")
+            throw ConfigError(
+                file: path, line: 0, key: "", message: "cannot read the file: \(error.localizedDescription)")
         }
         return try parse(yaml: text, file: path)
     }
@@ -125,7 +128,9 @@ public struct ConfigFile: Sendable, Equatable {
         /// Bytes: `1048576`, `512MiB`, `1GiB`, `64KiB`, `1GB` (the settings' own size rules).
         func bytes(_ node: Node, _ key: String) throws(ConfigError) -> Double {
             let text = try string(node, key).trimmingCharacters(in: .whitespaces)
-            guard let v = SettingDeclaration.bytes(text) else { throw fail(node, key, "expected a size like 512MiB or 1GiB") }
+            guard let v = SettingDeclaration.bytes(text) else {
+                throw fail(node, key, "expected a size like 512MiB or 1GiB")
+            }
             return v
         }
 
@@ -187,13 +192,17 @@ public struct ConfigFile: Sendable, Equatable {
                 case "bearer_token_env": access.bearerTokenEnv = try string(value, k)
                 case "basic_auth_env": access.basicAuthEnv = try string(value, k)
                 case "bearer_token", "password":
-                    throw fail(keyNode, k, "secrets are not accepted inline; use bearer_token_file, bearer_token_env or basic_auth_env")
+                    throw fail(
+                        keyNode, k,
+                        "secrets are not accepted inline; use bearer_token_file, bearer_token_env or basic_auth_env")
                 case "headers":
                     for (name, _, v) in try mapping(value, k) {
                         access.transport.headers.append(.init(name, try string(v, "\(k).\(name)")))
                     }
                 default:
-                    throw unknown(keyNode, k, in: prefix, allowed: ["bearer_token_file", "bearer_token_env", "basic_auth_env", "headers"])
+                    throw unknown(
+                        keyNode, k, in: prefix,
+                        allowed: ["bearer_token_file", "bearer_token_env", "basic_auth_env", "headers"])
                 }
             }
         }
@@ -206,7 +215,9 @@ public struct ConfigFile: Sendable, Equatable {
                 case "cert_file": access.transport.certFile = try string(value, k)
                 case "key_file": access.transport.keyFile = try string(value, k)
                 case "insecure_skip_verify": access.transport.insecureSkipVerify = try bool(value, k)
-                default: throw unknown(keyNode, k, in: prefix, allowed: ["ca_file", "cert_file", "key_file", "insecure_skip_verify"])
+                default:
+                    throw unknown(
+                        keyNode, k, in: prefix, allowed: ["ca_file", "cert_file", "key_file", "insecure_skip_verify"])
                 }
             }
             if (access.transport.certFile == nil) != (access.transport.keyFile == nil) {
@@ -235,7 +246,8 @@ public struct ConfigFile: Sendable, Equatable {
                     case "signals":
                         for (signalName, signalKey, list) in try mapping(v, kk) {
                             guard let signal = Signal(rawValue: signalName) else {
-                                throw unknown(signalKey, "\(kk).\(signalName)", in: kk, allowed: Signal.allCases.map(\.rawValue))
+                                throw unknown(
+                                    signalKey, "\(kk).\(signalName)", in: kk, allowed: Signal.allCases.map(\.rawValue))
                             }
                             if let seq = list.sequence {
                                 var names: [String] = []
@@ -265,19 +277,28 @@ public struct ConfigFile: Sendable, Equatable {
                             case "drain": set(\.drain, defaultMethod: "POST")
                             case "undrain": set(\.undrain, defaultMethod: "POST")
                             default:
-                                throw unknown(endpointKey, "\(kk).\(endpointName)", in: kk, allowed: [
-                                    "metrics", "liveness", "readiness", "goroutine_dump", "log_level", "set_log_level", "drain", "undrain",
-                                ])
+                                throw unknown(
+                                    endpointKey, "\(kk).\(endpointName)", in: kk,
+                                    allowed: [
+                                        "metrics", "liveness", "readiness", "goroutine_dump", "log_level",
+                                        "set_log_level", "drain", "undrain",
+                                    ])
                             }
                             guard (endpoint?.path ?? text).hasPrefix("/") else {
-                                throw fail(e, "\(kk).\(endpointName)", "expected a path like /admin/drain or 'POST /admin/drain'")
+                                throw fail(
+                                    e, "\(kk).\(endpointName)",
+                                    "expected a path like /admin/drain or 'POST /admin/drain'")
                             }
                         }
                     case "handler_label": profile.handlerLabel = try string(v, kk)
                     case "latency_handler": profile.latencyHandler = try string(v, kk)
                     case "memory_limit": profile.memoryLimit = try bytes(v, kk)
                     default:
-                        throw unknown(keyNode, kk, in: k, allowed: ["base", "signals", "endpoints", "handler_label", "latency_handler", "memory_limit"])
+                        throw unknown(
+                            keyNode, kk, in: k,
+                            allowed: [
+                                "base", "signals", "endpoints", "handler_label", "latency_handler", "memory_limit",
+                            ])
                     }
                 }
                 config.profiles[name] = profile
@@ -323,7 +344,9 @@ public struct ConfigFile: Sendable, Equatable {
                         try readTLS(v, kk, into: &access)
                         target.access = access
                     default:
-                        throw unknown(keyNode, kk, in: k, allowed: ["name", "url", "profile", "memory_limit", "handler", "auth", "tls"])
+                        throw unknown(
+                            keyNode, kk, in: k,
+                            allowed: ["name", "url", "profile", "memory_limit", "handler", "auth", "tls"])
                     }
                 }
                 guard urlSeen else { throw fail(item, k, "a target needs a url") }
@@ -334,7 +357,9 @@ public struct ConfigFile: Sendable, Equatable {
         mutating func readKeys(_ node: Node) throws(ConfigError) {
             for (name, keyNode, value) in try mapping(node, "keys") {
                 let k = "keys.\(name)"
-                let actionName = name.split(separator: "_").enumerated().map { $0.offset == 0 ? String($0.element) : $0.element.capitalized }.joined()
+                let actionName = name.split(separator: "_").enumerated().map {
+                    $0.offset == 0 ? String($0.element) : $0.element.capitalized
+                }.joined()
                 guard let action = Action(rawValue: actionName) ?? Action(rawValue: name) else {
                     throw unknown(keyNode, k, in: "keys", allowed: Action.allCases.map(\.rawValue))
                 }

@@ -125,7 +125,8 @@ enum DemoRoutes {
             let body = try await request.body.collect(upTo: 64 * 1024)
             let text = String(buffer: body)
             guard let level = jsonField("level", in: text) else {
-                return json(.badRequest, "{\"error\":\"Request body must be well-formed JSON: {\\\"level\\\":\\\"info\\\"}\"}")
+                return json(
+                    .badRequest, "{\"error\":\"Request body must be well-formed JSON: {\\\"level\\\":\\\"info\\\"}\"}")
             }
             guard service.setLogLevel(level) else {
                 return json(.badRequest, "{\"error\":\"unrecognized level: \\\"\(level)\\\"\"}")
@@ -144,12 +145,15 @@ enum DemoRoutes {
     }
 
     static func text(_ status: HTTPResponse.Status, _ body: String) -> Response {
-        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"],
-                 body: .init(byteBuffer: ByteBuffer(string: body.hasSuffix("\n") ? body : body + "\n")))
+        Response(
+            status: status, headers: [.contentType: "text/plain; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: body.hasSuffix("\n") ? body : body + "\n")))
     }
 
     static func json(_ status: HTTPResponse.Status, _ body: String) -> Response {
-        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body + "\n")))
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: body + "\n")))
     }
 
     static func jsonField(_ name: String, in text: String) -> String? {

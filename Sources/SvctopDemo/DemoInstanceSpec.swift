@@ -15,7 +15,8 @@ public struct DemoInstanceSpec: Sendable, Equatable {
         return (0..<max(1, count)).map { i in
             let scenario = i < incidents.count ? incidents[i] : .healthy
             let service = services[(i / 2) % services.count]
-            return DemoInstanceSpec(name: "\(service)-\(i % 2 == 0 ? "a" : "b")\(i >= 12 ? String(i / 12) : "")", scenario: scenario)
+            return DemoInstanceSpec(
+                name: "\(service)-\(i % 2 == 0 ? "a" : "b")\(i >= 12 ? String(i / 12) : "")", scenario: scenario)
         }
     }
 }

@@ -74,21 +74,37 @@ final class ProcessMetrics: @unchecked Sendable {
         goroutines = registry.makeGauge(name: "go_goroutines", help: "Number of goroutines that currently exist.")
         threads = registry.makeGauge(name: "go_threads", help: "Number of OS threads created.")
         rss = registry.makeGauge(name: "process_resident_memory_bytes", help: "Resident memory size in bytes.")
-        heapInuse = registry.makeGauge(name: "go_memstats_heap_inuse_bytes", help: "Number of heap bytes that are in use.")
-        memLimit = registry.makeGauge(name: "go_gc_gomemlimit_bytes", help: "Go runtime memory limit configured by the user.")
-        inflight = registry.makeGauge(name: "http_requests_in_flight", help: "Current number of HTTP requests being served.")
-        startTime = registry.makeGauge(name: "process_start_time_seconds", help: "Start time of the process since unix epoch in seconds.")
+        heapInuse = registry.makeGauge(
+            name: "go_memstats_heap_inuse_bytes", help: "Number of heap bytes that are in use.")
+        memLimit = registry.makeGauge(
+            name: "go_gc_gomemlimit_bytes", help: "Go runtime memory limit configured by the user.")
+        inflight = registry.makeGauge(
+            name: "http_requests_in_flight", help: "Current number of HTTP requests being served.")
+        startTime = registry.makeGauge(
+            name: "process_start_time_seconds", help: "Start time of the process since unix epoch in seconds.")
         workersBusy = registry.makeGauge(name: "workerpool_workers_busy", help: "Workers currently running a job.")
         workersMax = registry.makeGauge(name: "workerpool_workers_max", help: "Size of the worker pool.")
         queueDepth = registry.makeGauge(name: "workerpool_queue_depth", help: "Jobs waiting for a worker.")
         queueCapacity = registry.makeGauge(name: "workerpool_queue_capacity", help: "Capacity of the job queue.")
-        rejected = registry.makeCounter(name: "workerpool_rejected_total", help: "Jobs rejected because the queue was full.")
-        dbInUse = registry.makeGauge(name: "go_sql_in_use_connections", labels: [("db_name", "orders")], help: "The number of connections currently in use.")
-        dbIdle = registry.makeGauge(name: "go_sql_idle_connections", labels: [("db_name", "orders")], help: "The number of idle connections.")
-        dbOpen = registry.makeGauge(name: "go_sql_open_connections", labels: [("db_name", "orders")], help: "The number of established connections both in use and idle.")
-        dbMaxOpen = registry.makeGauge(name: "go_sql_max_open_connections", labels: [("db_name", "orders")], help: "Maximum number of open connections to the database.")
-        dbWaitCount = registry.makeCounter(name: "go_sql_wait_count_total", labels: [("db_name", "orders")], help: "The total number of connections waited for.")
-        dbWaitDuration = registry.makeCounter(name: "go_sql_wait_duration_seconds_total", labels: [("db_name", "orders")], help: "The total time blocked waiting for a new connection.")
+        rejected = registry.makeCounter(
+            name: "workerpool_rejected_total", help: "Jobs rejected because the queue was full.")
+        dbInUse = registry.makeGauge(
+            name: "go_sql_in_use_connections", labels: [("db_name", "orders")],
+            help: "The number of connections currently in use.")
+        dbIdle = registry.makeGauge(
+            name: "go_sql_idle_connections", labels: [("db_name", "orders")], help: "The number of idle connections.")
+        dbOpen = registry.makeGauge(
+            name: "go_sql_open_connections", labels: [("db_name", "orders")],
+            help: "The number of established connections both in use and idle.")
+        dbMaxOpen = registry.makeGauge(
+            name: "go_sql_max_open_connections", labels: [("db_name", "orders")],
+            help: "Maximum number of open connections to the database.")
+        dbWaitCount = registry.makeCounter(
+            name: "go_sql_wait_count_total", labels: [("db_name", "orders")],
+            help: "The total number of connections waited for.")
+        dbWaitDuration = registry.makeCounter(
+            name: "go_sql_wait_duration_seconds_total", labels: [("db_name", "orders")],
+            help: "The total time blocked waiting for a new connection.")
         memLimit.set(limit)
         startTime.set(startedAt.rounded(.down))
     }
@@ -199,7 +215,9 @@ struct SimulationState {
                 break
             }
             let latency = random.logNormal(median: median, sigma: 0.6)
-            let code = random.uniform() < errorChance ? (scenario == .saturated ? 503 : 500) : (handler.1 == "POST" ? 201 : 200)
+            let code =
+                random.uniform() < errorChance
+                ? (scenario == .saturated ? 503 : 500) : (handler.1 == "POST" ? 201 : 200)
             metrics.observe(handler: handler.0, method: handler.1, code: code, seconds: latency)
             meanLatency += latency
         }
@@ -218,7 +236,9 @@ struct SimulationState {
         } else {
             queue = max(0, queue - dt * 40)
         }
-        let db = scenario == .saturated && drainFactor > 0.2 ? SimulationState.dbMax : min(SimulationState.dbMax, 2 + inflight * 0.3 + random.uniform())
+        let db =
+            scenario == .saturated && drainFactor > 0.2
+            ? SimulationState.dbMax : min(SimulationState.dbMax, 2 + inflight * 0.3 + random.uniform())
         if db >= SimulationState.dbMax {
             let waits = Double(random.poisson(dt * 30))
             metrics.dbWaitCount.increment(by: waits)

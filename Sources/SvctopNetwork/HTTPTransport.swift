@@ -23,7 +23,8 @@ public final class HTTPTransport: Sendable {
         var configuration = HTTPClient.Configuration()
         configuration.decompression = .enabled(limit: .size(maxBodyBytes))
         configuration.httpVersion = .http1Only
-        configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: connectionsPerHost)
+        configuration.connectionPool = .init(
+            idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: connectionsPerHost)
         configuration.redirectConfiguration = .follow(max: 3, allowCycles: false)
         configuration.timeout = .init(connect: .seconds(5), read: .seconds(30))
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
@@ -80,13 +81,16 @@ public final class HTTPTransport: Sendable {
         }
         let limit = min(maxBytes ?? maxBodyBytes, maxBodyBytes)
         let deadline = NIODeadline.now() + .nanoseconds(Int64(max(0.001, timeout) * 1e9))
-        let task = client.execute(request: request, delegate: ResponseAccumulator(request: request, maxBodySize: limit),
-                                  deadline: deadline)
+        let task = client.execute(
+            request: request, delegate: ResponseAccumulator(request: request, maxBodySize: limit),
+            deadline: deadline)
         return await withTaskCancellationHandler {
             do {
                 let response = try await task.futureResult.get()
-                return .success(HTTPAnswer(status: Int(response.status.code), contentType: response.headers.first(name: "Content-Type"),
-                                           body: response.body ?? ByteBuffer()))
+                return .success(
+                    HTTPAnswer(
+                        status: Int(response.status.code), contentType: response.headers.first(name: "Content-Type"),
+                        body: response.body ?? ByteBuffer()))
             } catch {
                 return .failure(HTTPTransport.classify(error, limit: limit))
             }
@@ -127,7 +131,8 @@ public final class HTTPTransport: Sendable {
         if error is HTTPParserError { return .other("invalid HTTP response") }
         if let e = error as? HTTPClientError {
             switch e {
-            case .deadlineExceeded, .readTimeout, .connectTimeout, .getConnectionFromPoolTimeout, .writeTimeout, .cancelled:
+            case .deadlineExceeded, .readTimeout, .connectTimeout, .getConnectionFromPoolTimeout, .writeTimeout,
+                .cancelled:
                 return .timeout
             case .remoteConnectionClosed:
                 return .reset
@@ -156,11 +161,15 @@ public final class HTTPTransport: Sendable {
             return .refused
         }
         if text.contains("Connection reset") || text.contains("ECONNRESET") { return .reset }
-        if text.contains("dnsA") || text.contains("NIOConnectionError") && text.contains("dns") || text.contains("unknownHost") {
+        if text.contains("dnsA") || text.contains("NIOConnectionError") && text.contains("dns")
+            || text.contains("unknownHost")
+        {
             return .dns(text.count > 80 ? String(text.prefix(80)) : text)
         }
         if text.contains("NIOConnectionError") { return .refused }
-        if text.contains("invalidEOFState") || text.contains("HTTPParserError") { return .other("invalid HTTP response") }
+        if text.contains("invalidEOFState") || text.contains("HTTPParserError") {
+            return .other("invalid HTTP response")
+        }
         return .other(text.count > 100 ? String(text.prefix(100)) : text)
     }
 }

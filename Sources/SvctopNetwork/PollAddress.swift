@@ -16,7 +16,7 @@ public struct PollAddress: Sendable {
     /// Reads a target's base URL; loads TLS files when the scheme is https.
     public static func make(baseURL: String, options: TransportOptions) -> Result<PollAddress, ScrapeFailure> {
         guard let url = URLComponents(string: baseURL), let scheme = url.scheme?.lowercased(),
-              scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty
+            scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty
         else {
             return .failure(.other("invalid URL \(baseURL)"))
         }
@@ -35,6 +35,8 @@ public struct PollAddress: Sendable {
         }
         var base = url.percentEncodedPath
         while base.hasSuffix("/") { base.removeLast() }
-        return .success(PollAddress(host: bare, port: port, basePath: base, hostHeader: defaultPort ? shown : "\(shown):\(port)", tls: tls))
+        return .success(
+            PollAddress(
+                host: bare, port: port, basePath: base, hostHeader: defaultPort ? shown : "\(shown):\(port)", tls: tls))
     }
 }

@@ -31,7 +31,10 @@ final class PollConnection: @unchecked Sendable {
         var receivedAnything = false
         var mayRetry: Bool
 
-        init(request: PollRequest, promise: EventLoopPromise<Result<HTTPAnswer, ScrapeFailure>>, deadline: NIODeadline, mayRetry: Bool) {
+        init(
+            request: PollRequest, promise: EventLoopPromise<Result<HTTPAnswer, ScrapeFailure>>, deadline: NIODeadline,
+            mayRetry: Bool
+        ) {
             self.request = request
             self.promise = promise
             self.deadline = deadline
@@ -56,7 +59,9 @@ final class PollConnection: @unchecked Sendable {
         let deadline = NIODeadline.now() + .nanoseconds(Int64(max(0.001, timeout) * 1e9))
         let current = Exchange(request: request, promise: promise, deadline: deadline, mayRetry: channel != nil)
         exchange = current
-        current.timer = loop.scheduleTask(deadline: deadline) { [self] in finish(current, .failure(.timeout), close: true) }
+        current.timer = loop.scheduleTask(deadline: deadline) { [self] in
+            finish(current, .failure(.timeout), close: true)
+        }
         start(current)
         return promise.futureResult
     }
@@ -91,7 +96,8 @@ final class PollConnection: @unchecked Sendable {
 
     private func connect(timeout: TimeAmount) -> EventLoopFuture<any Channel> {
         let tls = address.tls
-        let serverName = address.host.contains(":") || address.host.allSatisfy({ $0.isNumber || $0 == "." }) ? nil : address.host
+        let serverName =
+            address.host.contains(":") || address.host.allSatisfy({ $0.isNumber || $0 == "." }) ? nil : address.host
         let bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(max(.milliseconds(1), timeout))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -139,8 +145,10 @@ final class PollConnection: @unchecked Sendable {
             current.status = Int(head.status.code)
             current.contentType = head.headers.first(name: "Content-Type")
             current.keepAlive = head.isKeepAlive
-            if let length = head.headers.first(name: "Content-Length").flatMap(Int.init), length > current.request.maxBytes,
-               head.headers.first(name: "Content-Encoding") == nil {
+            if let length = head.headers.first(name: "Content-Length").flatMap(Int.init),
+                length > current.request.maxBytes,
+                head.headers.first(name: "Content-Encoding") == nil
+            {
                 finish(current, .failure(.sizeCap(current.request.maxBytes)), close: true)
             }
         case .body(var bytes):
@@ -169,7 +177,9 @@ final class PollConnection: @unchecked Sendable {
             current.mayRetry = false
             start(current)
         } else {
-            finish(current, .failure(current.receivedAnything ? .reset : .other("connection closed before an answer")), close: false)
+            finish(
+                current, .failure(current.receivedAnything ? .reset : .other("connection closed before an answer")),
+                close: false)
         }
     }
 }

@@ -12,7 +12,8 @@ public struct PollRequest: Sendable {
         var all = headers
         all.replaceOrAdd(name: "Host", value: address.hostHeader)
         let uri = address.basePath + (path.hasPrefix("/") ? path : "/" + path)
-        head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: method.uppercased()), uri: uri, headers: all)
+        head = HTTPRequestHead(
+            version: .http1_1, method: HTTPMethod(rawValue: method.uppercased()), uri: uri, headers: all)
         self.maxBytes = maxBytes
     }
 }

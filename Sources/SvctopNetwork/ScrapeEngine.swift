@@ -28,8 +28,10 @@ public struct ScrapeEngine: Sendable {
     /// not hold up the other targets on the loop.
     static let inlineParseLimit = 512 << 10
 
-    public init(client: ServiceClient, settings: Settings, timeout: Double? = nil, maxBodyBytes: Int? = nil,
-                maxConcurrentRequests: Int = 256, batchDelay: Double = 0.015) {
+    public init(
+        client: ServiceClient, settings: Settings, timeout: Double? = nil, maxBodyBytes: Int? = nil,
+        maxConcurrentRequests: Int = 256, batchDelay: Double = 0.015
+    ) {
         self.client = client
         self.settings = settings
         self.timeout = timeout ?? settings.interval * 0.8
@@ -48,8 +50,9 @@ public struct ScrapeEngine: Sendable {
         // hundreds of targets do not fire at once.
         let groups = max(1, min(100, targets.count / 8))
         let pollers = targets.enumerated().map { id, target in
-            TargetPoller(id: id, requests: client.pollRequests(target, maxBytes: maxBodyBytes), engine: self,
-                         shard: shards[id % shards.count])
+            TargetPoller(
+                id: id, requests: client.pollRequests(target, maxBytes: maxBodyBytes), engine: self,
+                shard: shards[id % shards.count])
         }
         let stop = StopSignal()
         await withTaskCancellationHandler {
@@ -181,7 +184,9 @@ final class TargetPoller: @unchecked Sendable {
     private var lastLevelRead: NIODeadline?
     private var next: Scheduled<Void>?
 
-    init(id: InstanceID, requests: Result<ServiceClient.PollRequests, ScrapeFailure>, engine: ScrapeEngine, shard: Shard) {
+    init(
+        id: InstanceID, requests: Result<ServiceClient.PollRequests, ScrapeFailure>, engine: ScrapeEngine, shard: Shard
+    ) {
         self.id = id
         self.shard = shard
         self.lines = requests.map { prepared in
@@ -222,11 +227,13 @@ final class TargetPoller: @unchecked Sendable {
         let lines: Lines
         switch self.lines {
         case .failure(let failure):
-            finish(started: started, events: [
-                .scrapeCompleted(id, .failure(failure, duration: 0)),
-                .probeCompleted(id, .liveness, ServiceClient.probeResult(.failure(failure))),
-                .probeCompleted(id, .readiness, ServiceClient.probeResult(.failure(failure))),
-            ], scraped: false)
+            finish(
+                started: started,
+                events: [
+                    .scrapeCompleted(id, .failure(failure, duration: 0)),
+                    .probeCompleted(id, .liveness, ServiceClient.probeResult(.failure(failure))),
+                    .probeCompleted(id, .readiness, ServiceClient.probeResult(.failure(failure))),
+                ], scraped: false)
             return
         case .success(let prepared):
             lines = prepared
@@ -291,8 +298,10 @@ final class TargetPoller: @unchecked Sendable {
 
     /// Sends a request on one of the target's connections when a slot is free; `completion` runs on the loop
     /// unless the engine has stopped.
-    private func send(_ request: PollRequest, on connection: PollConnection,
-                      completion: @escaping (Result<HTTPAnswer, ScrapeFailure>) -> Void) {
+    private func send(
+        _ request: PollRequest, on connection: PollConnection,
+        completion: @escaping (Result<HTTPAnswer, ScrapeFailure>) -> Void
+    ) {
         shard.acquire { [self] in
             connection.send(request, timeout: timeout).assumeIsolated().whenSuccess { [self] result in
                 shard.release()

@@ -33,8 +33,9 @@ public struct ServiceClient: Sendable {
         return PollAddress.make(baseURL: target.baseURL, options: access).map { address in
             let endpoints = target.profile.endpoints
             func make(_ endpoint: Endpoint, _ extra: [(String, String)], _ limit: Int) -> PollRequest {
-                PollRequest(method: endpoint.method, path: endpoint.path, address: address,
-                            headers: HTTPTransport.headers(options: access, extra: extra), maxBytes: limit)
+                PollRequest(
+                    method: endpoint.method, path: endpoint.path, address: address,
+                    headers: HTTPTransport.headers(options: access, extra: extra), maxBytes: limit)
             }
             let metricsLimit = min(maxBytes ?? transport.maxBodyBytes, transport.maxBodyBytes)
             return PollRequests(
@@ -70,7 +71,9 @@ public struct ServiceClient: Sendable {
                     MetricSet.parse(raw.bindMemory(to: UInt8.self), format: format)
                 }
                 if metrics.samples.isEmpty {
-                    let reason = metrics.firstError.map(\.description) ?? (answer.body.readableBytes == 0 ? "empty response" : "no samples")
+                    let reason =
+                        metrics.firstError.map(\.description)
+                        ?? (answer.body.readableBytes == 0 ? "empty response" : "no samples")
                     return .failure(.parse(reason), duration: duration)
                 }
                 return .success(metrics, duration: duration)
@@ -89,7 +92,9 @@ public struct ServiceClient: Sendable {
     }
 
     /// A log-level answer (`{"level":"info"}`), or why there is no level.
-    public static func logLevel(_ result: Result<HTTPAnswer, ScrapeFailure>, path: String) -> (level: String?, error: String?) {
+    public static func logLevel(
+        _ result: Result<HTTPAnswer, ScrapeFailure>, path: String
+    ) -> (level: String?, error: String?) {
         switch result {
         case .success(let answer):
             let body = answer.text()
@@ -116,15 +121,20 @@ public struct ServiceClient: Sendable {
         await action(target.profile.endpoints.undrain, target, body: nil, contentType: nil, timeout: timeout)
     }
 
-    func action(_ endpoint: Endpoint, _ target: Target, body: [UInt8]?, contentType: String?, timeout: Double) async -> ActionResult {
+    func action(
+        _ endpoint: Endpoint, _ target: Target, body: [UInt8]?, contentType: String?, timeout: Double
+    ) async -> ActionResult {
         var headers = ServiceClient.jsonHeaders
         if let contentType { headers.append(("Content-Type", contentType)) }
-        switch await transport.send(endpoint.method, target.url(endpoint.path), headers: headers, body: body,
-                                    options: options(for: target), timeout: timeout, maxBytes: ServiceClient.smallBody) {
+        switch await transport.send(
+            endpoint.method, target.url(endpoint.path), headers: headers, body: body,
+            options: options(for: target), timeout: timeout, maxBytes: ServiceClient.smallBody)
+        {
         case .success(let answer):
             let text = answer.text(limit: 2048)
             let excerpt = LogLevelBody.error(from: text) ?? answer.firstLine(limit: 200)
-            return answer.isSuccess ? .succeeded(status: answer.status, body: text.trimmingCharacters(in: .whitespacesAndNewlines))
+            return answer.isSuccess
+                ? .succeeded(status: answer.status, body: text.trimmingCharacters(in: .whitespacesAndNewlines))
                 : .rejected(status: answer.status, body: excerpt)
         case .failure(let failure):
             return .failed(failure.description)
@@ -132,11 +142,15 @@ public struct ServiceClient: Sendable {
     }
 
     /// Fetches a goroutine dump (`?debug=1` or `?debug=2`), raw.
-    public func goroutineDump(_ target: Target, debugLevel: Int, timeout: Double, maxBytes: Int) async -> Result<[UInt8], ScrapeFailure> {
+    public func goroutineDump(
+        _ target: Target, debugLevel: Int, timeout: Double, maxBytes: Int
+    ) async -> Result<[UInt8], ScrapeFailure> {
         let endpoint = target.profile.endpoints.goroutineDump
         let separator = endpoint.path.contains("?") ? "&" : "?"
-        switch await transport.send(endpoint.method, target.url(endpoint.path + "\(separator)debug=\(debugLevel)"),
-                                    options: options(for: target), timeout: timeout, maxBytes: maxBytes) {
+        switch await transport.send(
+            endpoint.method, target.url(endpoint.path + "\(separator)debug=\(debugLevel)"),
+            options: options(for: target), timeout: timeout, maxBytes: maxBytes)
+        {
         case .success(let answer):
             guard answer.isSuccess else { return .failure(.httpStatus(answer.status, answer.firstLine())) }
             return .success(answer.bytes)

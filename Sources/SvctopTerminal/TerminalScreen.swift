@@ -33,11 +33,15 @@ public final class TerminalScreen {
             throw TerminalError(description: "stdout is not a terminal; use --once --format json|text for scripts")
         }
         guard isatty(STDIN_FILENO) == 1 else {
-            throw TerminalError(description: "stdin is not a terminal; svctop reads keys from it (use --once for scripts)")
+            throw TerminalError(
+                description: "stdin is not a terminal; svctop reads keys from it (use --once for scripts)")
         }
         let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
         guard !term.isEmpty, term != "dumb" else {
-            throw TerminalError(description: "TERM is \(term.isEmpty ? "not set" : "'dumb'"); svctop needs a terminal that can move the cursor (for example TERM=xterm-256color), or use --once")
+            throw TerminalError(
+                description:
+                    "TERM is \(term.isEmpty ? "not set" : "'dumb'"); svctop needs a terminal that can move the cursor (for example TERM=xterm-256color), or use --once"
+            )
         }
         setlocale(LC_ALL, "")
         let codeset = String(cString: svctop_codeset())
@@ -49,7 +53,8 @@ public final class TerminalScreen {
         }
         let cup = tigetstr("cup")
         if cup == nil || Int(bitPattern: cup) == -1 {
-            throw TerminalError(description: "TERM='\(term)' cannot address the cursor; svctop needs a full-screen terminal")
+            throw TerminalError(
+                description: "TERM='\(term)' cannot address the cursor; svctop needs a full-screen terminal")
         }
         svctop_save_terminal(STDIN_FILENO)
         svctop_install_crash_restore()

@@ -1,6 +1,5 @@
 import Foundation
 
-
 /// A misbehaving HTTP server for fault tests, on raw sockets so it can do what no HTTP library would:
 /// never answer, answer one byte per second, reset mid-body, send huge or binary bodies.
 ///
@@ -30,10 +29,16 @@ public final class FaultServer: @unchecked Sendable {
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         addr.sin_port = 0
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        _ = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
         var bound = sockaddr_in()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &bound) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        _ = withUnsafeMutablePointer(to: &bound) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
         return Int(UInt16(bigEndian: bound.sin_port))
     }
 
@@ -46,11 +51,17 @@ public final class FaultServer: @unchecked Sendable {
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         addr.sin_port = 0
-        let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        let ok = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
         guard ok == 0, listen(listener, 128) == 0 else { throw CocoaError(.fileReadUnknown) }
         var bound = sockaddr_in()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &bound) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
+        _ = withUnsafeMutablePointer(to: &bound) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
+        }
         port = Int(UInt16(bigEndian: bound.sin_port))
         let thread = Thread { [self] in acceptLoop() }
         thread.start()
@@ -88,7 +99,9 @@ public final class FaultServer: @unchecked Sendable {
     private func send(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            let n = bytes.withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL))
+            }
             if n <= 0 { return false }
             offset += n
         }
@@ -100,7 +113,9 @@ public final class FaultServer: @unchecked Sendable {
     private func serveKeepAlive(_ fd: Int32, closeWhenIdle: Bool, body: String) {
         var buffer = [UInt8](repeating: 0, count: 8192)
         repeat {
-            let answer = "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body
+            let answer =
+                "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
+                + body
             guard send(fd, Array(answer.utf8)) else { return }
             var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             while !isStopped {
@@ -125,7 +140,8 @@ public final class FaultServer: @unchecked Sendable {
             return
         }
         func head(_ status: String, length: Int?, type: String = "text/plain; version=0.0.4") -> String {
-            "HTTP/1.1 \(status)\r\nContent-Type: \(type)\r\n" + (length.map { "Content-Length: \($0)\r\n" } ?? "") + "Connection: close\r\n\r\n"
+            "HTTP/1.1 \(status)\r\nContent-Type: \(type)\r\n" + (length.map { "Content-Length: \($0)\r\n" } ?? "")
+                + "Connection: close\r\n\r\n"
         }
         switch path {
         case let p where p.hasPrefix("/hang"):
@@ -163,14 +179,16 @@ public final class FaultServer: @unchecked Sendable {
         case let p where p.hasPrefix("/garbage"):
             var random = SystemRandomNumberGenerator()
             let body = (0..<4096).map { _ in UInt8.random(in: 0...255, using: &random) }
-            send(fd, head("200 OK", length: body.count, type: "application/octet-stream") )
+            send(fd, head("200 OK", length: body.count, type: "application/octet-stream"))
             send(fd, body)
         case let p where p.hasPrefix("/badutf8"):
-            let body: [UInt8] = Array("go_goroutines{x=\"".utf8) + [0xff, 0xfe, 0xc3] + Array("\"} 7\ngo_threads 3\n".utf8)
+            let body: [UInt8] =
+                Array("go_goroutines{x=\"".utf8) + [0xff, 0xfe, 0xc3] + Array("\"} 7\ngo_threads 3\n".utf8)
             send(fd, head("200 OK", length: body.count))
             send(fd, body)
         case let p where p.hasPrefix("/malformed"):
-            let body = "go_goroutines 11\nthis is not a metric line\ngo_threads{a=b} 1\nprocess_resident_memory_bytes 1e6\n"
+            let body =
+                "go_goroutines 11\nthis is not a metric line\ngo_threads{a=b} 1\nprocess_resident_memory_bytes 1e6\n"
             send(fd, head("200 OK", length: body.utf8.count))
             send(fd, body)
         case let p where p.hasPrefix("/flap"):
@@ -183,13 +201,22 @@ public final class FaultServer: @unchecked Sendable {
             // A process that restarts every 3 seconds: counters reset, start time moves.
             let now = Date().timeIntervalSince1970
             let start = (now / 3).rounded(.down) * 3
-            let body = "go_goroutines 12\nprocess_start_time_seconds \(start)\nworkerpool_rejected_total \(Int((now - start) * 100))\n"
+            let body =
+                "go_goroutines 12\nprocess_start_time_seconds \(start)\nworkerpool_rejected_total \(Int((now - start) * 100))\n"
             send(fd, head("200 OK", length: body.utf8.count))
             send(fd, body)
         case let p where p.hasPrefix("/gzip"):
             // A gzip-encoded exposition (go_goroutines 4242, go_threads 7), as promhttp sends when asked.
-            let body: [UInt8] = [0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x03, 0x53, 0x56, 0x08, 0x89, 0x0c, 0x70, 0x55, 0x48, 0xcf, 0x8f, 0x4f, 0xcf, 0x2f, 0xca, 0x2f, 0x2d, 0xc9, 0xcc, 0x4b, 0x2d, 0x56, 0x48, 0x4f, 0x2c, 0x4d, 0x4f, 0xe5, 0x42, 0x15, 0x33, 0x31, 0x32, 0x31, 0x02, 0x09, 0x95, 0x64, 0x14, 0xa5, 0x26, 0xa6, 0x14, 0x2b, 0x98, 0x73, 0x01, 0x00, 0x31, 0x05, 0x42, 0xdd, 0x3b, 0x00, 0x00, 0x00]
-            send(fd, "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Encoding: gzip\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n")
+            let body: [UInt8] = [
+                0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x03, 0x53, 0x56, 0x08, 0x89, 0x0c, 0x70, 0x55,
+                0x48, 0xcf, 0x8f, 0x4f, 0xcf, 0x2f, 0xca, 0x2f, 0x2d, 0xc9, 0xcc, 0x4b, 0x2d, 0x56, 0x48, 0x4f, 0x2c,
+                0x4d, 0x4f, 0xe5, 0x42, 0x15, 0x33, 0x31, 0x32, 0x31, 0x02, 0x09, 0x95, 0x64, 0x14, 0xa5, 0x26, 0xa6,
+                0x14, 0x2b, 0x98, 0x73, 0x01, 0x00, 0x31, 0x05, 0x42, 0xdd, 0x3b, 0x00, 0x00, 0x00,
+            ]
+            send(
+                fd,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Encoding: gzip\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
+            )
             send(fd, body)
         case let p where p.hasPrefix("/500"):
             let body = "{\"error\":\"internal failure\"}\n"
@@ -208,7 +235,9 @@ public final class FaultServer: @unchecked Sendable {
         for id in 1...goroutines {
             let leaking = id % 5 != 0
             out += "goroutine \(id) [\(leaking ? "chan receive" : "select"), 12 minutes]:\n"
-            out += leaking ? "example.com/shop/watch.(*Watcher).loop(0xc000123456)\n\t/src/shop/watch/watch.go:88 +0x1d\n"
+            out +=
+                leaking
+                ? "example.com/shop/watch.(*Watcher).loop(0xc000123456)\n\t/src/shop/watch/watch.go:88 +0x1d\n"
                 : "example.com/shop/pool.worker()\n\t/src/shop/pool/pool.go:41 +0x52\n"
             out += "created by example.com/shop/watch.Start in goroutine 1\n\t/src/shop/watch/watch.go:30 +0x25\n\n"
         }

@@ -31,7 +31,10 @@ struct ParseBench: ParsableCommand {
     @Option(help: "Iterations per input.")
     var iterations = 10
 
-    @Flag(help: "Also run Go's prometheus/common expfmt.TextParser on the same input (needs go and golang-github-prometheus-common-dev).")
+    @Flag(
+        help:
+            "Also run Go's prometheus/common expfmt.TextParser on the same input (needs go and golang-github-prometheus-common-dev)."
+    )
     var compareGo = false
 
     func run() throws {
@@ -58,29 +61,35 @@ struct ParseBench: ParsableCommand {
             // The pull parser alone, without building the sample set.
             var pullBest = Double.infinity
             for _ in 0..<iterations {
-                pullBest = min(pullBest, measure {
-                    bytes.withUnsafeBufferPointer { buffer in
-                        var p = ExpositionParser(bytes: buffer, format: .prometheusText)
-                        var n = 0
-                        while true {
-                            let e = p.next()
-                            if e == .end { break }
-                            if e == .sample { n &+= 1 }
+                pullBest = min(
+                    pullBest,
+                    measure {
+                        bytes.withUnsafeBufferPointer { buffer in
+                            var p = ExpositionParser(bytes: buffer, format: .prometheusText)
+                            var n = 0
+                            while true {
+                                let e = p.next()
+                                if e == .end { break }
+                                if e == .sample { n &+= 1 }
+                            }
+                            precondition(n > 0)
                         }
-                        precondition(n > 0)
-                    }
-                })
+                    })
             }
             let mb = Double(bytes.count) / 1e6
             print("\(name): \(format(mb, 2)) MB, \(samples) samples")
-            print("  MetricSet.parse:  \(format(mb / best)) MB/s  \(format(Double(samples) / best / 1e6, 2)) M samples/s  "
-                  + "\(format(allocations / Double(max(samples, 1)), 2)) allocations/sample  (best of \(iterations))")
+            print(
+                "  MetricSet.parse:  \(format(mb / best)) MB/s  \(format(Double(samples) / best / 1e6, 2)) M samples/s  "
+                    + "\(format(allocations / Double(max(samples, 1)), 2)) allocations/sample  (best of \(iterations))")
             print("  pull parser only: \(format(mb / pullBest)) MB/s")
             if compareGo {
                 if let goRate = try GoComparison.expfmtRate(bytes: bytes) {
-                    print("  Go expfmt.TextParser: \(format(goRate)) MB/s  → svctop is \(format((mb / best) / goRate, 1))x faster")
+                    print(
+                        "  Go expfmt.TextParser: \(format(goRate)) MB/s  → svctop is \(format((mb / best) / goRate, 1))x faster"
+                    )
                 } else {
-                    print("  Go expfmt.TextParser: not available (install golang-go golang-github-prometheus-common-dev)")
+                    print(
+                        "  Go expfmt.TextParser: not available (install golang-go golang-github-prometheus-common-dev)")
                 }
             }
         }
@@ -104,18 +113,24 @@ struct DumpBench: ParsableCommand {
     var mode = "loose"
 
     func run() throws {
-        let bytes = try file.map { try [UInt8](Data(contentsOf: URL(fileURLWithPath: $0))) } ?? Generators.goroutineDump(count: goroutines)
+        let bytes =
+            try file.map { try [UInt8](Data(contentsOf: URL(fileURLWithPath: $0))) }
+            ?? Generators.goroutineDump(count: goroutines)
         let grouping: GroupingMode = mode == "exact" ? .exact : .loose
         var dump = GoroutineDumpParser.parse(bytes, mode: grouping)
         var best = Double.infinity
         for _ in 0..<iterations {
             best = min(best, measure { dump = GoroutineDumpParser.parse(bytes, mode: grouping) })
         }
-        print("\(file ?? "generated debug=2 dump"): \(format(Double(bytes.count) / 1e6, 1)) MB, \(dump.total) goroutines, "
-              + "\(dump.groups.count) groups (\(grouping.rawValue)), \(dump.skippedLines) lines skipped")
-        print("  parse + group: \(format(best * 1000)) ms (best of \(iterations)), \(format(Double(bytes.count) / 1e6 / best)) MB/s")
+        print(
+            "\(file ?? "generated debug=2 dump"): \(format(Double(bytes.count) / 1e6, 1)) MB, \(dump.total) goroutines, "
+                + "\(dump.groups.count) groups (\(grouping.rawValue)), \(dump.skippedLines) lines skipped")
+        print(
+            "  parse + group: \(format(best * 1000)) ms (best of \(iterations)), \(format(Double(bytes.count) / 1e6 / best)) MB/s"
+        )
         for g in dump.groups.prefix(3) {
-            print("  \(g.count)\t\(g.stateSummary)\t\(g.topApplicationFrame?.function ?? g.frames.first?.function ?? "")")
+            print(
+                "  \(g.count)\t\(g.stateSummary)\t\(g.topApplicationFrame?.function ?? g.frames.first?.function ?? "")")
         }
     }
 }
@@ -147,7 +162,8 @@ struct RenderBench: ParsableCommand {
         for f in 1...frames {
             let t = now + Double(f)
             for id in 0..<instances {
-                let text = "go_goroutines \(100 + id + f % 10)\nprocess_resident_memory_bytes \(1e8 + Double(id) * 1e6)\ngo_gc_gomemlimit_bytes 1e9\n"
+                let text =
+                    "go_goroutines \(100 + id + f % 10)\nprocess_resident_memory_bytes \(1e8 + Double(id) * 1e6)\ngo_gc_gomemlimit_bytes 1e9\n"
                 _ = state.reduce(.scrapeCompleted(id, .success(MetricSet.parse(text), duration: 0.002)), now: t)
             }
             var frame = previous
@@ -158,7 +174,8 @@ struct RenderBench: ParsableCommand {
             previous = frame
         }
         print("\(instances) instances at \(width)x\(height), \(frames) frames (every instance changes every frame):")
-        print("  render \(format(renderTime / Double(frames) * 1e6, 0)) µs/frame, diff \(format(diffTime / Double(frames) * 1e6, 0)) µs/frame, "
-              + "\(changedCells / frames) changed cells/frame")
+        print(
+            "  render \(format(renderTime / Double(frames) * 1e6, 0)) µs/frame, diff \(format(diffTime / Double(frames) * 1e6, 0)) µs/frame, "
+                + "\(changedCells / frames) changed cells/frame")
     }
 }

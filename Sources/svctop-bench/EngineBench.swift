@@ -9,7 +9,8 @@ import SvctopNetwork
 /// CPU is not counted.
 struct EngineBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "engine", abstract: "Scrape engine: achieved interval, CPU share and peak RSS for N loopback targets.")
+        commandName: "engine",
+        abstract: "Scrape engine: achieved interval, CPU share and peak RSS for N loopback targets.")
 
     @Option(help: "Number of targets.")
     var targets = 200
@@ -62,7 +63,9 @@ struct EngineBench: AsyncParsableCommand {
         let gaps = s.gaps.sorted()
         func pct(_ q: Double) -> Double { gaps.isEmpty ? .nan : gaps[min(gaps.count - 1, Int(Double(gaps.count) * q))] }
         print("\(targets) targets at \(interval)s for \(Int(wall))s: \(s.count) scrapes, \(s.failures) failed")
-        print("  achieved interval: median \(format(pct(0.5), 3))s  p99 \(format(pct(0.99), 3))s  max \(format(gaps.last ?? .nan, 3))s")
+        print(
+            "  achieved interval: median \(format(pct(0.5), 3))s  p99 \(format(pct(0.99), 3))s  max \(format(gaps.last ?? .nan, 3))s"
+        )
         print("  CPU: \(format(cpu / wall * 100))% of one core   peak RSS: \(peakRSSMiB()) MiB")
     }
 
@@ -74,7 +77,8 @@ struct EngineBench: AsyncParsableCommand {
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         let arguments: [String] = [svctop, "demo", "--instances", String(targets), "--scenario", "healthy"]
         let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] =
+            ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         var pid: pid_t = 0
         guard posix_spawn(&pid, svctop, &actions, nil, argv, envp) == 0 else {
             throw ValidationError("cannot start \(svctop) (build it with swift build -c release)")
@@ -82,7 +86,9 @@ struct EngineBench: AsyncParsableCommand {
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             let text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
-            let urls = text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { String($0.split(separator: "\t")[0]) }
+            let urls = text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map {
+                String($0.split(separator: "\t")[0])
+            }
             if text.contains("# watch it") { return (pid, urls) }
             usleep(100_000)
         }
@@ -93,7 +99,8 @@ struct EngineBench: AsyncParsableCommand {
     func cpuSeconds() -> Double {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(
+            usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     func peakRSSMiB() -> Int {

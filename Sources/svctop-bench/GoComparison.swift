@@ -42,7 +42,8 @@ enum GoComparison {
         try source.write(to: dir.appendingPathComponent("main.go"), atomically: true, encoding: .utf8)
         let input = dir.appendingPathComponent("input.prom")
         try Data(bytes).write(to: input)
-        let script = "cd '\(dir.path)' && GO111MODULE=off GOPATH=/usr/share/gocode go build -o expfmt-bench . && ./expfmt-bench < input.prom"
+        let script =
+            "cd '\(dir.path)' && GO111MODULE=off GOPATH=/usr/share/gocode go build -o expfmt-bench . && ./expfmt-bench < input.prom"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", script]

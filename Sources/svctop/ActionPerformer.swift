@@ -22,13 +22,16 @@ struct ActionPerformer: Sendable {
         let entry: JournalEntry
         switch result {
         case .succeeded(let status, let body):
-            entry = journal.entry(target: target, action: kind, result: "ok", status: status, response: String(body.prefix(200)),
-                                  durationMs: ms, extra: extra)
+            entry = journal.entry(
+                target: target, action: kind, result: "ok", status: status, response: String(body.prefix(200)),
+                durationMs: ms, extra: extra)
         case .rejected(let status, let body):
-            entry = journal.entry(target: target, action: kind, result: "http_error", status: status, response: String(body.prefix(200)),
-                                  durationMs: ms, extra: extra)
+            entry = journal.entry(
+                target: target, action: kind, result: "http_error", status: status, response: String(body.prefix(200)),
+                durationMs: ms, extra: extra)
         case .failed(let why):
-            entry = journal.entry(target: target, action: kind, result: "failed", response: why, durationMs: ms, extra: extra)
+            entry = journal.entry(
+                target: target, action: kind, result: "failed", response: why, durationMs: ms, extra: extra)
         }
         journal.append(entry)
         return result

@@ -41,13 +41,16 @@ struct DashboardRunner {
         let journal = Journal(path: configuration.journalPath)
         let performer = EffectPerformer(
             configuration: configuration, client: client,
-            performer: configuration.settings.isReadOnly ? nil : ActionPerformer(client: client, journal: journal, timeout: configuration.actionTimeout),
+            performer: configuration.settings.isReadOnly
+                ? nil : ActionPerformer(client: client, journal: journal, timeout: configuration.actionTimeout),
             journal: journal)
-        let engine = ScrapeEngine(client: client, settings: configuration.settings, timeout: configuration.timeout,
-                                  maxBodyBytes: configuration.maxBodyBytes)
+        let engine = ScrapeEngine(
+            client: client, settings: configuration.settings, timeout: configuration.timeout,
+            maxBodyBytes: configuration.maxBodyBytes)
 
-        var state = AppState(targets: configuration.targets, settings: configuration.settings, keyMap: configuration.keyMap,
-                             now: Date().timeIntervalSince1970)
+        var state = AppState(
+            targets: configuration.targets, settings: configuration.settings, keyMap: configuration.keyMap,
+            now: Date().timeIntervalSince1970)
         _ = state.reduce(.resized(width: terminal.width, height: terminal.height), now: state.now)
         terminal.apply(renderer.render(state))
 
@@ -83,7 +86,8 @@ struct DashboardRunner {
                 for effect in requested {
                     switch effect {
                     case .quit:
-                        await Self.finishBeforeQuit(requested.compactMap { performer.work(for: $0, in: state) }.filter(\.outlivesQuit))
+                        await Self.finishBeforeQuit(
+                            requested.compactMap { performer.work(for: $0, in: state) }.filter(\.outlivesQuit))
                         break loop
                     case .suspend:
                         terminal.suspend()
@@ -123,13 +127,19 @@ struct DashboardRunner {
 
     func makeRenderer(_ terminal: TerminalScreen) -> Renderer {
         var theme = configuration.theme
-        if terminal.colorCount == 0 { theme = .monochrome } else { theme = theme.degraded(toColors: terminal.colorCount) }
+        if terminal.colorCount == 0 {
+            theme = .monochrome
+        } else {
+            theme = theme.degraded(toColors: terminal.colorCount)
+        }
         let glyphs: Glyphs = terminal.isUTF8 && !configuration.forceASCII ? .unicode : .ascii
         return Renderer(theme: theme, glyphs: glyphs)
     }
 
     /// The keyboard and signals, the scrape engine and the one-second clock, each feeding the loop.
-    func startSources(reader: InputReader, engine: ScrapeEngine, sink: AsyncStream<LoopInput>.Continuation) -> Task<Void, Never> {
+    func startSources(
+        reader: InputReader, engine: ScrapeEngine, sink: AsyncStream<LoopInput>.Continuation
+    ) -> Task<Void, Never> {
         let targets = configuration.targets
         return Task {
             await withTaskGroup(of: Void.self) { group in

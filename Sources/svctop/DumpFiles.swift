@@ -4,9 +4,12 @@ import Foundation
 enum DumpFiles {
     static var defaultDirectory: String { StateDirectory.path + "/dumps" }
 
-    static func save(_ bytes: [UInt8], instance: String, debugLevel: Int, fetchedAt: Double, directory: String) throws -> String {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
+    static func save(
+        _ bytes: [UInt8], instance: String, debugLevel: Int, fetchedAt: Double, directory: String
+    ) throws -> String {
+        try FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
         let f = DateFormatter()
         f.dateFormat = "yyyyMMdd-HHmmss"
         f.timeZone = TimeZone(identifier: "UTC")

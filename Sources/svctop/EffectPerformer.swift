@@ -21,41 +21,54 @@ struct EffectPerformer: Sendable {
             let timeout = max(30, configuration.actionTimeout)
             let maxBytes = configuration.dumpMaxBytes
             let client = client
-            return EffectWork(deadline: timeout + 5, outlivesQuit: false, run: {
-                let fetchedAt = Date().timeIntervalSince1970
-                switch await client.goroutineDump(target, debugLevel: debugLevel, timeout: timeout, maxBytes: maxBytes) {
-                case .success(let raw):
-                    if Task.isCancelled { return nil }
-                    let dump = GoroutineDumpParser.parse(raw, mode: .loose)
-                    return .dumpLoaded(id, debugLevel: debugLevel, raw: raw, dump: dump, fetchedAt: fetchedAt)
-                case .failure(let failure):
-                    return .dumpFailed(id, debugLevel: debugLevel, reason: failure.description)
-                }
-            }, timedOut: .dumpFailed(id, debugLevel: debugLevel, reason: "no dump within \(Int(timeout + 5))s"))
+            return EffectWork(
+                deadline: timeout + 5, outlivesQuit: false,
+                run: {
+                    let fetchedAt = Date().timeIntervalSince1970
+                    switch await client.goroutineDump(
+                        target, debugLevel: debugLevel, timeout: timeout, maxBytes: maxBytes)
+                    {
+                    case .success(let raw):
+                        if Task.isCancelled { return nil }
+                        let dump = GoroutineDumpParser.parse(raw, mode: .loose)
+                        return .dumpLoaded(id, debugLevel: debugLevel, raw: raw, dump: dump, fetchedAt: fetchedAt)
+                    case .failure(let failure):
+                        return .dumpFailed(id, debugLevel: debugLevel, reason: failure.description)
+                    }
+                }, timedOut: .dumpFailed(id, debugLevel: debugLevel, reason: "no dump within \(Int(timeout + 5))s"))
         case .regroupDump(let id, let fetchedAt, let raw, let mode):
-            return EffectWork(deadline: 60, outlivesQuit: false, run: {
-                .dumpRegrouped(id, fetchedAt: fetchedAt, dump: GoroutineDumpParser.parse(raw, mode: mode))
-            }, timedOut: nil)
+            return EffectWork(
+                deadline: 60, outlivesQuit: false,
+                run: {
+                    .dumpRegrouped(id, fetchedAt: fetchedAt, dump: GoroutineDumpParser.parse(raw, mode: mode))
+                }, timedOut: nil)
         case .saveDump(let id, let debugLevel, let fetchedAt, let raw):
             let name = state.instances[id].name
             let directory = configuration.dumpDirectory
-            return EffectWork(deadline: 30, outlivesQuit: false, run: {
-                do {
-                    let path = try DumpFiles.save(raw, instance: name, debugLevel: debugLevel, fetchedAt: fetchedAt, directory: directory)
-                    return .dumpSaved(path: path, error: nil)
-                } catch {
-                    return .dumpSaved(path: nil, error: "\(directory): \(error.localizedDescription)")
-                }
-            }, timedOut: .dumpSaved(path: nil, error: "\(directory): not written within 30s"))
+            return EffectWork(
+                deadline: 30, outlivesQuit: false,
+                run: {
+                    do {
+                        let path = try DumpFiles.save(
+                            raw, instance: name, debugLevel: debugLevel, fetchedAt: fetchedAt, directory: directory)
+                        return .dumpSaved(path: path, error: nil)
+                    } catch {
+                        return .dumpSaved(path: nil, error: "\(directory): \(error.localizedDescription)")
+                    }
+                }, timedOut: .dumpSaved(path: nil, error: "\(directory): not written within 30s"))
         case .setLogLevel(let id, let level, _, let reason):
             return action(.setLogLevel(level), id: id, state: state, reason: reason, outlivesQuit: effect.outlivesQuit)
         case .drain(let id, let override):
-            return action(.drain, id: id, state: state, reason: override ? "guard rail overridden" : "manual", outlivesQuit: false)
+            return action(
+                .drain, id: id, state: state, reason: override ? "guard rail overridden" : "manual", outlivesQuit: false
+            )
         case .undrain(let id):
             return action(.undrain, id: id, state: state, reason: "manual", outlivesQuit: false)
         case .recordRefusal(let id, let action, let refusal):
             let target = state.instances[id].target
-            journal.append(journal.entry(target: target, action: action, result: refusal.journalResult, response: refusal.description))
+            journal.append(
+                journal.entry(
+                    target: target, action: action, result: refusal.journalResult, response: refusal.description))
             return nil
         }
     }
@@ -63,12 +76,16 @@ struct EffectPerformer: Sendable {
     func action(_ kind: ActionKind, id: InstanceID, state: AppState, reason: String, outlivesQuit: Bool) -> EffectWork {
         let target = state.instances[id].target
         guard let performer else {
-            return EffectWork(deadline: 1, outlivesQuit: false, run: { .actionCompleted(id, kind, .failed("read-only mode: nothing was sent")) },
-                              timedOut: nil)
+            return EffectWork(
+                deadline: 1, outlivesQuit: false,
+                run: { .actionCompleted(id, kind, .failed("read-only mode: nothing was sent")) },
+                timedOut: nil)
         }
         // The request has its own timeout; the deadline only catches a journal write that hangs.
-        return EffectWork(deadline: performer.timeout + 2, outlivesQuit: outlivesQuit, run: {
-            .actionCompleted(id, kind, await performer.perform(kind, on: target, reason: reason))
-        }, timedOut: .actionCompleted(id, kind, .failed("no answer within \(Int(performer.timeout + 2))s")))
+        return EffectWork(
+            deadline: performer.timeout + 2, outlivesQuit: outlivesQuit,
+            run: {
+                .actionCompleted(id, kind, await performer.perform(kind, on: target, reason: reason))
+            }, timedOut: .actionCompleted(id, kind, .failed("no answer within \(Int(performer.timeout + 2))s")))
     }
 }

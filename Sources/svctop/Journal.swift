@@ -10,7 +10,8 @@ final class Journal: Sendable {
 
     init(path: String) {
         self.path = path
-        user = ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"]
+        user =
+            ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"]
             ?? String(getuid())
         host = ProcessInfo.processInfo.hostName
     }
@@ -23,8 +24,9 @@ final class Journal: Sendable {
     func append(_ entry: JournalEntry) -> String? {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
-            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
-                                                     attributes: [.posixPermissions: 0o700])
+            try? FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -38,8 +40,10 @@ final class Journal: Sendable {
         return written == data.count ? nil : "short write to journal \(path)"
     }
 
-    func entry(target: Target, action: ActionKind, result: String, status: Int? = nil, response: String? = nil,
-               durationMs: Int? = nil, extra: [String: String] = [:]) -> JournalEntry {
+    func entry(
+        target: Target, action: ActionKind, result: String, status: Int? = nil, response: String? = nil,
+        durationMs: Int? = nil, extra: [String: String] = [:]
+    ) -> JournalEntry {
         var parameters = extra
         if case .setLogLevel(let level) = action { parameters["level"] = level }
         return JournalEntry(

@@ -33,11 +33,16 @@ struct JournalCommand: ParsableCommand {
         }
         let widths = header.indices.map { c in rows.map { $0[c].count }.max() ?? 0 }
         for row in rows {
-            print(row.enumerated().map { c, cell in c == row.count - 1 ? cell : cell.padding(toLength: widths[c], withPad: " ", startingAt: 0) }
+            print(
+                row.enumerated().map { c, cell in
+                    c == row.count - 1 ? cell : cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
+                }
                 .joined(separator: "  "))
         }
         if !bad.isEmpty {
-            Output.error("svctop: \(bad.count) journal line(s) could not be read: \(bad.prefix(10).map(String.init).joined(separator: ", "))")
+            Output.error(
+                "svctop: \(bad.count) journal line(s) could not be read: \(bad.prefix(10).map(String.init).joined(separator: ", "))"
+            )
         }
     }
 }

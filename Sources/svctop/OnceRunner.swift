@@ -12,10 +12,13 @@ struct OnceRunner {
     func run() async -> Int32 {
         let transport = HTTPTransport(maxBodyBytes: configuration.maxBodyBytes)
         let client = ServiceClient(transport: transport, options: configuration.options)
-        let engine = ScrapeEngine(client: client, settings: configuration.settings, timeout: configuration.timeout,
-                                  maxBodyBytes: configuration.maxBodyBytes)
-        let collector = Collector(state: AppState(targets: configuration.targets, settings: configuration.settings,
-                                                  now: Date().timeIntervalSince1970))
+        let engine = ScrapeEngine(
+            client: client, settings: configuration.settings, timeout: configuration.timeout,
+            maxBodyBytes: configuration.maxBodyBytes)
+        let collector = Collector(
+            state: AppState(
+                targets: configuration.targets, settings: configuration.settings,
+                now: Date().timeIntervalSince1970))
         let targets = configuration.targets
         let scrapesWanted = max(2, Int((window / configuration.settings.interval).rounded(.up)) + 1)
         let deadline = Date().addingTimeInterval(window + configuration.timeout + 2)
@@ -81,7 +84,10 @@ struct OnceRunner {
 /// `--format text`: the snapshot as an aligned table.
 enum TextTable {
     static func render(_ snapshots: [InstanceSnapshot]) -> String {
-        let header = ["NAME", "UP", "GOROUT", "MEM", "LIMIT", "MEM%", "P50", "P99", "REQ/S", "ERR%", "POOL%", "DB", "LIVE", "READY", "DRAIN", "LEVEL", "ERROR"]
+        let header = [
+            "NAME", "UP", "GOROUT", "MEM", "LIMIT", "MEM%", "P50", "P99", "REQ/S", "ERR%", "POOL%", "DB", "LIVE",
+            "READY", "DRAIN", "LEVEL", "ERROR",
+        ]
         func n(_ v: Double?, _ f: (Double) -> String) -> String { v.map(f) ?? "-" }
         func b(_ v: Bool?) -> String { v.map { $0 ? "yes" : "no" } ?? "-" }
         var rows = [header]
@@ -90,7 +96,8 @@ enum TextTable {
                 s.name, s.up ? "up" : "down", n(s.goroutines, ByteFormat.count), n(s.memoryBytes, ByteFormat.bytes),
                 n(s.memoryLimitBytes, ByteFormat.bytes), n(s.memoryRatio, ByteFormat.percent),
                 n(s.latencySeconds.p50, ByteFormat.duration), n(s.latencySeconds.p99, ByteFormat.duration),
-                n(s.requestRate, ByteFormat.count), n(s.errorRatio, ByteFormat.percent), n(s.pool.utilization, ByteFormat.percent),
+                n(s.requestRate, ByteFormat.count), n(s.errorRatio, ByteFormat.percent),
+                n(s.pool.utilization, ByteFormat.percent),
                 s.dbPool.inUse.map { "\(Int($0))/\(s.dbPool.maxOpen.map { String(Int($0)) } ?? "?")" } ?? "-",
                 b(s.health.live), b(s.health.ready), s.health.draining ? "yes" : "no", s.logLevel ?? "-", s.error ?? "",
             ])

@@ -19,7 +19,9 @@ struct Setup {
         if let path = options.config {
             do { file = try ConfigFile.load(path: path) } catch { throw SetupError(description: error.description) }
         } else if FileManager.default.fileExists(atPath: ConfigFile.defaultPath) {
-            do { file = try ConfigFile.load(path: ConfigFile.defaultPath) } catch { throw SetupError(description: error.description) }
+            do { file = try ConfigFile.load(path: ConfigFile.defaultPath) } catch {
+                throw SetupError(description: error.description)
+            }
         }
 
         // Settings: declared defaults, then the file, then the command line.
@@ -28,7 +30,8 @@ struct Setup {
         for (declaration, text) in options.settingArguments {
             switch declaration.parse(text) {
             case .success(let value): declaration.apply(value, to: &settings)
-            case .failure(let error): throw SetupError(description: "--\(declaration.flag ?? declaration.key): \(error.message)")
+            case .failure(let error):
+                throw SetupError(description: "--\(declaration.flag ?? declaration.key): \(error.message)")
             }
         }
 
@@ -45,14 +48,18 @@ struct Setup {
         if let limit = options.memoryLimit { cliProfile.memoryLimit = limit }
         var targets: [Target] = []
         for spec in specs {
-            do { targets.append(try Target.parse(spec, profile: cliProfile)) } catch { throw SetupError(description: error.description) }
+            do { targets.append(try Target.parse(spec, profile: cliProfile)) } catch {
+                throw SetupError(description: error.description)
+            }
         }
         for configured in file.targets {
             var p = try profile(named: configured.profile)
             if let limit = configured.memoryLimit { p.memoryLimit = limit }
             if let handler = configured.handler { p.latencyHandler = handler }
             var target: Target
-            do { target = try Target.parse(configured.url, profile: p) } catch { throw SetupError(description: error.description) }
+            do { target = try Target.parse(configured.url, profile: p) } catch {
+                throw SetupError(description: error.description)
+            }
             if let name = configured.name { target.name = name }
             targets.append(target)
         }
@@ -60,9 +67,13 @@ struct Setup {
         // Transport and secrets: never from a command-line value (it would show in ps).
         var defaults = file.access
         for h in options.header {
-            guard let colon = h.firstIndex(of: ":") else { throw SetupError(description: "--header expects 'Name: value', got '\(h)'") }
-            defaults.transport.headers.append(.init(String(h[..<colon]).trimmingCharacters(in: .whitespaces),
-                                                    String(h[h.index(after: colon)...]).trimmingCharacters(in: .whitespaces)))
+            guard let colon = h.firstIndex(of: ":") else {
+                throw SetupError(description: "--header expects 'Name: value', got '\(h)'")
+            }
+            defaults.transport.headers.append(
+                .init(
+                    String(h[..<colon]).trimmingCharacters(in: .whitespaces),
+                    String(h[h.index(after: colon)...]).trimmingCharacters(in: .whitespaces)))
         }
         if options.bearerTokenFile != nil || options.bearerTokenEnv != nil || options.basicAuthEnv != nil {
             defaults.bearerTokenFile = options.bearerTokenFile
@@ -92,26 +103,33 @@ struct Setup {
             guard let text = try? String(contentsOfFile: themeName, encoding: .utf8) else {
                 throw SetupError(description: "cannot read theme file \(themeName)")
             }
-            do { theme = try Theme.decode(yaml: text, file: themeName) } catch { throw SetupError(description: error.description) }
+            do { theme = try Theme.decode(yaml: text, file: themeName) } catch {
+                throw SetupError(description: error.description)
+            }
         } else {
-            throw SetupError(description: "unknown theme '\(themeName)': use dark, light, high-contrast, monochrome, or a YAML file path")
+            throw SetupError(
+                description:
+                    "unknown theme '\(themeName)': use dark, light, high-contrast, monochrome, or a YAML file path")
         }
         let noColor = options.noColor || !(environment["NO_COLOR"] ?? "").isEmpty
 
         var keyMap = KeyMap.standard
         for (action, keys) in file.keys { keyMap.rebind(action, to: keys) }
 
-        return Setup(configuration: RunConfiguration(
-            targets: targets, settings: settings, keyMap: keyMap, theme: theme, forceASCII: options.ascii,
-            colorMode: noColor ? .monochrome : .automatic, options: transport, timeout: settings.effectiveTimeout,
-            maxBodyBytes: Int(settings.maxBodyBytes), actionTimeout: settings.actionTimeout,
-            journalPath: settings.journal ?? Journal.defaultPath,
-            dumpDirectory: settings.dumpDirectory ?? DumpFiles.defaultDirectory))
+        return Setup(
+            configuration: RunConfiguration(
+                targets: targets, settings: settings, keyMap: keyMap, theme: theme, forceASCII: options.ascii,
+                colorMode: noColor ? .monochrome : .automatic, options: transport, timeout: settings.effectiveTimeout,
+                maxBodyBytes: Int(settings.maxBodyBytes), actionTimeout: settings.actionTimeout,
+                journalPath: settings.journal ?? Journal.defaultPath,
+                dumpDirectory: settings.dumpDirectory ?? DumpFiles.defaultDirectory))
     }
 
     /// The options `access` gives, over `base`: its credentials (read now from their file or variable) replace
     /// base's when it has any; its headers are added; its TLS files and skip-verify flag replace base's when set.
-    static func resolve(_ access: AccessConfig, over base: TransportOptions, environment: [String: String]) throws -> TransportOptions {
+    static func resolve(
+        _ access: AccessConfig, over base: TransportOptions, environment: [String: String]
+    ) throws -> TransportOptions {
         var transport = base
         transport.headers += access.transport.headers
         if access.hasCredentials {

@@ -44,7 +44,8 @@ struct Svctop: AsyncParsableCommand {
         var demo: DemoFleet?
         var configuration = setup.configuration
         if options.demo {
-            let fleet = DemoFleet(specs: DemoInstanceSpec.fleet(count: options.demoInstances, only: options.demoScenario))
+            let fleet = DemoFleet(
+                specs: DemoInstanceSpec.fleet(count: options.demoInstances, only: options.demoScenario))
             do {
                 try await fleet.start()
             } catch {
@@ -61,8 +62,10 @@ struct Svctop: AsyncParsableCommand {
         if let warning = FileLimit.raise(needed: configuration.targets.count * 3 + 64) { Output.error(warning) }
         let status: Int32
         if options.once {
-            status = await OnceRunner(configuration: configuration, window: options.window ?? configuration.settings.interval * 2,
-                                      format: options.format).run()
+            status = await OnceRunner(
+                configuration: configuration, window: options.window ?? configuration.settings.interval * 2,
+                format: options.format
+            ).run()
         } else {
             do {
                 status = try await DashboardRunner(configuration: configuration).run()
@@ -84,10 +87,13 @@ extension WatchOptions {
     /// are absent, so the config file's values stand.
     var settingArguments: [(SettingDeclaration, String)] {
         Mirror(reflecting: self).children.compactMap { child in
-            guard let label = child.label, let declaration = SettingDeclaration.flagged(Self.flagName(property: label)) else {
+            guard let label = child.label, let declaration = SettingDeclaration.flagged(Self.flagName(property: label))
+            else {
                 return nil
             }
-            if let option = child.value as? Option<String?>, let text = option.wrappedValue { return (declaration, text) }
+            if let option = child.value as? Option<String?>, let text = option.wrappedValue {
+                return (declaration, text)
+            }
             if let flag = child.value as? Flag<Bool>, flag.wrappedValue { return (declaration, "true") }
             return nil
         }

@@ -10,7 +10,9 @@ struct WatchOptions: ParsableArguments {
     @Flag(name: .long, help: "Start the embedded demo fleet and watch it.")
     var demo = false
 
-    @Option(name: .long, help: "Demo incidents to act out: \(Scenario.allCases.map(\.rawValue).joined(separator: ", ")) (default: all).")
+    @Option(
+        name: .long,
+        help: "Demo incidents to act out: \(Scenario.allCases.map(\.rawValue).joined(separator: ", ")) (default: all).")
     var demoScenario: Scenario?
 
     @Option(name: .long, help: "Number of demo instances.")

@@ -85,31 +85,45 @@ struct ConfigFileTests {
         #expect(java.memoryLimit == 2_147_483_648.0)
         #expect(c.targets.count == 2)
         #expect(c.targets[0].url == "localhost:8080")
-        #expect(c.targets[1] == ConfiguredTarget(name: "api-2", url: "http://127.0.0.1:8081/base", profile: "envoy-drain",
-                                                 memoryLimit: 536_870_912.0, handler: "/api/orders"))
+        #expect(
+            c.targets[1]
+                == ConfiguredTarget(
+                    name: "api-2", url: "http://127.0.0.1:8081/base", profile: "envoy-drain",
+                    memoryLimit: 536_870_912.0, handler: "/api/orders"))
         #expect(c.keys[.drain] == [.char("X")])
         #expect(c.keys[.quit] == [.char("q"), .ctrl("q")])
     }
 
-    @Test("mistakes name the file, line and key", arguments: [
-        ("defaults:\n  intervall: 1s\n", 2, "defaults.intervall", "unknown key"),
-        ("defaults:\n  interval: fast\n", 2, "defaults.interval", "expected a duration"),
-        ("targets:\n  - name: a\n", 2, "targets[0]", "needs a url"),
-        ("targets:\n  - url: http://host:notaport\n", 2, "targets[0].url", "invalid port"),
-        ("targets:\n  - url: localhost:1\n    profile: nope\n", 3, "targets[0].profile", "unknown profile"),
-        ("auth:\n  bearer_token: abc\n", 2, "auth.bearer_token", "secrets are not accepted inline"),
-        ("targets:\n  - url: localhost:1\n    tls:\n      ca: x.pem\n", 4, "targets[0].tls.ca", "unknown key"),
-        ("targets:\n  - url: localhost:1\n    auth:\n      password: x\n", 4, "targets[0].auth.password", "not accepted inline"),
-        ("targets:\n  - url: localhost:1\n    tls:\n      cert_file: c.pem\n", 4, "targets[0].tls", "go together"),
-        ("keys:\n  explode: [x]\n", 2, "keys.explode", "unknown key"),
-        ("defaults:\n  read_only: sometimes\n", 2, "defaults.read_only", "true or false"),
-        ("defaults:\n  interval: 10ms\n", 2, "defaults.interval", "at least 50ms"),
-        ("defaults:\n  leak: { windo: 1m }\n", 2, "defaults.leak.windo", "allowed: window, min_slope_per_minute, min_fit"),
-        ("defaults:\n  errors: { warning: 2 }\n", 2, "defaults.errors.warning", "between 0 and 1"),
-        ("profiles:\n  p:\n    signals:\n      goroutinez: [x]\n", 4, "profiles.p.signals.goroutinez", "unknown key"),
-        ("wat: 1\n", 1, "wat", "unknown key"),
-        ("defaults: [1, 2\n", 2, "", "invalid YAML"),
-    ])
+    @Test(
+        "mistakes name the file, line and key",
+        arguments: [
+            ("defaults:\n  intervall: 1s\n", 2, "defaults.intervall", "unknown key"),
+            ("defaults:\n  interval: fast\n", 2, "defaults.interval", "expected a duration"),
+            ("targets:\n  - name: a\n", 2, "targets[0]", "needs a url"),
+            ("targets:\n  - url: http://host:notaport\n", 2, "targets[0].url", "invalid port"),
+            ("targets:\n  - url: localhost:1\n    profile: nope\n", 3, "targets[0].profile", "unknown profile"),
+            ("auth:\n  bearer_token: abc\n", 2, "auth.bearer_token", "secrets are not accepted inline"),
+            ("targets:\n  - url: localhost:1\n    tls:\n      ca: x.pem\n", 4, "targets[0].tls.ca", "unknown key"),
+            (
+                "targets:\n  - url: localhost:1\n    auth:\n      password: x\n", 4, "targets[0].auth.password",
+                "not accepted inline"
+            ),
+            ("targets:\n  - url: localhost:1\n    tls:\n      cert_file: c.pem\n", 4, "targets[0].tls", "go together"),
+            ("keys:\n  explode: [x]\n", 2, "keys.explode", "unknown key"),
+            ("defaults:\n  read_only: sometimes\n", 2, "defaults.read_only", "true or false"),
+            ("defaults:\n  interval: 10ms\n", 2, "defaults.interval", "at least 50ms"),
+            (
+                "defaults:\n  leak: { windo: 1m }\n", 2, "defaults.leak.windo",
+                "allowed: window, min_slope_per_minute, min_fit"
+            ),
+            ("defaults:\n  errors: { warning: 2 }\n", 2, "defaults.errors.warning", "between 0 and 1"),
+            (
+                "profiles:\n  p:\n    signals:\n      goroutinez: [x]\n", 4, "profiles.p.signals.goroutinez",
+                "unknown key"
+            ),
+            ("wat: 1\n", 1, "wat", "unknown key"),
+            ("defaults: [1, 2\n", 2, "", "invalid YAML"),
+        ])
     func mistakes(yaml: String, line: Int, key: String, message: String) {
         do {
             _ = try ConfigFile.parse(yaml: yaml, file: "fleet.yaml")
@@ -133,7 +147,9 @@ struct ConfigFileTests {
         var random = SeededRandom.forFuzzing("config")
         for _ in 0..<300 {
             var bytes = source
-            for _ in 0..<4 { bytes[Int.random(in: 0..<bytes.count, using: &random)] = UInt8.random(in: 0x20...0x7e, using: &random) }
+            for _ in 0..<4 {
+                bytes[Int.random(in: 0..<bytes.count, using: &random)] = UInt8.random(in: 0x20...0x7e, using: &random)
+            }
             do {
                 _ = try ConfigFile.parse(yaml: String(decoding: bytes, as: UTF8.self), file: "fuzz")
             } catch {

@@ -7,7 +7,8 @@ import Testing
 struct ExpositionParserTests {
     @Test("samples, labels, types and HELP of a small exposition")
     func basic() {
-        let set = MetricSet.parse("""
+        let set = MetricSet.parse(
+            """
             # HELP go_goroutines Number of goroutines that currently exist.
             # TYPE go_goroutines gauge
             go_goroutines 95.0
@@ -29,12 +30,14 @@ struct ExpositionParserTests {
         #expect(set.sum("http_requests_total") == 1030)
     }
 
-    @Test("sample values", arguments: [
-        ("1", 1.0), ("-1.5", -1.5), ("+Inf", Double.infinity), ("-Inf", -Double.infinity), ("inf", Double.infinity),
-        ("1e-3", 0.001), ("1.0E+6", 1e6), ("0.000123456789012345678", 0.000123456789012345678), (".5", 0.5),
-        ("123456789012345678901234", 123456789012345678901234.0), ("95.0", 95.0), ("0", 0), ("-0", 0),
-        ("3.14159265358979323846", 3.14159265358979323846),
-    ])
+    @Test(
+        "sample values",
+        arguments: [
+            ("1", 1.0), ("-1.5", -1.5), ("+Inf", Double.infinity), ("-Inf", -Double.infinity), ("inf", Double.infinity),
+            ("1e-3", 0.001), ("1.0E+6", 1e6), ("0.000123456789012345678", 0.000123456789012345678), (".5", 0.5),
+            ("123456789012345678901234", 123456789012345678901234.0), ("95.0", 95.0), ("0", 0), ("-0", 0),
+            ("3.14159265358979323846", 3.14159265358979323846),
+        ])
     func values(text: String, expected: Double) {
         let set = MetricSet.parse("m \(text)\n")
         #expect(set.rejectedLines == 0, "\(text): \(String(describing: set.firstError))")
@@ -47,7 +50,8 @@ struct ExpositionParserTests {
         #expect(set.value("m")?.isNaN == true)
     }
 
-    @Test("values Prometheus rejects", arguments: ["0x1p3", "1_000", "abc", "1e", "--1", "1.2.3", "", "Infinit", "1e400"])
+    @Test(
+        "values Prometheus rejects", arguments: ["0x1p3", "1_000", "abc", "1e", "--1", "1.2.3", "", "Infinit", "1e400"])
     func invalidValues(text: String) {
         let set = MetricSet.parse("m \(text)\nok 1\n")
         #expect(set.rejectedLines == 1)
@@ -135,10 +139,14 @@ struct ExpositionParserTests {
 
     @Test("content negotiation picks the format and names protobuf")
     func detect() throws {
-        #expect(try ExpositionFormat.detect(contentType: "application/openmetrics-text; version=1.0.0; charset=utf-8").get() == .openMetrics)
+        #expect(
+            try ExpositionFormat.detect(contentType: "application/openmetrics-text; version=1.0.0; charset=utf-8").get()
+                == .openMetrics)
         #expect(try ExpositionFormat.detect(contentType: "text/plain; version=0.0.4").get() == .prometheusText)
-        guard case .failure(let e) = ExpositionFormat.detect(
-            contentType: "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited")
+        guard
+            case .failure(let e) = ExpositionFormat.detect(
+                contentType:
+                    "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited")
         else {
             Issue.record("protobuf must be refused")
             return
@@ -147,7 +155,11 @@ struct ExpositionParserTests {
         #expect(ExpositionFormat.acceptHeader.hasPrefix("application/openmetrics-text"))
     }
 
-    @Test("real captured expositions parse without rejects", arguments: ["go-client-golang.prom", "python-prometheus-client.prom", "openmetrics-go.om", "python-openmetrics.om"])
+    @Test(
+        "real captured expositions parse without rejects",
+        arguments: [
+            "go-client-golang.prom", "python-prometheus-client.prom", "openmetrics-go.om", "python-openmetrics.om",
+        ])
     func fixtures(name: String) throws {
         let url = try #require(Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: nil))
         let bytes = try [UInt8](Data(contentsOf: url))
@@ -158,7 +170,8 @@ struct ExpositionParserTests {
 
     @Test("truncation at every offset and byte mutations never crash")
     func neverCrashes() {
-        let text = Array("""
+        let text = Array(
+            """
             # HELP h A histogram.
             # TYPE h histogram
             h_bucket{handler="/a\\"b",le="0.1"} 3
@@ -178,7 +191,8 @@ struct ExpositionParserTests {
             for _ in 0..<2000 {
                 var mutated = text
                 for _ in 0..<3 {
-                    mutated[Int.random(in: 0..<mutated.count, using: &random)] = UInt8.random(in: 0...255, using: &random)
+                    mutated[Int.random(in: 0..<mutated.count, using: &random)] = UInt8.random(
+                        in: 0...255, using: &random)
                 }
                 let set = MetricSet.parse(mutated, format: format)
                 // Three flipped bytes can split at most three lines: no more samples than the intact text plus

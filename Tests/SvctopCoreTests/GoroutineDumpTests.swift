@@ -41,13 +41,16 @@ struct GoroutineDumpTests {
         #expect(dump.groups[0].count == 300)
         #expect(dump.groups[0].topApplicationFrame?.function == "main.leakSubscriber")
         #expect(dump.groups[0].stateSummary == "select")
-        #expect(dump.groups[0].createdBy?.function == "main.(*Handler).ServeHTTP" || dump.groups[0].createdBy?.function.hasPrefix("main.") == true)
+        #expect(
+            dump.groups[0].createdBy?.function == "main.(*Handler).ServeHTTP"
+                || dump.groups[0].createdBy?.function.hasPrefix("main.") == true)
         #expect(dump.groups[1].count == 120)
         #expect(dump.groups[1].topApplicationFrame?.function == "main.leakWaitingForReply")
         #expect(dump.groups[1].stateSummary == "chan receive")
         // Go 1.19 hides the parking frames: the leak's innermost frame is the service's own.
         #expect(dump.groups[0].frames.first?.isStandardLibrary == false)
-        let opener = try #require(dump.groups.first { $0.frames.first?.function == "database/sql.(*DB).connectionOpener" })
+        let opener = try #require(
+            dump.groups.first { $0.frames.first?.function == "database/sql.(*DB).connectionOpener" })
         #expect(opener.frames.first?.isStandardLibrary == true)
         #expect(opener.topApplicationFrame == nil)
     }
@@ -60,10 +63,15 @@ struct GoroutineDumpTests {
         #expect(dump.groups[0].topApplicationFrame?.function == "main.leakSubscriber")
         // debug=1 has no states, and this Go version hides the runtime frames they could be inferred from.
         #expect(dump.groups[0].stateSummary == "unknown")
-        #expect(dump.groups.contains { $0.stateSummary == "running" && $0.frames.first?.function.hasPrefix("runtime/pprof") == true })
+        #expect(
+            dump.groups.contains {
+                $0.stateSummary == "running" && $0.frames.first?.function.hasPrefix("runtime/pprof") == true
+            })
     }
 
-    @Test("real Go 1.21 and 1.23 debug=2 dumps (examples/dumpgen): every site counted, leak first, modern format", arguments: ["go1.21", "go1.23"])
+    @Test(
+        "real Go 1.21 and 1.23 debug=2 dumps (examples/dumpgen): every site counted, leak first, modern format",
+        arguments: ["go1.21", "go1.23"])
     func modernDebug2(version: String) throws {
         let dump = try Self.parseCapture("\(version)-debug2.txt", debugLevel: 2)
         #expect(dump.total == 493)
@@ -75,7 +83,9 @@ struct GoroutineDumpTests {
         #expect(leak.topApplicationFrame?.shortLocation == "main.go:16")
         #expect(leak.createdBy?.function == "main.startWatchers", "created by ... in goroutine 1")
         #expect(leak.createdBy?.line == 27)
-        func group(_ function: String) -> GoroutineGroup? { dump.groups.first { $0.topApplicationFrame?.function == function } }
+        func group(_ function: String) -> GoroutineGroup? {
+            dump.groups.first { $0.topApplicationFrame?.function == function }
+        }
         #expect(group("main.consume")?.count == 120)
         #expect(group("main.consume")?.stateSummary == "chan receive")
         #expect(group("main.locked")?.count == 50)
@@ -87,7 +97,9 @@ struct GoroutineDumpTests {
         #expect(deep.frames.contains { $0.isElided }, "...N frames elided...")
     }
 
-    @Test("real Go 1.21 and 1.23 debug=1 dumps: totals equal the header, the leak site first", arguments: ["go1.21", "go1.23"])
+    @Test(
+        "real Go 1.21 and 1.23 debug=1 dumps: totals equal the header, the leak site first",
+        arguments: ["go1.21", "go1.23"])
     func modernDebug1(version: String) throws {
         let dump = try Self.parseCapture("\(version)-debug1.txt", debugLevel: 1)
         #expect(dump.total == 493)
@@ -112,7 +124,8 @@ struct GoroutineDumpTests {
         #expect(leak.lockedToThread == 1)
         #expect(leak.createdBy?.function == "github.com/acme/orders/internal/watch.(*OrderWatcher).Subscribe")
         #expect(leak.createdBy?.line == 97)
-        #expect(leak.topApplicationFrame?.function == "github.com/acme/orders/internal/watch.(*OrderWatcher).watch.func1")
+        #expect(
+            leak.topApplicationFrame?.function == "github.com/acme/orders/internal/watch.(*OrderWatcher).watch.func1")
         #expect(leak.topApplicationFrame?.shortLocation == "watcher.go:118")
         #expect(leak.sampleIDs == [18, 19])
         let deep = try #require(dump.groups.first { $0.stateSummary == "chan receive" })
@@ -139,7 +152,9 @@ struct GoroutineDumpTests {
             for i in 0..<(leaked + 3) {
                 let leaking = i < leaked
                 text += "goroutine \(i + 1) [\(leaking ? "select" : "IO wait")]:\n"
-                text += leaking ? "main.leak(0xc0000\(i))\n\t/app/leak.go:10 +0x1\n" : "main.serve()\n\t/app/serve.go:20 +0x1\n"
+                text +=
+                    leaking
+                    ? "main.leak(0xc0000\(i))\n\t/app/leak.go:10 +0x1\n" : "main.serve()\n\t/app/serve.go:20 +0x1\n"
                 text += "created by main.main in goroutine 1\n\t/app/main.go:5 +0x1\n\n"
             }
             return GoroutineDumpParser.parse(text)
@@ -162,7 +177,9 @@ struct GoroutineDumpTests {
         let intact = GoroutineDumpParser.parse(bytes)
         for _ in 0..<500 {
             var m = bytes
-            for _ in 0..<6 { m[Int.random(in: 0..<m.count, using: &random)] = UInt8.random(in: 0...255, using: &random) }
+            for _ in 0..<6 {
+                m[Int.random(in: 0..<m.count, using: &random)] = UInt8.random(in: 0...255, using: &random)
+            }
             let mutated = GoroutineDumpParser.parse(m)
             // Six flipped bytes can break at most six goroutine headers (a broken one merges into its neighbour
             // or is skipped); the grouped counts always add up.
@@ -175,11 +192,14 @@ struct GoroutineDumpTests {
         #expect(GoroutineDumpParser.parse(Array("goroutine profile: total 3\n".utf8)).groups.isEmpty)
     }
 
-    @Test("standard library detection", arguments: [
-        ("runtime.gopark", "/usr/local/go/src/runtime/proc.go", true), ("net/http.(*conn).serve", "/x/server.go", true),
-        ("main.main", "/app/main.go", false), ("github.com/acme/x.F", "/src/x.go", false),
-        ("internal/poll.(*FD).Read", "/usr/lib/go-1.19/src/internal/poll/fd_unix.go", true),
-    ])
+    @Test(
+        "standard library detection",
+        arguments: [
+            ("runtime.gopark", "/usr/local/go/src/runtime/proc.go", true),
+            ("net/http.(*conn).serve", "/x/server.go", true),
+            ("main.main", "/app/main.go", false), ("github.com/acme/x.F", "/src/x.go", false),
+            ("internal/poll.(*FD).Read", "/usr/lib/go-1.19/src/internal/poll/fd_unix.go", true),
+        ])
     func standardLibrary(function: String, file: String, expected: Bool) {
         #expect(StackFrame(function: function, file: file, line: 1).isStandardLibrary == expected)
     }

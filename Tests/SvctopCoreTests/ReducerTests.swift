@@ -9,14 +9,19 @@ struct ReducerTests {
     }
 
     static func metrics(goroutines: Double, inflight: Double = 0) -> MetricSet {
-        MetricSet.parse("go_goroutines \(goroutines)\nhttp_requests_in_flight \(inflight)\nprocess_resident_memory_bytes 1000\ngo_gc_gomemlimit_bytes 4000\n")
+        MetricSet.parse(
+            "go_goroutines \(goroutines)\nhttp_requests_in_flight \(inflight)\nprocess_resident_memory_bytes 1000\ngo_gc_gomemlimit_bytes 4000\n"
+        )
     }
 
     static func ready(_ state: inout AppState, _ ids: [InstanceID], now: Double) {
         for id in ids {
-            _ = state.reduce(.scrapeCompleted(id, .success(metrics(goroutines: 10, inflight: 3), duration: 0.01)), now: now)
-            _ = state.reduce(.probeCompleted(id, .liveness, ProbeResult(isPassing: true, status: 200, detail: "ok")), now: now)
-            _ = state.reduce(.probeCompleted(id, .readiness, ProbeResult(isPassing: true, status: 200, detail: "ok")), now: now)
+            _ = state.reduce(
+                .scrapeCompleted(id, .success(metrics(goroutines: 10, inflight: 3), duration: 0.01)), now: now)
+            _ = state.reduce(
+                .probeCompleted(id, .liveness, ProbeResult(isPassing: true, status: 200, detail: "ok")), now: now)
+            _ = state.reduce(
+                .probeCompleted(id, .readiness, ProbeResult(isPassing: true, status: 200, detail: "ok")), now: now)
         }
     }
 
@@ -71,7 +76,8 @@ struct ReducerTests {
         _ = s.reduce(.keyPressed(.char("y")), now: 2)
         _ = s.reduce(.actionCompleted(0, .drain, .succeeded(status: 202, body: "{}")), now: 2.1)
         #expect(s.instances[0].drain?.phase == .accepted)
-        _ = s.reduce(.probeCompleted(0, .readiness, ProbeResult(isPassing: false, status: 503, detail: "draining")), now: 3)
+        _ = s.reduce(
+            .probeCompleted(0, .readiness, ProbeResult(isPassing: false, status: 503, detail: "draining")), now: 3)
         #expect(s.instances[0].drain?.phase == .readinessFailing)
         #expect(s.instances[0].health.isDraining)
         _ = s.reduce(.scrapeCompleted(0, .success(Self.metrics(goroutines: 10, inflight: 1), duration: 0.01)), now: 4)
@@ -129,21 +135,34 @@ struct ReducerTests {
         _ = s.reduce(.logLevelRead(0, level: "info", error: nil), now: 1)
         _ = s.reduce(.keyPressed(.char("l")), now: 2)
         _ = s.reduce(.keyPressed(.char("t")), now: 2)
-        #expect(s.reduce(.keyPressed(.char("y")), now: 2) == [.setLogLevel(0, level: "debug", previous: "info", reason: "timed")])
-        _ = s.reduce(.actionCompleted(0, .setLogLevel("debug"), .succeeded(status: 200, body: "{\"level\":\"debug\"}")), now: 2.2)
+        #expect(
+            s.reduce(.keyPressed(.char("y")), now: 2) == [
+                .setLogLevel(0, level: "debug", previous: "info", reason: "timed")
+            ])
+        _ = s.reduce(
+            .actionCompleted(0, .setLogLevel("debug"), .succeeded(status: 200, body: "{\"level\":\"debug\"}")), now: 2.2
+        )
         #expect(s.instances[0].logLevel == "debug")
         #expect(s.reduce(.ticked, now: 300) == [])
-        #expect(s.reduce(.ticked, now: 603) == [.setLogLevel(0, level: "info", previous: "debug", reason: "timed revert")])
-        _ = s.reduce(.actionCompleted(0, .setLogLevel("info"), .succeeded(status: 200, body: "{\"level\":\"info\"}")), now: 603.1)
+        #expect(
+            s.reduce(.ticked, now: 603) == [.setLogLevel(0, level: "info", previous: "debug", reason: "timed revert")])
+        _ = s.reduce(
+            .actionCompleted(0, .setLogLevel("info"), .succeeded(status: 200, body: "{\"level\":\"info\"}")), now: 603.1
+        )
 
         // A manual change is offered back on quit.
         _ = s.reduce(.keyPressed(.char("l")), now: 700)
         _ = s.reduce(.keyPressed(.char("w")), now: 700)
         _ = s.reduce(.keyPressed(.char("y")), now: 700)
-        _ = s.reduce(.actionCompleted(0, .setLogLevel("warn"), .succeeded(status: 200, body: "{\"level\":\"warn\"}")), now: 700.1)
+        _ = s.reduce(
+            .actionCompleted(0, .setLogLevel("warn"), .succeeded(status: 200, body: "{\"level\":\"warn\"}")), now: 700.1
+        )
         #expect(s.reduce(.keyPressed(.char("q")), now: 701) == [])
         #expect(s.dialog?.kind == .restoreLevelsOnQuit)
-        #expect(s.reduce(.keyPressed(.char("y")), now: 702) == [.setLogLevel(0, level: "info", previous: "warn", reason: "restore on exit"), .quit])
+        #expect(
+            s.reduce(.keyPressed(.char("y")), now: 702) == [
+                .setLogLevel(0, level: "info", previous: "warn", reason: "restore on exit"), .quit,
+            ])
     }
 
     @Test("a failed scrape marks the instance down with its reason; a later success recovers it")
@@ -163,13 +182,17 @@ struct ReducerTests {
     func leak() {
         var s = AppState(targets: Self.targets(1), now: 0)
         for t in 0..<120 {
-            _ = s.reduce(.scrapeCompleted(0, .success(Self.metrics(goroutines: 100 + Double(t) * 0.5), duration: 0.01)), now: Double(t))
+            _ = s.reduce(
+                .scrapeCompleted(0, .success(Self.metrics(goroutines: 100 + Double(t) * 0.5), duration: 0.01)),
+                now: Double(t))
         }
         #expect(s.instances[0].isLeakSuspected)
         #expect(abs(s.instances[0].goroutineTrend!.slopePerMinute - 30) < 0.01)
         var flat = AppState(targets: Self.targets(1), now: 0)
         for t in 0..<120 {
-            _ = flat.reduce(.scrapeCompleted(0, .success(Self.metrics(goroutines: 100 + Double(t % 7)), duration: 0.01)), now: Double(t))
+            _ = flat.reduce(
+                .scrapeCompleted(0, .success(Self.metrics(goroutines: 100 + Double(t % 7)), duration: 0.01)),
+                now: Double(t))
         }
         #expect(!flat.instances[0].isLeakSuspected)
     }

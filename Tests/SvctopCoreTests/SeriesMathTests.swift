@@ -24,29 +24,39 @@ struct SeriesMathTests {
     }
 
     /// Expected values computed with Prometheus' own `bucketQuantile` rules by hand.
-    @Test("histogram_quantile semantics", arguments: [
-        // Linear interpolation inside the bucket: rank 50 of 100, 40 below 0.1, 40 in (0.1, 0.5].
-        (0.5, [(0.1, 40.0), (0.5, 80), (1, 100), (.infinity, 100)], 0.1 + 0.4 * (10.0 / 40)),
-        // First bucket interpolates from 0.
-        (0.25, [(0.1, 40.0), (0.5, 80), (.infinity, 100)], 0.1 * (25.0 / 40)),
-        // Rank in the +Inf bucket: the highest finite bound.
-        (0.99, [(0.1, 40.0), (0.5, 80), (.infinity, 100)], 0.5),
-        // Non-monotonic counts are fixed as Prometheus does.
-        (0.5, [(0.1, 50.0), (0.5, 40), (.infinity, 100)], 0.1),
-        // Negative first bound: that bound.
-        (0.1, [(-1.0, 20.0), (0, 50), (.infinity, 100)], -1),
-    ])
+    @Test(
+        "histogram_quantile semantics",
+        arguments: [
+            // Linear interpolation inside the bucket: rank 50 of 100, 40 below 0.1, 40 in (0.1, 0.5].
+            (0.5, [(0.1, 40.0), (0.5, 80), (1, 100), (.infinity, 100)], 0.1 + 0.4 * (10.0 / 40)),
+            // First bucket interpolates from 0.
+            (0.25, [(0.1, 40.0), (0.5, 80), (.infinity, 100)], 0.1 * (25.0 / 40)),
+            // Rank in the +Inf bucket: the highest finite bound.
+            (0.99, [(0.1, 40.0), (0.5, 80), (.infinity, 100)], 0.5),
+            // Non-monotonic counts are fixed as Prometheus does.
+            (0.5, [(0.1, 50.0), (0.5, 40), (.infinity, 100)], 0.1),
+            // Negative first bound: that bound.
+            (0.1, [(-1.0, 20.0), (0, 50), (.infinity, 100)], -1),
+        ])
     func quantiles(q: Double, buckets: [(Double, Double)], expected: Double) throws {
-        let result = try #require(HistogramQuantile.quantile(q, buckets: buckets.map { Bucket(upperBound: $0.0, count: $0.1) }))
+        let result = try #require(
+            HistogramQuantile.quantile(q, buckets: buckets.map { Bucket(upperBound: $0.0, count: $0.1) }))
         #expect(abs(result - expected) < 1e-12)
     }
 
     @Test("no observations and no +Inf bucket give no quantile; q outside 0...1 gives ±Inf")
     func quantileEdges() {
-        #expect(HistogramQuantile.quantile(0.5, buckets: [Bucket(upperBound: 1, count: 0), Bucket(upperBound: .infinity, count: 0)]) == nil)
+        #expect(
+            HistogramQuantile.quantile(
+                0.5, buckets: [Bucket(upperBound: 1, count: 0), Bucket(upperBound: .infinity, count: 0)]) == nil)
         #expect(HistogramQuantile.quantile(0.5, buckets: [Bucket(upperBound: 1, count: 3)]) == nil)
-        #expect(HistogramQuantile.quantile(-0.1, buckets: [Bucket(upperBound: 1, count: 3), Bucket(upperBound: .infinity, count: 3)]) == -.infinity)
-        #expect(HistogramQuantile.quantile(1.1, buckets: [Bucket(upperBound: 1, count: 3), Bucket(upperBound: .infinity, count: 3)]) == .infinity)
+        #expect(
+            HistogramQuantile.quantile(
+                -0.1, buckets: [Bucket(upperBound: 1, count: 3), Bucket(upperBound: .infinity, count: 3)]) == -.infinity
+        )
+        #expect(
+            HistogramQuantile.quantile(
+                1.1, buckets: [Bucket(upperBound: 1, count: 3), Bucket(upperBound: .infinity, count: 3)]) == .infinity)
     }
 
     @Test("window quantiles come from bucket deltas, summed over series, across a restart")

@@ -10,15 +10,18 @@ final class GoService {
     static var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: binary) }
 
     init(load: Int = 40, arguments: [String] = [], environment: [String: String] = [:]) throws {
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("go-service-\(UUID().uuidString).log").path
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("go-service-\(UUID().uuidString).log")
+            .path
         let env = environment.isEmpty ? nil : ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let child = try spawn(Self.binary, ["-addr", "127.0.0.1:0", "-load", String(load)] + arguments, stdout: log, stderr: "/dev/null",
-                              environment: env)
+        let child = try spawn(
+            Self.binary, ["-addr", "127.0.0.1:0", "-load", String(load)] + arguments, stdout: log, stderr: "/dev/null",
+            environment: env)
         pid = child
         let deadline = Date().addingTimeInterval(10)
         var found: String?
         while Date() < deadline, found == nil {
-            if let text = try? String(contentsOfFile: log, encoding: .utf8), let line = text.split(separator: "\n").first,
+            if let text = try? String(contentsOfFile: log, encoding: .utf8),
+                let line = text.split(separator: "\n").first,
                 line.hasPrefix("listening on ")
             {
                 found = String(line.dropFirst("listening on ".count))
@@ -39,7 +42,9 @@ final class GoService {
     }
 
     /// GET (or another method) on the service, returning status and body.
-    func request(_ path: String, method: String = "GET", body: String? = nil, contentType: String? = nil) -> (Int, String) {
+    func request(
+        _ path: String, method: String = "GET", body: String? = nil, contentType: String? = nil
+    ) -> (Int, String) {
         var args = ["-s", "-o", "-", "-w", "\n%{http_code}", "-X", method, url + path]
         if let body { args += ["--data", body] }
         if let contentType { args += ["-H", "Content-Type: \(contentType)"] }
@@ -57,14 +62,18 @@ final class GoService {
     }
 }
 
-@Suite("against the real Go reference service", .serialized,
-       .enabled(if: GoService.isAvailable && Tmux.isAvailable, "examples/go-service is not built (scripts/test builds it when go is installed)"))
+@Suite(
+    "against the real Go reference service", .serialized,
+    .enabled(
+        if: GoService.isAvailable && Tmux.isAvailable,
+        "examples/go-service is not built (scripts/test builds it when go is installed)"))
 struct GoServiceTests {
     @Test("--once --format json reports what the service's own endpoints report")
     func snapshot() throws {
         let service = try GoService()
         _ = service.request("/debug/leak?site=a&n=500", method: "POST")
-        let result = try runProcess(Tmux.binary, ["--once", "--format", "json", "--window", "3", "go=\(service.url)"], timeout: 60)
+        let result = try runProcess(
+            Tmux.binary, ["--once", "--format", "json", "--window", "3", "go=\(service.url)"], timeout: 60)
         #expect(result.status == 0, Comment(rawValue: result.stderr))
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
         let s = try #require(json.first)
@@ -78,7 +87,8 @@ struct GoServiceTests {
         #expect((s["heap_bytes"] as? Double ?? 0) > 1e5)
         #expect(s["log_level"] as? String == "info")
         let health = try #require(s["health"] as? [String: Any])
-        #expect(health["live"] as? Bool == true && health["ready"] as? Bool == true && health["draining"] as? Bool == false)
+        #expect(
+            health["live"] as? Bool == true && health["ready"] as? Bool == true && health["draining"] as? Bool == false)
         let pool = try #require(s["pool"] as? [String: Any])
         #expect(pool["workers_max"] as? Double == 8)
         #expect(pool["queue_capacity"] as? Double == 64)
@@ -94,10 +104,14 @@ struct GoServiceTests {
     @Test("log level and drain from the keyboard reach the service; a cancelled dialog sends nothing; all journaled")
     func actions() throws {
         let service = try GoService()
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("svctop-go-\(UUID().uuidString.prefix(8))").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "svctop-go-\(UUID().uuidString.prefix(8))"
+        ).path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let journal = "\(dir)/journal.jsonl"
-        let tmux = try Tmux(width: 120, height: 40, command: "\(Tmux.binary) --journal \(journal) --dump-dir \(dir) api=\(service.url); sleep 600")
+        let tmux = try Tmux(
+            width: 120, height: 40,
+            command: "\(Tmux.binary) --journal \(journal) --dump-dir \(dir) api=\(service.url); sleep 600")
         #expect(try tmux.waitFor(20) { $0.contains("api") && $0.contains("info") && $0.contains("up 1/1") }.0)
 
         // Cancelled: Enter on the confirmation sends nothing.
@@ -134,7 +148,9 @@ struct GoServiceTests {
         // Goroutine dump from the instance view: the 300 leaked goroutines are the top group.
         _ = service.request("/debug/leak?site=b&n=300", method: "POST")
         try tmux.send("g")
-        let (dumped, dumpScreen) = try tmux.waitFor(15) { $0.contains("goroutines of api") && $0.contains("leakWaitingForReply") }
+        let (dumped, dumpScreen) = try tmux.waitFor(15) {
+            $0.contains("goroutines of api") && $0.contains("leakWaitingForReply")
+        }
         #expect(dumped, Comment(rawValue: dumpScreen))
         try tmux.send("s")
         #expect(try tmux.waitFor(5) { $0.contains("saved dump to \(dir)") }.0)
@@ -150,7 +166,8 @@ struct GoServiceTests {
         let entries = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         #expect(entries.count == 4, "cancelled, debug, drain, restore: \(lines)")
         #expect(entries.map { $0["result"] as? String } == ["cancelled", "ok", "ok", "ok"])
-        #expect(entries.map { $0["action"] as? String } == ["set_log_level", "set_log_level", "drain", "set_log_level"])
+        #expect(
+            entries.map { $0["action"] as? String } == ["set_log_level", "set_log_level", "drain", "set_log_level"])
         #expect(entries[2]["status"] as? Int == 202)
         #expect(entries.allSatisfy { ($0["url"] as? String) == service.url && $0["user"] != nil && $0["host"] != nil })
         #expect(entries.allSatisfy { ($0["version"] as? String) == SvctopVersion.current })
@@ -167,10 +184,13 @@ struct GoServiceTests {
     func numbersOnScreen() throws {
         // No self-load: the service's goroutine count only moves with connections (svctop's three, curl's one).
         let service = try GoService(load: 0)
-        let tmux = try Tmux(width: 120, height: 40, command: "\(Tmux.binary) --journal /dev/null api=\(service.url); sleep 600")
+        let tmux = try Tmux(
+            width: 120, height: 40, command: "\(Tmux.binary) --journal /dev/null api=\(service.url); sleep 600")
         #expect(try tmux.waitFor(20) { $0.contains("api") && $0.contains("up 1/1") }.0)
         try tmux.send("Enter")
-        let (shown, screen) = try tmux.waitFor(10) { $0.contains("goroutines ") && $0.contains("RSS ") && $0.contains("ready  ✓") }
+        let (shown, screen) = try tmux.waitFor(10) {
+            $0.contains("goroutines ") && $0.contains("RSS ") && $0.contains("ready  ✓")
+        }
         #expect(shown, Comment(rawValue: screen))
         func number(after label: String, in text: String) -> Double? {
             guard let range = text.range(of: label) else { return nil }
@@ -181,7 +201,8 @@ struct GoServiceTests {
         func bytes(after label: String, in text: String) -> Double? {
             guard let range = text.range(of: label), let value = number(after: label, in: text) else { return nil }
             let rest = text[range.upperBound...].drop { $0.isNumber || $0 == "." }
-            let scale = Double(rest.hasPrefix("Gi") ? 1 << 30 : rest.hasPrefix("Mi") ? 1 << 20 : rest.hasPrefix("Ki") ? 1 << 10 : 1)
+            let scale = Double(
+                rest.hasPrefix("Gi") ? 1 << 30 : rest.hasPrefix("Mi") ? 1 << 20 : rest.hasPrefix("Ki") ? 1 << 10 : 1)
             return value * scale
         }
         let goroutines = try #require(number(after: "│ goroutines ", in: screen))
@@ -191,7 +212,9 @@ struct GoServiceTests {
         for (label, metric) in [("RSS ", "process_resident_memory_bytes"), ("heap ", "go_memstats_heap_inuse_bytes")] {
             var last = ""
             let agreed = try tmux.waitFor(15) { text in
-                guard let shownValue = bytes(after: label, in: text), let served = service.metric(metric) else { return false }
+                guard let shownValue = bytes(after: label, in: text), let served = service.metric(metric) else {
+                    return false
+                }
                 last = "screen \(shownValue), /metrics \(served)"
                 return abs(shownValue - served) / served < 0.05
             }.0
@@ -207,21 +230,28 @@ struct GoServiceTests {
         #expect(fleetScreen.contains(" info ") && service.request("/log/level").1.contains("\"info\""))
     }
 
-    @Test("thousands of goroutines leaked at two sites: the dump view's groups equal the raw dump, leaks on top; a second dump's comparison shows exactly the new growth")
+    @Test(
+        "thousands of goroutines leaked at two sites: the dump view's groups equal the raw dump, leaks on top; a second dump's comparison shows exactly the new growth"
+    )
     func dumpsAndComparison() throws {
         let service = try GoService(load: 0)
         _ = service.request("/debug/leak?site=a&n=2000", method: "POST")
         _ = service.request("/debug/leak?site=b&n=1000", method: "POST")
-        let tmux = try Tmux(width: 120, height: 40, command: "\(Tmux.binary) --journal /dev/null api=\(service.url); sleep 600")
+        let tmux = try Tmux(
+            width: 120, height: 40, command: "\(Tmux.binary) --journal /dev/null api=\(service.url); sleep 600")
         #expect(try tmux.waitFor(20) { $0.contains("api") && $0.contains("up 1/1") }.0)
         try tmux.send("g")
-        let (dumped, screen) = try tmux.waitFor(20) { $0.contains("goroutines of api") && $0.contains("leakWaitingForReply") }
+        let (dumped, screen) = try tmux.waitFor(20) {
+            $0.contains("goroutines of api") && $0.contains("leakWaitingForReply")
+        }
         #expect(dumped, Comment(rawValue: screen))
         // The service's own debug=1 dump: "N @ pcs" records, each followed by its frames.
         let raw = service.request("/debug/pprof/goroutine?debug=1").1
         func rawCount(_ function: String) -> Int {
             raw.components(separatedBy: "\n\n").filter { $0.contains(function) }.compactMap { record in
-                record.split(separator: "\n").first { $0.contains(" @ ") }?.split(separator: " ").first.flatMap { Int($0) }
+                record.split(separator: "\n").first { $0.contains(" @ ") }?.split(separator: " ").first.flatMap {
+                    Int($0)
+                }
             }.reduce(0, +)
         }
         #expect(rawCount("main.leakSubscriber") == 2000)
@@ -230,8 +260,11 @@ struct GoServiceTests {
         let groupRows = rows.filter { $0.contains("main.leak") }
         // The two leak sites are the two top groups, with the raw dump's counts.
         try #require(groupRows.count >= 2, Comment(rawValue: screen))
-        #expect(groupRows[0].contains(" 2000 ") && groupRows[0].contains("main.leakSubscriber"), Comment(rawValue: screen))
-        #expect(groupRows[1].contains(" 1000 ") && groupRows[1].contains("main.leakWaitingForReply"), Comment(rawValue: screen))
+        #expect(
+            groupRows[0].contains(" 2000 ") && groupRows[0].contains("main.leakSubscriber"), Comment(rawValue: screen))
+        #expect(
+            groupRows[1].contains(" 1000 ") && groupRows[1].contains("main.leakWaitingForReply"),
+            Comment(rawValue: screen))
 
         // 500 more at the first site; a second dump compared with the first shows that growth and no other.
         _ = service.request("/debug/leak?site=a&n=500", method: "POST")
@@ -244,31 +277,46 @@ struct GoServiceTests {
         #expect(compared, Comment(rawValue: comparison))
         let deltas = comparison.split(separator: "\n").map(String.init).filter { $0.contains("main.leak") }
         try #require(deltas.count >= 2, Comment(rawValue: comparison))
-        #expect(deltas[0].contains("2000→2500") && deltas[0].contains("main.leakSubscriber"), Comment(rawValue: comparison))
-        #expect(deltas[1].contains("1000→1000") && deltas[1].contains("main.leakWaitingForReply"), Comment(rawValue: comparison))
+        #expect(
+            deltas[0].contains("2000→2500") && deltas[0].contains("main.leakSubscriber"), Comment(rawValue: comparison))
+        #expect(
+            deltas[1].contains("1000→1000") && deltas[1].contains("main.leakWaitingForReply"),
+            Comment(rawValue: comparison))
     }
 
-    @Test("a steady leak is flagged, memory climbing to its limit shows an OOM estimate, a saturated pool shows saturated")
+    @Test(
+        "a steady leak is flagged, memory climbing to its limit shows an OOM estimate, a saturated pool shows saturated"
+    )
     func leakMemoryAndSaturation() throws {
         // One worker under 200 requests a second; 20 goroutines a second leaked, each holding 128 KiB; a 200 MiB limit.
-        let service = try GoService(load: 200, arguments: ["-workers", "1", "-leak-rate", "20", "-leak-bytes", "131072"],
-                                    environment: ["GOMEMLIMIT": "200MiB"])
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("svctop-leak-\(UUID().uuidString.prefix(8))").path
+        let service = try GoService(
+            load: 200, arguments: ["-workers", "1", "-leak-rate", "20", "-leak-bytes", "131072"],
+            environment: ["GOMEMLIMIT": "200MiB"])
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "svctop-leak-\(UUID().uuidString.prefix(8))"
+        ).path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         // A 20 s trend window instead of 2 minutes, so that the test takes seconds.
-        try "defaults:\n  leak: { window: 20s }\n".write(toFile: "\(dir)/config.yaml", atomically: true, encoding: .utf8)
-        let tmux = try Tmux(width: 120, height: 40,
-                            command: "\(Tmux.binary) --config \(dir)/config.yaml --journal \(dir)/j.jsonl api=\(service.url); sleep 600")
+        try "defaults:\n  leak: { window: 20s }\n".write(
+            toFile: "\(dir)/config.yaml", atomically: true, encoding: .utf8)
+        let tmux = try Tmux(
+            width: 120, height: 40,
+            command: "\(Tmux.binary) --config \(dir)/config.yaml --journal \(dir)/j.jsonl api=\(service.url); sleep 600"
+        )
         #expect(try tmux.waitFor(20) { $0.contains("api") && $0.contains("up 1/1") }.0)
         try tmux.send("Enter")
-        let (flagged, screen) = try tmux.waitFor(60) { $0.contains("possible goroutine leak") && $0.contains("OOM in ~") }
+        let (flagged, screen) = try tmux.waitFor(60) {
+            $0.contains("possible goroutine leak") && $0.contains("OOM in ~")
+        }
         #expect(flagged, Comment(rawValue: screen))
         // The limit is the service's own (GOMEMLIMIT via process_memory_limit_bytes), shown against memory used.
         #expect(screen.contains("200.0Mi") || screen.contains("200Mi"), Comment(rawValue: screen))
         // The pool: the one worker busy and the queue full.
         func line(_ screen: String, _ label: String, _ value: String) -> Bool {
-            screen.split(separator: "\n").contains { $0.contains("│ \(label) ") && $0.contains(" \(value) ") && $0.contains("100%") }
+            screen.split(separator: "\n").contains {
+                $0.contains("│ \(label) ") && $0.contains(" \(value) ") && $0.contains("100%")
+            }
         }
         let (saturated, poolScreen) = try tmux.waitFor(10) { line($0, "workers", "1/1") && line($0, "queue", "64/64") }
         #expect(saturated, Comment(rawValue: poolScreen))
@@ -280,9 +328,13 @@ struct GoServiceTests {
     @Test("read-only mode: the mutating keys do nothing and nothing is sent")
     func readOnly() throws {
         let service = try GoService()
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("svctop-ro-\(UUID().uuidString.prefix(8))").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "svctop-ro-\(UUID().uuidString.prefix(8))"
+        ).path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let tmux = try Tmux(width: 120, height: 40, command: "\(Tmux.binary) --read-only --journal \(dir)/j.jsonl api=\(service.url); sleep 600")
+        let tmux = try Tmux(
+            width: 120, height: 40,
+            command: "\(Tmux.binary) --read-only --journal \(dir)/j.jsonl api=\(service.url); sleep 600")
         #expect(try tmux.waitFor(20) { $0.contains("READ-ONLY") && $0.contains("up 1/1") }.0)
         for key in ["l", "D", "U", "L"] {
             try tmux.send(key)

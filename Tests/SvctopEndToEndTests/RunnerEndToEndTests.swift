@@ -12,18 +12,20 @@ struct RunnerEndToEndTests {
         defer { server.stop() }
         let dir = try TerminalEndToEndTests.tempDir()
         try """
-            profiles:
-              slow:
-                base: go
-                endpoints:
-                  goroutine_dump: /trickledump
-            targets:
-              - name: slowpoke
-                url: http://127.0.0.1:\(server.port)
-                profile: slow
-            """.write(toFile: "\(dir)/config.yaml", atomically: true, encoding: .utf8)
-        let tmux = try Tmux(width: 120, height: 40, command: TerminalEndToEndTests.wrapped(
-            "--config \(dir)/config.yaml --journal \(dir)/j.jsonl", dir: dir))
+        profiles:
+          slow:
+            base: go
+            endpoints:
+              goroutine_dump: /trickledump
+        targets:
+          - name: slowpoke
+            url: http://127.0.0.1:\(server.port)
+            profile: slow
+        """.write(toFile: "\(dir)/config.yaml", atomically: true, encoding: .utf8)
+        let tmux = try Tmux(
+            width: 120, height: 40,
+            command: TerminalEndToEndTests.wrapped(
+                "--config \(dir)/config.yaml --journal \(dir)/j.jsonl", dir: dir))
         #expect(try tmux.waitFor(30) { $0.contains("slowpoke") && $0.contains("up 1/1") }.0, "dashboard did not appear")
         try tmux.send("g")
         let (fetching, screen) = try tmux.waitFor(10) { $0.contains("fetching dump") }
@@ -43,14 +45,18 @@ struct RunnerEndToEndTests {
     @Test("remapped keys from the config dispatch: drain on X, confirm on Y; the old keys no longer act")
     func remappedKeys() throws {
         let dir = try TerminalEndToEndTests.tempDir()
-        try "keys:\n  drain: [X]\n  confirm: [Y]\n".write(toFile: "\(dir)/config.yaml", atomically: true, encoding: .utf8)
+        try "keys:\n  drain: [X]\n  confirm: [Y]\n".write(
+            toFile: "\(dir)/config.yaml", atomically: true, encoding: .utf8)
         let journal = "\(dir)/j.jsonl"
-        let tmux = try Tmux(width: 120, height: 40, command: TerminalEndToEndTests.wrapped(
-            "--demo --config \(dir)/config.yaml --journal \(journal)", dir: dir))
+        let tmux = try Tmux(
+            width: 120, height: 40,
+            command: TerminalEndToEndTests.wrapped(
+                "--demo --config \(dir)/config.yaml --journal \(journal)", dir: dir))
         #expect(try tmux.waitFor(30) { $0.contains("up 6/6") && $0.contains("L✓R✓") }.0, "dashboard did not appear")
         // The old drain key does nothing; the new one opens the dialog, which names the new confirm key.
         try tmux.send("D")
-        #expect(!(try tmux.waitFor(1) { $0.contains("Drain ") && $0.contains("?") }.0), "D still opens the drain dialog")
+        #expect(
+            !(try tmux.waitFor(1) { $0.contains("Drain ") && $0.contains("?") }.0), "D still opens the drain dialog")
         try tmux.send("X")
         let (asked, dialog) = try tmux.waitFor(10) { $0.contains("Type Y to drain") }
         #expect(asked, "the drain dialog does not show the remapped confirm key:\n\(dialog)")
@@ -63,7 +69,9 @@ struct RunnerEndToEndTests {
         let (accepted, screen) = try tmux.waitFor(15) { $0.contains("drain accepted") }
         #expect(accepted, "the remapped confirm key did not drain:\n\(screen)")
         let lines = (try? String(contentsOfFile: journal, encoding: .utf8))?.split(separator: "\n") ?? []
-        #expect(lines.contains { $0.contains("\"action\":\"drain\"") && $0.contains("\"result\":\"cancelled\"") }, "\(lines)")
+        #expect(
+            lines.contains { $0.contains("\"action\":\"drain\"") && $0.contains("\"result\":\"cancelled\"") },
+            "\(lines)")
         #expect(lines.contains { $0.contains("\"action\":\"drain\"") && $0.contains("\"result\":\"ok\"") }, "\(lines)")
         // Help lists the remapped keys.
         try tmux.send("?")

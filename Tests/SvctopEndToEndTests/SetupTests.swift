@@ -7,7 +7,8 @@ import SvctopCore
 struct SetupTests {
     @Test("a target's own auth and tls replace the defaults' credentials and add to their headers")
     func perTargetAccess() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("svctop-setup-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "svctop-setup-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let tokenFile = directory.appendingPathComponent("token").path
@@ -59,19 +60,24 @@ struct SettingDeclarationTests {
     func documentationTable() throws {
         let path = Self.repository.appendingPathComponent("docs/configuration.md").path
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        let begin = "<!-- settings:begin (generated from SettingDeclaration.all; edit the declaration, not this table) -->\n"
+        let begin =
+            "<!-- settings:begin (generated from SettingDeclaration.all; edit the declaration, not this table) -->\n"
         let end = "<!-- settings:end -->"
         let start = try #require(text.range(of: begin), "docs/configuration.md lacks the settings markers")
         let stop = try #require(text.range(of: end, range: start.upperBound..<text.endIndex))
         let table = SettingDeclaration.markdownTable()
         if ProcessInfo.processInfo.environment["SVCTOP_UPDATE_DOCS"] == "1" {
-            try (String(text[..<start.upperBound]) + table + String(text[stop.lowerBound...])).write(toFile: path, atomically: true, encoding: .utf8)
+            try (String(text[..<start.upperBound]) + table + String(text[stop.lowerBound...])).write(
+                toFile: path, atomically: true, encoding: .utf8)
             return
         }
-        #expect(String(text[start.upperBound..<stop.lowerBound]) == table, "rerun with SVCTOP_UPDATE_DOCS=1 to regenerate")
+        #expect(
+            String(text[start.upperBound..<stop.lowerBound]) == table, "rerun with SVCTOP_UPDATE_DOCS=1 to regenerate")
     }
 
-    @Test("every setting with a flag is a command-line option with its declared help, and every setting option is declared")
+    @Test(
+        "every setting with a flag is a command-line option with its declared help, and every setting option is declared"
+    )
     func flags() {
         let help = WatchOptions.helpMessage(columns: 1000)
         for declaration in SettingDeclaration.all {
@@ -81,28 +87,35 @@ struct SettingDeclarationTests {
         }
         // Every settings argument given is read back, mapped to its declaration by property name.
         let given = SettingDeclaration.all.compactMap(\.flag).flatMap { flag -> [String] in
-            SettingDeclaration.flagged(flag)?.kind == .boolean ? ["--\(flag)"] : ["--\(flag)", flag == "max-body" ? "1MiB" : "1s"]
+            SettingDeclaration.flagged(flag)?.kind == .boolean
+                ? ["--\(flag)"] : ["--\(flag)", flag == "max-body" ? "1MiB" : "1s"]
         }
         let parsed = (try? WatchOptions.parse(given))?.settingArguments.compactMap(\.0.flag) ?? []
-        #expect(parsed.sorted() == SettingDeclaration.all.compactMap(\.flag).sorted())    }
+        #expect(parsed.sorted() == SettingDeclaration.all.compactMap(\.flag).sorted())
+    }
 
     @Test("the command line wins over the file, the file over the defaults; one parser for both")
     func precedence() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("svctop-settings-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "svctop-settings-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let config = directory.appendingPathComponent("config.yaml").path
         try "defaults:\n  interval: 2s\n  latency_window: 1m\n  errors: { critical: 0.2 }\n  read_only: true\n"
             .write(toFile: config, atomically: true, encoding: .utf8)
-        let setup = try Setup.make(targets: ["localhost:1"], options: try WatchOptions.parse(
-            ["--config", config, "--interval", "500ms", "--max-body", "2MiB"]))
+        let setup = try Setup.make(
+            targets: ["localhost:1"],
+            options: try WatchOptions.parse(
+                ["--config", config, "--interval", "500ms", "--max-body", "2MiB"]))
         let s = setup.configuration.settings
         #expect(s.interval == 0.5, "the flag wins")
         #expect(s.latencyWindow == 60 && s.errorCritical == 0.2 && s.isReadOnly, "the file wins over the defaults")
         #expect(s.errorWarning == Settings().errorWarning)
         #expect(setup.configuration.maxBodyBytes == 2 << 20)
         #expect(setup.configuration.timeout == 0.4, "the timeout follows the interval")
-        #expect(throws: SetupError.self) { try Setup.make(targets: [], options: try WatchOptions.parse(["--interval", "fast"])) }
+        #expect(throws: SetupError.self) {
+            try Setup.make(targets: [], options: try WatchOptions.parse(["--interval", "fast"]))
+        }
         do {
             _ = try Setup.make(targets: [], options: try WatchOptions.parse(["--interval", "10ms"]))
         } catch {

@@ -11,23 +11,32 @@ struct TerminalEndToEndTests {
     }
 
     static func tempDir() throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("svctop-e2e-\(UUID().uuidString.prefix(8))").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "svctop-e2e-\(UUID().uuidString.prefix(8))"
+        ).path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         return dir
     }
 
     static func read(_ dir: String, _ name: String) -> String {
-        (try? String(contentsOfFile: "\(dir)/\(name)", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        (try? String(contentsOfFile: "\(dir)/\(name)", encoding: .utf8))?.trimmingCharacters(
+            in: .whitespacesAndNewlines) ?? ""
     }
 
-    @Test("the demo dashboard appears with live data and every way out restores the terminal",
-          arguments: [(120, 40, "q"), (80, 24, "C-c"), (120, 40, "SIGTERM"), (80, 24, "SIGHUP")])
+    @Test(
+        "the demo dashboard appears with live data and every way out restores the terminal",
+        arguments: [(120, 40, "q"), (80, 24, "C-c"), (120, 40, "SIGTERM"), (80, 24, "SIGHUP")])
     func dashboardAndExit(width: Int, height: Int, exit how: String) throws {
         let dir = try Self.tempDir()
         let journal = "\(dir)/journal.jsonl"
-        let tmux = try Tmux(width: width, height: height,
-                            command: "cd \(dir) && stty -g > stty.before; sh -c 'echo $$ > pid; exec \(Tmux.binary) --demo --journal \(journal)'; echo \"EXIT=$?\" > status; stty -g > stty.after; echo DONE; exec sleep 600")
-        let (ok, screen) = try tmux.waitFor(30) { $0.contains("checkout-a") && $0.contains("payments-b") && $0.contains("up 6/6") }
+        let tmux = try Tmux(
+            width: width, height: height,
+            command:
+                "cd \(dir) && stty -g > stty.before; sh -c 'echo $$ > pid; exec \(Tmux.binary) --demo --journal \(journal)'; echo \"EXIT=$?\" > status; stty -g > stty.after; echo DONE; exec sleep 600"
+        )
+        let (ok, screen) = try tmux.waitFor(30) {
+            $0.contains("checkout-a") && $0.contains("payments-b") && $0.contains("up 6/6")
+        }
         #expect(ok, "dashboard did not appear:\n\(screen)")
         #expect(screen.contains("svctop"))
         #expect(screen.contains("refreshed"))
@@ -60,7 +69,9 @@ struct TerminalEndToEndTests {
         #expect(stopped, "job not stopped:\n\(screen)")
         #expect(!(try tmux.cursorAndAlternate().alternate))
         try tmux.send("fg", "Enter")
-        let (back, redrawn) = try tmux.waitFor(10) { $0.contains("checkout-a") && $0.contains("NAME") && !$0.contains("Stopped") }
+        let (back, redrawn) = try tmux.waitFor(10) {
+            $0.contains("checkout-a") && $0.contains("NAME") && !$0.contains("Stopped")
+        }
         #expect(back, "not redrawn after fg:\n\(redrawn)")
         try tmux.send("q")
         // The marker is assembled by the shell, so the typed command line itself cannot match it.
@@ -79,7 +90,11 @@ struct TerminalEndToEndTests {
 
         let dir = try Self.tempDir()
         for (term, message) in [("dumb", "TERM is 'dumb'"), ("no-such-terminal-xyz", "no entry for TERM")] {
-            let tmux = try Tmux(width: 80, height: 24, command: "cd \(dir) && TERM=\(term) \(Tmux.binary) 127.0.0.1:1 2> err; echo \"EXIT=$?\" > status; echo DONE; sleep 600")
+            let tmux = try Tmux(
+                width: 80, height: 24,
+                command:
+                    "cd \(dir) && TERM=\(term) \(Tmux.binary) 127.0.0.1:1 2> err; echo \"EXIT=$?\" > status; echo DONE; sleep 600"
+            )
             #expect(try tmux.waitFor(20) { $0.contains("DONE") }.0)
             #expect(Self.read(dir, "status") == "EXIT=2")
             #expect(Self.read(dir, "err").contains(message), Comment(rawValue: Self.read(dir, "err")))
@@ -89,10 +104,12 @@ struct TerminalEndToEndTests {
         #expect(bad.stderr.contains("invalid target"))
         let help = try runProcess(Tmux.binary, ["--help"])
         #expect(help.status == 0)
-        for option in ["--demo", "--once", "--format", "--config", "--read-only", "--theme", "--journal", "--interval"] {
+        for option in ["--demo", "--once", "--format", "--config", "--read-only", "--theme", "--journal", "--interval"]
+        {
             #expect(help.stdout.contains(option), "--help documents \(option)")
         }
-        let none = try runProcess(Tmux.binary, ["--once", "--window", "0.5", "127.0.0.1:\(try FaultServer.freePort())"], timeout: 30)
+        let none = try runProcess(
+            Tmux.binary, ["--once", "--window", "0.5", "127.0.0.1:\(try FaultServer.freePort())"], timeout: 30)
         #expect(none.status == 1, "no target answered: exit 1")
         #expect(none.stdout.contains("connection refused"))
         let version = try runProcess(Tmux.binary, ["--version"])
@@ -104,7 +121,9 @@ struct TerminalEndToEndTests {
         let dir = try Self.tempDir()
         let tmux = try Tmux(width: 120, height: 40, command: Self.wrapped("--demo --journal \(dir)/j.jsonl", dir: dir))
         #expect(try tmux.waitFor(30) { $0.contains("checkout-a") && $0.contains("up 6/6") }.0)
-        let sizes = [(100, 30), (20, 5), (80, 24), (30, 8), (150, 50), (79, 23), (20, 5), (60, 20), (200, 60), (80, 24)]
+        let sizes = [
+            (100, 30), (20, 5), (80, 24), (30, 8), (150, 50), (79, 23), (20, 5), (60, 20), (200, 60), (80, 24),
+        ]
         for _ in 0..<3 {
             for (w, h) in sizes { try tmux.resize(w, h) }
         }
@@ -112,7 +131,9 @@ struct TerminalEndToEndTests {
         let (small, tiny) = try tmux.waitFor(10) { $0.contains("terminal too") }
         #expect(small, "too-small message at 20x5:\n\(tiny)")
         try tmux.resize(120, 40)
-        let (ok, screen) = try tmux.waitFor(10) { $0.contains("NAME") && $0.contains("payments-b") && !$0.contains("too small") }
+        let (ok, screen) = try tmux.waitFor(10) {
+            $0.contains("NAME") && $0.contains("payments-b") && !$0.contains("too small")
+        }
         #expect(ok, "no correct frame after the storm:\n\(screen)")
         let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.first?.hasPrefix("svctop fleet") == true, "the frame starts at the top-left:\n\(screen)")
@@ -124,23 +145,32 @@ struct TerminalEndToEndTests {
         #expect(Self.read(dir, "stty.before") == Self.read(dir, "stty.after"))
     }
 
-    @Test("with hanging, slow, huge and garbage targets in the fleet, keys still answer at once and each fault shows its reason")
+    @Test(
+        "with hanging, slow, huge and garbage targets in the fleet, keys still answer at once and each fault shows its reason"
+    )
     func faultsInTheFleet() throws {
         let faults = try FaultServer()
         defer { faults.stop() }
         let dir = try Self.tempDir()
         let p = faults.port
-        let targets = "hang=127.0.0.1:\(p)/hang slow=127.0.0.1:\(p)/slow big=127.0.0.1:\(p)/big garbage=127.0.0.1:\(p)/garbage "
+        let targets =
+            "hang=127.0.0.1:\(p)/hang slow=127.0.0.1:\(p)/slow big=127.0.0.1:\(p)/big garbage=127.0.0.1:\(p)/garbage "
             + "refused=127.0.0.1:\(try FaultServer.freePort()) err=127.0.0.1:\(p)/500"
-        let tmux = try Tmux(width: 120, height: 40, command: Self.wrapped("--demo --demo-instances 3 --max-body 1MiB --journal \(dir)/j.jsonl \(targets)", dir: dir))
+        let tmux = try Tmux(
+            width: 120, height: 40,
+            command: Self.wrapped(
+                "--demo --demo-instances 3 --max-body 1MiB --journal \(dir)/j.jsonl \(targets)", dir: dir))
         let (shown, screen) = try tmux.waitFor(30) {
             $0.contains("timeout") && $0.contains("too large") && $0.contains("bad data") && $0.contains("refused")
                 && $0.contains("HTTP 500") && $0.contains("checkout-a ")
         }
         #expect(shown, "every fault with its reason:\n\(screen)")
         // Healthy instances keep updating: their age stays at a second or two.
-        #expect(screen.split(separator: "\n").filter { $0.contains("checkout-a ") || $0.contains("orders-a ") }.allSatisfy { $0.hasSuffix("0s") || $0.hasSuffix("1s") },
-                Comment(rawValue: screen))
+        #expect(
+            screen.split(separator: "\n").filter { $0.contains("checkout-a ") || $0.contains("orders-a ") }.allSatisfy {
+                $0.hasSuffix("0s") || $0.hasSuffix("1s")
+            },
+            Comment(rawValue: screen))
         for column in ["name", "goroutines", "memory"] {
             let started = Date()
             try tmux.send("s")
@@ -157,8 +187,11 @@ struct TerminalEndToEndTests {
     @Test("a crash (SIGSEGV, SIGABRT) still restores the terminal", arguments: [SIGSEGV, SIGABRT])
     func crashPath(signal: Int32) throws {
         let dir = try Self.tempDir()
-        let tmux = try Tmux(width: 100, height: 30,
-                            command: "cd \(dir) && stty -g > stty.before; sh -c 'echo $$ > pid; exec \(Tmux.binary) --demo --journal \(dir)/j.jsonl'; echo \"EXIT=$?\" > status; stty -g > stty.after; echo DONE; exec sleep 600")
+        let tmux = try Tmux(
+            width: 100, height: 30,
+            command:
+                "cd \(dir) && stty -g > stty.before; sh -c 'echo $$ > pid; exec \(Tmux.binary) --demo --journal \(dir)/j.jsonl'; echo \"EXIT=$?\" > status; stty -g > stty.after; echo DONE; exec sleep 600"
+        )
         #expect(try tmux.waitFor(30) { $0.contains("checkout-a") && $0.contains("up 6/6") }.0)
         #expect(try tmux.cursorAndAlternate().alternate)
         let pid = Self.read(dir, "pid")
@@ -175,14 +208,18 @@ struct TerminalEndToEndTests {
     func terminalGone() throws {
         let dir = try Self.tempDir()
         // sh stays the pane's process (svctop is its child, not exec'd), so only the closed terminal can end svctop.
-        let tmux = try Tmux(width: 100, height: 30,
-                            command: "cd \(dir) && sh -c 'echo $$ > pid; exec \(Tmux.binary) --demo --demo-instances 2 --journal \(dir)/j.jsonl'; exec sleep 600")
+        let tmux = try Tmux(
+            width: 100, height: 30,
+            command:
+                "cd \(dir) && sh -c 'echo $$ > pid; exec \(Tmux.binary) --demo --demo-instances 2 --journal \(dir)/j.jsonl'; exec sleep 600"
+        )
         #expect(try tmux.waitFor(30) { $0.contains("checkout-a") && $0.contains("up 2/2") }.0)
         let pid = try #require(pid_t(Self.read(dir, "pid")))
         /// Alive and not a zombie (its parent, the pane's shell, may not reap it once the terminal is gone).
         func running() -> Bool {
             guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { return false }
+                let close = stat.lastIndex(of: ")")
+            else { return false }
             return !stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
         }
         #expect(running())

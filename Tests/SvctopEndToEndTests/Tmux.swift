@@ -11,7 +11,8 @@ final class Tmux {
     static var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") }
 
     static var repository: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
     }
 
     /// The svctop binary built by `swift build` (the test target depends on it).
@@ -27,9 +28,14 @@ final class Tmux {
     init(width: Int, height: Int, command: String) throws {
         session = "svctop-e2e-\(UUID().uuidString.prefix(8))"
         socket = "svctop-e2e-\(getpid())"
-        try run(["new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", "-e", "TERM=xterm-256color",
-                 "-e", "LANG=C.UTF-8", "-e", "LC_ALL=C.UTF-8", command])
-        panePID = pid_t(try run(["display-message", "-p", "-t", session, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        try run([
+            "new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", "-e", "TERM=xterm-256color",
+            "-e", "LANG=C.UTF-8", "-e", "LC_ALL=C.UTF-8", command,
+        ])
+        panePID =
+            pid_t(
+                try run(["display-message", "-p", "-t", session, "#{pane_pid}"]).trimmingCharacters(
+                    in: .whitespacesAndNewlines)) ?? 0
     }
 
     deinit {
@@ -59,7 +65,8 @@ final class Tmux {
 
     /// `#{cursor_flag}` and `#{alternate_on}` of the pane.
     func cursorAndAlternate() throws -> (cursorVisible: Bool, alternate: Bool) {
-        let text = try run(["display-message", "-p", "-t", session, "#{cursor_flag} #{alternate_on}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = try run(["display-message", "-p", "-t", session, "#{cursor_flag} #{alternate_on}"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
         let parts = text.split(separator: " ")
         return (parts.first == "1", parts.last == "1")
     }
@@ -83,7 +90,9 @@ final class Tmux {
 }
 
 /// Starts a process with stdin from /dev/null and stdout/stderr to files; returns its pid (reap it with waitpid).
-func spawn(_ path: String, _ arguments: [String], stdout: String, stderr: String, environment: [String: String]? = nil) throws -> pid_t {
+func spawn(
+    _ path: String, _ arguments: [String], stdout: String, stderr: String, environment: [String: String]? = nil
+) throws -> pid_t {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
@@ -108,7 +117,9 @@ func spawn(_ path: String, _ arguments: [String], stdout: String, stderr: String
     posix_spawnattr_setsigmask(&attributes, &empty)
     var defaults = sigset_t()
     sigemptyset(&defaults)
-    for signal in [SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGCHLD, SIGPIPE, SIGTSTP, SIGTTIN, SIGTTOU, SIGWINCH] { sigaddset(&defaults, signal) }
+    for signal in [SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGCHLD, SIGPIPE, SIGTSTP, SIGTTIN, SIGTTOU, SIGWINCH] {
+        sigaddset(&defaults, signal)
+    }
     posix_spawnattr_setsigdefault(&attributes, &defaults)
     posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
     var pid: pid_t = 0
@@ -120,7 +131,9 @@ func spawn(_ path: String, _ arguments: [String], stdout: String, stderr: String
 
 /// Runs a process to completion (killed after `timeout` seconds) and returns its status and output. Uses
 /// posix_spawn and waitpid directly; output goes through files so no pipe can fill up or be held open.
-func runProcess(_ path: String, _ arguments: [String], environment: [String: String]? = nil, timeout: Double = 60) throws
+func runProcess(
+    _ path: String, _ arguments: [String], environment: [String: String]? = nil, timeout: Double = 60
+) throws
     -> (status: Int32, stdout: String, stderr: String)
 {
     let base = FileManager.default.temporaryDirectory.appendingPathComponent("svctop-run-\(UUID().uuidString)").path

@@ -47,13 +47,16 @@ struct PollResult {
 /// Runs the scrape engine users run (`ScrapeEngine` over `PollConnection`s) on one target until it has scraped,
 /// probed both ways and read the log level once (or `timeout` passed), and returns what it saw. Tests of the
 /// wire (TLS, credentials, faults) go through here so they cover the path users run.
-func pollOnce(_ target: Target, options: TransportOptions = TransportOptions(), timeout: Double = 10,
-              requestTimeout: Double? = nil, maxBodyBytes: Int = 16 << 20) async -> PollResult {
+func pollOnce(
+    _ target: Target, options: TransportOptions = TransportOptions(), timeout: Double = 10,
+    requestTimeout: Double? = nil, maxBodyBytes: Int = 16 << 20
+) async -> PollResult {
     var settings = Settings()
     settings.interval = 0.5
     let transport = HTTPTransport(maxBodyBytes: maxBodyBytes)
-    let engine = ScrapeEngine(client: ServiceClient(transport: transport, options: options), settings: settings,
-                              timeout: requestTimeout, maxBodyBytes: maxBodyBytes)
+    let engine = ScrapeEngine(
+        client: ServiceClient(transport: transport, options: options), settings: settings,
+        timeout: requestTimeout, maxBodyBytes: maxBodyBytes)
     let log = EventLog()
     let task = Task { await engine.run(targets: [target]) { log.add($0) } }
     _ = await eventually(timeout) {
@@ -63,6 +66,7 @@ func pollOnce(_ target: Target, options: TransportOptions = TransportOptions(), 
     task.cancel()
     await task.value
     await transport.shutdown()
-    return PollResult(scrape: log.scrapes(0).first?.1, liveness: log.probes(0, .liveness).first,
-                      readiness: log.probes(0, .readiness).first, level: log.levels(0).first)
+    return PollResult(
+        scrape: log.scrapes(0).first?.1, liveness: log.probes(0, .liveness).first,
+        readiness: log.probes(0, .readiness).first, level: log.levels(0).first)
 }

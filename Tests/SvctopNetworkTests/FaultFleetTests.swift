@@ -20,10 +20,19 @@ struct FaultFleetTests {
             ("refused=127.0.0.1:\(closed)", { $0 == .refused }),
             ("hang=127.0.0.1:\(faults.port)/hang", { $0 == .timeout }),
             ("slow=127.0.0.1:\(faults.port)/slow", { $0 == .timeout }),
-            ("reset=127.0.0.1:\(faults.port)/reset", { [.reset, .other("connection reset")].contains($0) || $0.shortReason == "reset" || $0.shortReason == "error" }),
+            (
+                "reset=127.0.0.1:\(faults.port)/reset",
+                {
+                    [.reset, .other("connection reset")].contains($0) || $0.shortReason == "reset"
+                        || $0.shortReason == "error"
+                }
+            ),
             ("big=127.0.0.1:\(faults.port)/big", { if case .sizeCap = $0 { return true } else { return false } }),
             ("garbage=127.0.0.1:\(faults.port)/garbage", { if case .parse = $0 { return true } else { return false } }),
-            ("status=127.0.0.1:\(faults.port)/500", { if case .httpStatus(500, _) = $0 { return true } else { return false } }),
+            (
+                "status=127.0.0.1:\(faults.port)/500",
+                { if case .httpStatus(500, _) = $0 { return true } else { return false } }
+            ),
         ]
         let targets = try fleet.targets.map { try Target.parse($0) } + faulty.map { try Target.parse($0.0) }
         var settings = Settings()
@@ -37,7 +46,8 @@ struct FaultFleetTests {
         // Wait (with a deadline) until every target has reported at least once and healthy ones several times.
         let healthy = Array(0..<fleet.targets.count)
         let ok = await eventually(20) {
-            healthy.allSatisfy { log.scrapes($0).count >= 5 } && (fleet.targets.count..<targets.count).allSatisfy { log.scrapes($0).count >= 2 }
+            healthy.allSatisfy { log.scrapes($0).count >= 5 }
+                && (fleet.targets.count..<targets.count).allSatisfy { log.scrapes($0).count >= 2 }
         }
         task.cancel()
         await task.value
@@ -91,11 +101,15 @@ struct FaultFleetTests {
         await transport.shutdown()
         #expect(ok, "scrapes: \((0..<3).map { log.scrapes($0).count })")
         for id in 0..<3 {
-            let failures = log.scrapes(id).compactMap { if case .failure(let f, _) = $0.1 { return f } else { return nil } }
+            let failures = log.scrapes(id).compactMap {
+                if case .failure(let f, _) = $0.1 { return f } else { return nil }
+            }
             #expect(failures.isEmpty, "\(targets[id].name): \(failures)")
         }
         // Metrics, liveness and readiness each keep one connection (the log level shares readiness's).
-        #expect(keepAlive.connectionsAccepted <= 3, "\(keepAlive.connectionsAccepted) connections for \(log.scrapes(0).count) cycles")
+        #expect(
+            keepAlive.connectionsAccepted <= 3,
+            "\(keepAlive.connectionsAccepted) connections for \(log.scrapes(0).count) cycles")
         // A server that drops idle connections is simply reconnected to.
         #expect(idleClose.connectionsAccepted >= 8)
         guard case .success(let metrics, _)? = log.scrapes(2).last?.1 else {
@@ -105,18 +119,22 @@ struct FaultFleetTests {
         #expect(metrics.value("go_goroutines") == 4242)
     }
 
-    @Test("malformed lines among good ones keep the good samples; invalid UTF-8 does not break a scrape; gzip is accepted")
+    @Test(
+        "malformed lines among good ones keep the good samples; invalid UTF-8 does not break a scrape; gzip is accepted"
+    )
     func partialExpositions() async throws {
         let faults = try FaultServer()
         defer { faults.stop() }
-        guard case .success(let m, _)? = await pollOnce(try Target.parse("127.0.0.1:\(faults.port)/malformed")).scrape else {
+        guard case .success(let m, _)? = await pollOnce(try Target.parse("127.0.0.1:\(faults.port)/malformed")).scrape
+        else {
             Issue.record("malformed scrape failed entirely")
             return
         }
         #expect(m.value("go_goroutines") == 11)
         #expect(m.value("process_resident_memory_bytes") == 1e6)
         #expect(m.rejectedLines == 2)
-        guard case .success(let u, _)? = await pollOnce(try Target.parse("127.0.0.1:\(faults.port)/badutf8")).scrape else {
+        guard case .success(let u, _)? = await pollOnce(try Target.parse("127.0.0.1:\(faults.port)/badutf8")).scrape
+        else {
             Issue.record("bad UTF-8 scrape failed entirely")
             return
         }
@@ -136,8 +154,12 @@ struct FaultFleetTests {
         defer { faults.stop() }
         var settings = Settings()
         settings.interval = 0.5
-        var state = AppState(targets: [try Target.parse("r=127.0.0.1:\(faults.port)/restart"), try Target.parse("f=127.0.0.1:\(faults.port)/flap")],
-                             settings: settings, now: Date().timeIntervalSince1970)
+        var state = AppState(
+            targets: [
+                try Target.parse("r=127.0.0.1:\(faults.port)/restart"),
+                try Target.parse("f=127.0.0.1:\(faults.port)/flap"),
+            ],
+            settings: settings, now: Date().timeIntervalSince1970)
         let transport = HTTPTransport()
         let engine = ScrapeEngine(client: ServiceClient(transport: transport), settings: settings)
         let log = EventLog()
@@ -145,7 +167,9 @@ struct FaultFleetTests {
         let task = Task { await engine.run(targets: targets) { log.add($0) } }
         let flapped = await eventually(15) {
             let s = log.scrapes(1)
-            let downs = s.contains { if case .failure(.httpStatus(503, _), _) = $0.1 { return true } else { return false } }
+            let downs = s.contains {
+                if case .failure(.httpStatus(503, _), _) = $0.1 { return true } else { return false }
+            }
             let upAfterDown = s.drop { if case .success = $0.1 { return true } else { return false } }
                 .contains { if case .success = $0.1 { return true } else { return false } }
             return downs && upAfterDown && log.scrapes(0).count >= 9

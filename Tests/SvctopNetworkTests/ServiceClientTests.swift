@@ -59,11 +59,13 @@ struct ServiceClientTests {
         // Drain: readiness turns 503 and in-flight reaches zero; undrain reverses it.
         #expect(await client.drain(target, timeout: 2).isSuccess)
         let readiness = await pollOnce(target).readiness
-        #expect(readiness?.isPassing == false && readiness?.status == 503 && readiness?.detail.contains("draining") == true)
-        #expect(await eventually(15, "in-flight at zero") {
-            guard case .success(let m, _)? = await pollOnce(target).scrape else { return false }
-            return m.value("http_requests_in_flight") == 0
-        })
+        #expect(
+            readiness?.isPassing == false && readiness?.status == 503 && readiness?.detail.contains("draining") == true)
+        #expect(
+            await eventually(15, "in-flight at zero") {
+                guard case .success(let m, _)? = await pollOnce(target).scrape else { return false }
+                return m.value("http_requests_in_flight") == 0
+            })
         #expect(await client.undrain(target, timeout: 2).isSuccess)
         #expect(await pollOnce(target).readiness?.isPassing == true)
 
@@ -90,18 +92,28 @@ struct ServiceClientTests {
         let refused = await pollOnce(try Target.parse("127.0.0.1:\(try FaultServer.freePort())")).scrape
         let big = await pollOnce(try Target.parse("127.0.0.1:\(server.port)/big"), maxBodyBytes: 1024).scrape
         let started = Date()
-        let hang = await pollOnce(try Target.parse("127.0.0.1:\(server.port)/hang"), timeout: 3, requestTimeout: 0.5).scrape
+        let hang = await pollOnce(try Target.parse("127.0.0.1:\(server.port)/hang"), timeout: 3, requestTimeout: 0.5)
+            .scrape
         let hangTime = Date().timeIntervalSince(started)
-        let slow = await pollOnce(try Target.parse("127.0.0.1:\(server.port)/slow"), timeout: 3, requestTimeout: 0.5).scrape
+        let slow = await pollOnce(try Target.parse("127.0.0.1:\(server.port)/slow"), timeout: 3, requestTimeout: 0.5)
+            .scrape
         let hungAction = await client.drain(try Target.parse("127.0.0.1:\(server.port)/hang"), timeout: 0.5)
         let failedAction = await client.drain(try Target.parse("127.0.0.1:\(server.port)/500"), timeout: 2)
         await transport.shutdown()
         #expect(hungAction == .failed("timed out"), "an action against a hanging target times out with a clear message")
         #expect(failedAction == .rejected(status: 500, body: "internal failure"))
-        guard case .failure(.refused, _)? = refused else { Issue.record("expected refused, got \(String(describing: refused))"); return }
-        guard case .failure(.sizeCap(1024), _)? = big else { Issue.record("expected the size cap, got \(String(describing: big))"); return }
-        guard case .failure(.timeout, _)? = hang else { Issue.record("expected a timeout, got \(String(describing: hang))"); return }
+        guard case .failure(.refused, _)? = refused else {
+            Issue.record("expected refused, got \(String(describing: refused))"); return
+        }
+        guard case .failure(.sizeCap(1024), _)? = big else {
+            Issue.record("expected the size cap, got \(String(describing: big))"); return
+        }
+        guard case .failure(.timeout, _)? = hang else {
+            Issue.record("expected a timeout, got \(String(describing: hang))"); return
+        }
         #expect(hangTime < 3)
-        guard case .failure(.timeout, _)? = slow else { Issue.record("a trickling body must time out, got \(String(describing: slow))"); return }
+        guard case .failure(.timeout, _)? = slow else {
+            Issue.record("a trickling body must time out, got \(String(describing: slow))"); return
+        }
     }
 }

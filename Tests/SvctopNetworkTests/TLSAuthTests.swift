@@ -42,15 +42,20 @@ final class SecureServer: Sendable {
             let auth = request.headers[.authorization] ?? ""
             seen.value.withLock { $0.append(auth) }
             guard auth == "Bearer s3cret-token" else {
-                return Response(status: .unauthorized, body: .init(byteBuffer: ByteBuffer(string: "missing or wrong token\n")))
+                return Response(
+                    status: .unauthorized, body: .init(byteBuffer: ByteBuffer(string: "missing or wrong token\n")))
             }
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "go_goroutines 77\n")))
+            return Response(
+                status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "go_goroutines 77\n")))
         }
         router.get("/debug/pprof/goroutine") { request, _ -> Response in
-            guard request.headers[.authorization] == "Bearer s3cret-token" else { return Response(status: .unauthorized) }
-            return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "goroutine profile: total 77\n77 @ 0x1\n")))
+            guard request.headers[.authorization] == "Bearer s3cret-token" else {
+                return Response(status: .unauthorized)
+            }
+            return Response(
+                status: .ok, body: .init(byteBuffer: ByteBuffer(string: "goroutine profile: total 77\n77 @ 0x1\n")))
         }
         router.get("/healthz") { _, _ in "ok" }
         router.get("/readyz") { _, _ in "ok" }
@@ -78,7 +83,8 @@ struct TLSAuthTests {
         await pollOnce(target, options: options).scrape
     }
 
-    @Test("https with the CA file and a bearer token scrapes; without the CA it fails as TLS; a wrong token is HTTP 401")
+    @Test(
+        "https with the CA file and a bearer token scrapes; without the CA it fails as TLS; a wrong token is HTTP 401")
     func serverTLSAndToken() async throws {
         let server = try await SecureServer(requireClientCertificate: false)
         defer { server.stop() }

@@ -17,8 +17,11 @@ struct AppHarness {
 
     init(names: [String], width: Int = 120, height: Int = 40, start: Double = 1_700_000_000) {
         now = start
-        state = AppState(targets: names.enumerated().map { Target(name: $0.element, baseURL: "http://127.0.0.1:\(9300 + $0.offset)") },
-                         now: start)
+        state = AppState(
+            targets: names.enumerated().map {
+                Target(name: $0.element, baseURL: "http://127.0.0.1:\(9300 + $0.offset)")
+            },
+            now: start)
         send(.resized(width: width, height: height))
     }
 
@@ -59,7 +62,9 @@ struct AppHarness {
         case .fetchDump(let id, let debugLevel):
             guard !cannedDumps.isEmpty else { return .dumpFailed(id, debugLevel: debugLevel, reason: "no canned dump") }
             let raw = Array(cannedDumps.removeFirst().utf8)
-            return .dumpLoaded(id, debugLevel: debugLevel, raw: raw, dump: GoroutineDumpParser.parse(raw, mode: .loose), fetchedAt: now)
+            return .dumpLoaded(
+                id, debugLevel: debugLevel, raw: raw, dump: GoroutineDumpParser.parse(raw, mode: .loose), fetchedAt: now
+            )
         case .regroupDump(let id, let fetchedAt, let raw, let mode):
             return .dumpRegrouped(id, fetchedAt: fetchedAt, dump: GoroutineDumpParser.parse(raw, mode: mode))
         default:

@@ -77,7 +77,8 @@ struct ScreenBufferTests {
     @Test("several series on one chart: dots are merged, each cell belongs to the last series drawn there")
     func multiSeriesChart() {
         // p50 flat at the bottom, p99 flat at the top, two cells wide, two rows high.
-        let rows = Charts.multiLineChart([[0, 0, 0, 0], [10, 10, 10, 10]], width: 2, height: 2, lo: 0, hi: 10, glyphs: .unicode)
+        let rows = Charts.multiLineChart(
+            [[0, 0, 0, 0], [10, 10, 10, 10]], width: 2, height: 2, lo: 0, hi: 10, glyphs: .unicode)
         #expect(rows.count == 2)
         // Top row: only p99's dots (the top dot row of each braille cell: 0x01 | 0x08).
         #expect(rows[0].map(\.series) == [1, 1])

@@ -13,7 +13,10 @@ struct ScreenGoldenTests {
     /// A fleet that went through two minutes of scrapes: healthy, leaking, saturated, down, draining.
     static func recordedState(width: Int, height: Int) -> AppState {
         let names = ["checkout-a", "checkout-b", "orders-a", "orders-b", "payments-a"]
-        var s = AppState(targets: names.enumerated().map { Target(name: $0.element, baseURL: "http://127.0.0.1:\(9100 + $0.offset)") }, now: t0)
+        var s = AppState(
+            targets: names.enumerated().map {
+                Target(name: $0.element, baseURL: "http://127.0.0.1:\(9100 + $0.offset)")
+            }, now: t0)
         _ = s.reduce(.resized(width: width, height: height), now: t0)
         for step in 0...120 {
             let t = t0 + Double(step)
@@ -53,10 +56,15 @@ struct ScreenGoldenTests {
 
                     """
                 _ = s.reduce(.scrapeCompleted(id, .success(MetricSet.parse(text), duration: 0.003)), now: t)
-                _ = s.reduce(.probeCompleted(id, .liveness, ProbeResult(isPassing: true, status: 200, detail: "ok")), now: t)
+                _ = s.reduce(
+                    .probeCompleted(id, .liveness, ProbeResult(isPassing: true, status: 200, detail: "ok")), now: t)
                 let draining = id == 0 && step > 100
-                _ = s.reduce(.probeCompleted(id, .readiness, draining ? ProbeResult(isPassing: false, status: 503, detail: "draining")
-                                                                     : ProbeResult(isPassing: true, status: 200, detail: "ok")), now: t)
+                _ = s.reduce(
+                    .probeCompleted(
+                        id, .readiness,
+                        draining
+                            ? ProbeResult(isPassing: false, status: 503, detail: "draining")
+                            : ProbeResult(isPassing: true, status: 200, detail: "ok")), now: t)
                 _ = s.reduce(.logLevelRead(id, level: id == 1 ? "debug" : "info", error: nil), now: t)
             }
         }
@@ -73,7 +81,9 @@ struct ScreenGoldenTests {
             return
         }
         let expected = try String(contentsOf: url, encoding: .utf8)
-        #expect(text == expected, "screen \(name) differs from \(url.path); rerun with SVCTOP_UPDATE_GOLDENS=1 to accept:\n\(text)")
+        #expect(
+            text == expected,
+            "screen \(name) differs from \(url.path); rerun with SVCTOP_UPDATE_GOLDENS=1 to accept:\n\(text)")
     }
 
     @Test("fleet, instance, dump, help and dialogs at 80x24 and 120x40", arguments: [(80, 24), (120, 40)])
@@ -102,7 +112,8 @@ struct ScreenGoldenTests {
         try Self.check("dialog-drain-\(size)", renderer.render(s))
         _ = s.reduce(.keyPressed(.escape), now: Self.t0 + 122)
 
-        let dump = GoroutineDumpParser.parse("""
+        let dump = GoroutineDumpParser.parse(
+            """
             goroutine 1 [select, 3 minutes]:
             main.leak(0xc000010000)
             \t/app/leak.go:10 +0x1
@@ -152,6 +163,7 @@ struct ScreenGoldenTests {
         let b = Renderer(theme: .monochrome, glyphs: .ascii).render(s)
         try Self.check("fleet-ascii-monochrome-120x40", b)
         #expect(b.text.unicodeScalars.allSatisfy { $0.isASCII })
-        #expect(b.cells.allSatisfy { $0.style.foreground == .terminalDefault && $0.style.background == .terminalDefault })
+        #expect(
+            b.cells.allSatisfy { $0.style.foreground == .terminalDefault && $0.style.background == .terminalDefault })
     }
 }

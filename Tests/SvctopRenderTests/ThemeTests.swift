@@ -6,12 +6,15 @@ import Testing
 @Suite("themes")
 struct ThemeTests {
     static var repository: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
     }
 
-    @Test("the shipped theme files are the built-in themes", arguments: ["dark", "light", "high-contrast", "monochrome"])
+    @Test(
+        "the shipped theme files are the built-in themes", arguments: ["dark", "light", "high-contrast", "monochrome"])
     func shipped(name: String) throws {
-        let text = try String(contentsOf: Self.repository.appendingPathComponent("themes/\(name).yaml"), encoding: .utf8)
+        let text = try String(
+            contentsOf: Self.repository.appendingPathComponent("themes/\(name).yaml"), encoding: .utf8)
         let fromFile = try Theme.decode(yaml: text, file: "\(name).yaml")
         #expect(fromFile == Theme.builtIn(name))
         #expect(fromFile.styles.count == Role.allCases.count, "every role is styled")
@@ -19,16 +22,21 @@ struct ThemeTests {
 
     @Test("monochrome uses no colors")
     func monochrome() {
-        #expect(Theme.monochrome.styles.values.allSatisfy { $0.foreground == .terminalDefault && $0.background == .terminalDefault })
+        #expect(
+            Theme.monochrome.styles.values.allSatisfy {
+                $0.foreground == .terminalDefault && $0.background == .terminalDefault
+            })
     }
 
-    @Test("invalid themes name the file, line and role", arguments: [
-        ("roles:\n  title: { fg: 999 }\n", 2, "role 'title': invalid color '999'"),
-        ("roles:\n  text: {}\n  nosuchrole: { bold: true }\n", 3, "unknown role 'nosuchrole'"),
-        ("roles:\n  text: { bold: maybe }\n", 2, "'bold' must be true or false"),
-        ("name: x\ncolours: {}\n", 2, "unknown key 'colours'"),
-        ("roles: [\n", 2, "invalid YAML"),
-    ])
+    @Test(
+        "invalid themes name the file, line and role",
+        arguments: [
+            ("roles:\n  title: { fg: 999 }\n", 2, "role 'title': invalid color '999'"),
+            ("roles:\n  text: {}\n  nosuchrole: { bold: true }\n", 3, "unknown role 'nosuchrole'"),
+            ("roles:\n  text: { bold: maybe }\n", 2, "'bold' must be true or false"),
+            ("name: x\ncolours: {}\n", 2, "unknown key 'colours'"),
+            ("roles: [\n", 2, "invalid YAML"),
+        ])
     func invalid(yaml: String, line: Int, message: String) {
         do {
             _ = try Theme.decode(yaml: yaml, file: "bad.yaml")
@@ -42,7 +50,8 @@ struct ThemeTests {
 
     @Test("palette names and basic colors resolve")
     func palette() throws {
-        let theme = try Theme.decode(yaml: "palette:\n  brand: 33\nroles:\n  title: { fg: brand, bg: bright-black, bold: true }\n", file: "t")
+        let theme = try Theme.decode(
+            yaml: "palette:\n  brand: 33\nroles:\n  title: { fg: brand, bg: bright-black, bold: true }\n", file: "t")
         #expect(theme.style(.title) == Style(.indexed(33), .indexed(8), [.bold]))
     }
 
@@ -52,7 +61,9 @@ struct ThemeTests {
         var random = SeededRandom.forFuzzing("theme")
         for _ in 0..<300 {
             var bytes = source
-            for _ in 0..<4 { bytes[Int.random(in: 0..<bytes.count, using: &random)] = UInt8.random(in: 0x20...0x7e, using: &random) }
+            for _ in 0..<4 {
+                bytes[Int.random(in: 0..<bytes.count, using: &random)] = UInt8.random(in: 0x20...0x7e, using: &random)
+            }
             do {
                 _ = try Theme.decode(yaml: String(decoding: bytes, as: UTF8.self), file: "fuzz")
             } catch {

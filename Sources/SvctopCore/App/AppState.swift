@@ -39,7 +39,9 @@ public struct AppState: Sendable {
     public init(targets: [Target], settings: Settings = Settings(), keyMap: KeyMap = .standard, now: Double) {
         self.settings = settings
         self.keyMap = settings.isReadOnly ? keyMap.removingMutations() : keyMap
-        self.instances = targets.enumerated().map { InstanceState(id: $0.offset, target: $0.element, settings: settings) }
+        self.instances = targets.enumerated().map {
+            InstanceState(id: $0.offset, target: $0.element, settings: settings)
+        }
         self.now = now
         self.startedAt = now
         self.selected = instances.first?.id

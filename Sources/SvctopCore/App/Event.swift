@@ -1,4 +1,3 @@
-
 /// Something that happened: the only input of the reducer. Past-tense facts.
 public enum Event: Sendable {
     case keyPressed(Key)

@@ -51,7 +51,9 @@ public struct InstanceSnapshot: Sendable, Encodable, Equatable {
         name = i.name
         url = i.target.baseURL
         up = i.status.isUp
-        if case .down(let failure) = i.status { error = failure.description } else if i.status == .pending {
+        if case .down(let failure) = i.status {
+            error = failure.description
+        } else if i.status == .pending {
             error = "no answer yet"
         }
         let r = i.reading
@@ -65,8 +67,9 @@ public struct InstanceSnapshot: Sendable, Encodable, Equatable {
         requestRate = i.latency.rate
         errorRatio = i.latency.errorRatio
         inflight = r?.inflight
-        pool = Pool(workersBusy: r?.workersBusy, workersMax: r?.workersMax, queueDepth: r?.queueDepth,
-                    queueCapacity: r?.queueCapacity, utilization: i.poolRatio)
+        pool = Pool(
+            workersBusy: r?.workersBusy, workersMax: r?.workersMax, queueDepth: r?.queueDepth,
+            queueCapacity: r?.queueCapacity, utilization: i.poolRatio)
         dbPool = DBPool(inUse: r?.dbInUse, maxOpen: r?.dbMaxOpen, waitRate: i.dbWaitRate)
         health = HealthSnapshot(live: i.health.isLive, ready: i.health.isReady, draining: i.health.isDraining)
         logLevel = i.logLevel

@@ -16,9 +16,11 @@ public struct JournalEntry: Sendable, Codable, Equatable {
     /// The svctop version that acted (journals outlive upgrades).
     public var version: String?
 
-    public init(time: String, user: String, host: String, target: String, url: String, action: String,
-                parameters: [String: String], result: String, status: Int? = nil, response: String? = nil,
-                durationMs: Int? = nil, version: String? = SvctopVersion.current) {
+    public init(
+        time: String, user: String, host: String, target: String, url: String, action: String,
+        parameters: [String: String], result: String, status: Int? = nil, response: String? = nil,
+        durationMs: Int? = nil, version: String? = SvctopVersion.current
+    ) {
         self.time = time
         self.user = user
         self.host = host

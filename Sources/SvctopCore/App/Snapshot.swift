@@ -1,4 +1,3 @@
-
 extension InstanceSnapshot.Latency {
     enum CodingKeys: String, CodingKey { case p50, p90, p99 }
     public func encode(to encoder: any Encoder) throws {

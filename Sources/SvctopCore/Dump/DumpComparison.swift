@@ -1,11 +1,11 @@
-
 /// Compares two dumps group by group (groups are matched by their frames and creator).
 public enum DumpComparison {
     /// The deltas, largest growth first; groups that vanished come last with negative growth.
     public static func compare(
         before: GoroutineDump, at beforeTime: Double, after: GoroutineDump, at afterTime: Double
     ) -> [GroupDelta] {
-        func totals(_ dump: GoroutineDump) -> (order: [String], groups: [String: GoroutineGroup], counts: [String: Int]) {
+        func totals(_ dump: GoroutineDump) -> (order: [String], groups: [String: GoroutineGroup], counts: [String: Int])
+        {
             var order: [String] = []
             var groups: [String: GoroutineGroup] = [:]
             var counts: [String: Int] = [:]
@@ -36,6 +36,7 @@ public enum DumpComparison {
     }
 
     private static func delta(_ g: GoroutineGroup, _ before: Int, _ after: Int, _ minutes: Double) -> GroupDelta {
-        GroupDelta(group: g, before: before, after: after, perMinute: minutes > 0 ? Double(after - before) / minutes : nil)
+        GroupDelta(
+            group: g, before: before, after: after, perMinute: minutes > 0 ? Double(after - before) / minutes : nil)
     }
 }

@@ -1,5 +1,3 @@
-
-
 /// A parsed and grouped goroutine dump (`/debug/pprof/goroutine?debug=1` or `?debug=2`).
 public struct GoroutineDump: Sendable, Equatable {
     public var debugLevel: Int
@@ -13,8 +11,10 @@ public struct GoroutineDump: Sendable, Equatable {
     /// The `goroutine profile: total N` header value (debug=1), when present.
     public var declaredTotal: Int?
 
-    public init(debugLevel: Int, total: Int, groups: [GoroutineGroup], mode: GroupingMode, skippedLines: Int,
-                declaredTotal: Int? = nil) {
+    public init(
+        debugLevel: Int, total: Int, groups: [GoroutineGroup], mode: GroupingMode, skippedLines: Int,
+        declaredTotal: Int? = nil
+    ) {
         self.debugLevel = debugLevel
         self.total = total
         self.groups = groups

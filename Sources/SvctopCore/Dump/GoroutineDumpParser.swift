@@ -230,7 +230,9 @@ public enum GoroutineDumpParser {
                 let part = partStart..<p
                 if GoroutineDumpParser.startsWith(base, part.lowerBound, part.upperBound, "locked to thread") {
                     locked = true
-                } else if part.count > 0, base[part.lowerBound] >= UInt8(ascii: "0"), base[part.lowerBound] <= UInt8(ascii: "9") {
+                } else if part.count > 0, base[part.lowerBound] >= UInt8(ascii: "0"),
+                    base[part.lowerBound] <= UInt8(ascii: "9")
+                {
                     var n = 0
                     var k = part.lowerBound
                     while k < part.upperBound, case let d = base[k] &- UInt8(ascii: "0"), d < 10 {
@@ -279,7 +281,8 @@ public enum GoroutineDumpParser {
                     arguments.append(mode == .exact ? argumentLists.intern(base, args) : -1)
                 }
             }
-            add(state: stateID, frames: frames, creator: creator, arguments: mode == .exact ? arguments : [],
+            add(
+                state: stateID, frames: frames, creator: creator, arguments: mode == .exact ? arguments : [],
                 count: 1, wait: wait, locked: locked, id: id)
         }
 
@@ -289,7 +292,9 @@ public enum GoroutineDumpParser {
             if let header = nextLine() {
                 // goroutine profile: total 123
                 var i = header.upperBound
-                while i > header.lowerBound && base[i - 1] >= UInt8(ascii: "0") && base[i - 1] <= UInt8(ascii: "9") { i -= 1 }
+                while i > header.lowerBound && base[i - 1] >= UInt8(ascii: "0") && base[i - 1] <= UInt8(ascii: "9") {
+                    i -= 1
+                }
                 var n = 0
                 for k in i..<header.upperBound { n = n &* 10 &+ Int(base[k] &- UInt8(ascii: "0")) }
                 if i < header.upperBound { declaredTotal = n }
@@ -327,7 +332,9 @@ public enum GoroutineDumpParser {
                     if topFunctions.count < 4 { topFunctions.append(function) }
                 }
                 let state = inferState(topFunctions)
-                add(state: state, frames: frames, creator: -1, arguments: [], count: n, wait: nil, locked: false, id: nil)
+                add(
+                    state: state, frames: frames, creator: -1, arguments: [], count: n, wait: nil, locked: false,
+                    id: nil)
             }
         }
 
@@ -337,7 +344,8 @@ public enum GoroutineDumpParser {
             var label = "unknown"
             var parked = false
             for f in functions {
-                let text = String(decoding: UnsafeBufferPointer(start: base + f.lowerBound, count: f.count), as: UTF8.self)
+                let text = String(
+                    decoding: UnsafeBufferPointer(start: base + f.lowerBound, count: f.count), as: UTF8.self)
                 if text == "runtime.gopark" || text == "runtime.goparkunlock" || text == "runtime.park_m" {
                     parked = true
                     label = "waiting"
@@ -351,7 +359,8 @@ public enum GoroutineDumpParser {
                     label = "chan send"
                 } else if text.contains("netpollblock") || text.hasSuffix("runtime_pollWait") {
                     label = "IO wait"
-                } else if text.contains("Semacquire") || text.contains("semacquire") || text.contains("notifyListWait") {
+                } else if text.contains("Semacquire") || text.contains("semacquire") || text.contains("notifyListWait")
+                {
                     label = "semacquire"
                 } else if text == "time.Sleep" {
                     label = "sleep"
@@ -373,11 +382,13 @@ public enum GoroutineDumpParser {
 
         // MARK: grouping
 
-        mutating func add(state: Int32, frames: [Int32], creator: Int32, arguments: [Int32], count: Int,
-                          wait: Int?, locked: Bool, id: Int?)
-        {
+        mutating func add(
+            state: Int32, frames: [Int32], creator: Int32, arguments: [Int32], count: Int,
+            wait: Int?, locked: Bool, id: Int?
+        ) {
             total += count
-            let key = GroupKey(state: mode == .exact ? state : -1, frames: frames, creator: creator, arguments: arguments)
+            let key = GroupKey(
+                state: mode == .exact ? state : -1, frames: frames, creator: creator, arguments: arguments)
             let index: Int
             if let existing = groups[key] {
                 index = existing
@@ -438,7 +449,9 @@ public enum GoroutineDumpParser {
                 if lhs.count != rhs.count { return lhs.count > rhs.count }
                 return (lhs.frames.first?.function ?? "") < (rhs.frames.first?.function ?? "")
             }
-            let level = declaredTotal != nil || (accumulators.isEmpty == false && accumulators.allSatisfy { $0.sampleIDs.isEmpty }) ? 1 : 2
+            let level =
+                declaredTotal != nil
+                    || (accumulators.isEmpty == false && accumulators.allSatisfy { $0.sampleIDs.isEmpty }) ? 1 : 2
             return GoroutineDump(
                 debugLevel: level, total: total, groups: out, mode: mode, skippedLines: skipped,
                 declaredTotal: declaredTotal)

@@ -1,5 +1,3 @@
-
-
 /// One key bound to one action in some contexts.
 public struct KeyBinding: Sendable, Equatable {
     public var key: Key
@@ -33,12 +31,14 @@ public struct KeyMap: Sendable, Equatable {
         KeyBinding(.enter, .open, [.fleet, .dump]),
         KeyBinding(.escape, .back, [.instance, .dump, .help]), KeyBinding(.left, .back, [.instance, .help]),
         KeyBinding(.char("q"), .quit, all),
-        KeyBinding(.char("?"), .help, [.fleet, .instance, .dump]), KeyBinding(.function(1), .help, [.fleet, .instance, .dump]),
+        KeyBinding(.char("?"), .help, [.fleet, .instance, .dump]),
+        KeyBinding(.function(1), .help, [.fleet, .instance, .dump]),
         KeyBinding(.char("/"), .filter, [.fleet]), KeyBinding(.char("/"), .search, [.dump]),
         KeyBinding(.char("s"), .sortNext, [.fleet]), KeyBinding(.char("S"), .sortReverse, [.fleet]),
         KeyBinding(.char("h"), .toggleHandlers, [.instance]),
         KeyBinding(.char("g"), .fetchDump, instanceActions), KeyBinding(.char("G"), .fetchFullDump, instanceActions),
-        KeyBinding(.char("l"), .chooseLogLevel, instanceActions), KeyBinding(.char("L"), .chooseLogLevelForAll, [.fleet]),
+        KeyBinding(.char("l"), .chooseLogLevel, instanceActions),
+        KeyBinding(.char("L"), .chooseLogLevelForAll, [.fleet]),
         KeyBinding(.char("D"), .drain, instanceActions), KeyBinding(.char("U"), .undrain, instanceActions),
         KeyBinding(.char("s"), .saveDump, [.dump]), KeyBinding(.char("c"), .compareDump, [.dump]),
         KeyBinding(.char("m"), .toggleGrouping, [.dump]),
@@ -71,7 +71,9 @@ public struct KeyMap: Sendable, Equatable {
     /// Rebinds an action to new keys (replacing its old keys in the same contexts). Keys the new binding takes
     /// are removed from other actions in those contexts, so dispatch stays unambiguous.
     public mutating func rebind(_ action: Action, to keys: [Key]) {
-        let contexts = bindings.filter { $0.action == action }.reduce(into: Set<KeyContext>()) { $0.formUnion($1.contexts) }
+        let contexts = bindings.filter { $0.action == action }.reduce(into: Set<KeyContext>()) {
+            $0.formUnion($1.contexts)
+        }
         guard !contexts.isEmpty else { return }
         bindings.removeAll { $0.action == action }
         for key in keys {

@@ -1,5 +1,3 @@
-
-
 /// Liveness, readiness and draining of an instance, with the time of the last transition.
 public struct Health: Sendable, Equatable {
     public var live: ProbeResult?

@@ -84,7 +84,8 @@ public struct InstanceState: Sendable {
         errorRatio = TimeSeries(capacity: capacity)
         poolUtilization = TimeSeries(capacity: capacity)
         dbUtilization = TimeSeries(capacity: capacity)
-        let counterCapacity = max(8, Int((max(settings.latencyWindow, 60) / max(settings.interval, 0.05)).rounded(.up)) + 2)
+        let counterCapacity = max(
+            8, Int((max(settings.latencyWindow, 60) / max(settings.interval, 0.05)).rounded(.up)) + 2)
         rejectedTotal = TimeSeries(capacity: counterCapacity)
         dbWaitCount = TimeSeries(capacity: counterCapacity)
         dbWaitDuration = TimeSeries(capacity: counterCapacity)
@@ -237,7 +238,9 @@ public struct InstanceState: Sendable {
                 raise(.warning, "memory at \(ByteFormat.percent(r)) of limit")
             }
         }
-        if let eta = oomETA, eta < 15 * 60 { raise(eta < 5 * 60 ? .critical : .warning, "OOM in ~\(ByteFormat.span(eta))") }
+        if let eta = oomETA, eta < 15 * 60 {
+            raise(eta < 5 * 60 ? .critical : .warning, "OOM in ~\(ByteFormat.span(eta))")
+        }
         if isLeakSuspected, let t = goroutineTrend {
             raise(.warning, "possible goroutine leak (+\(ByteFormat.count(t.slopePerMinute))/min)")
         }

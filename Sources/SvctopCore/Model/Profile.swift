@@ -1,5 +1,3 @@
-
-
 /// How to read a kind of service: which metric names feed which signal, and where its endpoints are.
 public struct Profile: Sendable, Equatable {
     public var name: String
@@ -36,7 +34,9 @@ public struct Profile: Sendable, Equatable {
             .threads: ["go_threads"],
             .memory: ["process_resident_memory_bytes"],
             .heap: ["go_memstats_heap_inuse_bytes"],
-            .memoryLimit: ["go_gc_gomemlimit_bytes", "process_memory_limit_bytes", "container_spec_memory_limit_bytes"],
+            .memoryLimit: [
+                "go_gc_gomemlimit_bytes", "process_memory_limit_bytes", "container_spec_memory_limit_bytes",
+            ],
             .latency: ["http_request_duration_seconds"],
             .inflight: ["http_requests_in_flight", "http_inflight_requests"],
             .workersBusy: ["workerpool_workers_busy"],

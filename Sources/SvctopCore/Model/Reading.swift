@@ -1,4 +1,3 @@
-
 /// What one scrape of one instance said, mapped through its profile. nil means "not exposed".
 public struct Reading: Sendable, Equatable {
     public var goroutines: Double?
@@ -90,7 +89,8 @@ public struct Reading: Sendable, Equatable {
             if metrics.contains(name) && metrics.contains(name + "_count") {
                 sources[.latency] = name
                 var quantiles: [Double: Double] = [:]
-                for s in metrics.samples(named: name) where profile.latencyHandler == nil
+                for s in metrics.samples(named: name)
+                where profile.latencyHandler == nil
                     || s.label(profile.handlerLabel) == profile.latencyHandler
                 {
                     if let q = s.label("quantile").flatMap(Double.init), s.value.isFinite {
@@ -119,7 +119,8 @@ public struct Reading: Sendable, Equatable {
         return h
     }
 
-    private static func addCounts(_ metrics: MetricSet, name: String, profile: Profile, into h: inout HistogramReading) {
+    private static func addCounts(_ metrics: MetricSet, name: String, profile: Profile, into h: inout HistogramReading)
+    {
         for s in metrics.samples(named: name + "_count") {
             let handler = s.label(profile.handlerLabel)
             if let only = profile.latencyHandler, handler != only { continue }

@@ -333,7 +333,8 @@ public struct ExpositionParser {
         while i < end && bytes[i] != UInt8(ascii: " ") && bytes[i] != UInt8(ascii: "\t") { i += 1 }
         if isText {
             guard let ms = parseInteger(tsStart..<i) else {
-                return fail(at: tsStart, expected: "a timestamp in milliseconds", found: "'\(string(tsStart..<i))'", end: end)
+                return fail(
+                    at: tsStart, expected: "a timestamp in milliseconds", found: "'\(string(tsStart..<i))'", end: end)
             }
             timestampMs = ms
             i = skipBlanks(i, end)
@@ -421,7 +422,8 @@ public struct ExpositionParser {
                     guard i + 1 < end else { break }
                     let n = bytes[i + 1]
                     guard n == UInt8(ascii: "\\") || n == UInt8(ascii: "\"") || n == UInt8(ascii: "n") else {
-                        return fail(at: i, expected: "an escape (\\\\, \\\" or \\n)", found: describe(i + 1, end), end: end)
+                        return fail(
+                            at: i, expected: "an escape (\\\\, \\\" or \\n)", found: describe(i + 1, end), end: end)
                     }
                     escaped = true
                     i += 2
@@ -430,7 +432,8 @@ public struct ExpositionParser {
                 i += 1
             }
             guard i < end else {
-                return fail(at: valueStart - 1, expected: "'\"' closing the label value", found: "end of line", end: end)
+                return fail(
+                    at: valueStart - 1, expected: "'\"' closing the label value", found: "end of line", end: end)
             }
             labels.append(LabelSpan(name: labelName, value: valueStart..<i, isEscaped: escaped))
             i += 1

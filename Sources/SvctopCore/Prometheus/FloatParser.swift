@@ -104,7 +104,9 @@ enum FloatParser {
         return slowParse(bytes, range)
     }
 
-    private static func parseSpecial(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, negative: Bool) -> Double? {
+    private static func parseSpecial(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, negative: Bool
+    ) -> Double? {
         guard range.count <= 8 else { return nil }
         var word: [UInt8] = []
         word.reserveCapacity(8)

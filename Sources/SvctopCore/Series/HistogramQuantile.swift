@@ -1,4 +1,3 @@
-
 /// PromQL's `histogram_quantile` over classic (cumulative `le`) buckets.
 public enum HistogramQuantile {
     /// The `q` quantile of the buckets, with PromQL's semantics:

@@ -78,7 +78,9 @@ public struct LatencyWindow: Sendable {
         }.sorted { ($0.summary.rate ?? 0, $1.handler) > ($1.summary.rate ?? 0, $0.handler) }
     }
 
-    private static func addIncrease(from previous: [Double: Double], to current: [Double: Double], into sum: inout [Double: Double]) {
+    private static func addIncrease(
+        from previous: [Double: Double], to current: [Double: Double], into sum: inout [Double: Double]
+    ) {
         for (le, value) in current {
             guard let before = previous[le] else {
                 sum[le, default: 0] += 0

@@ -5,43 +5,66 @@ extension SettingDeclaration {
         SettingDeclaration(
             key: "defaults.timeout", flag: "timeout", kind: .duration(minimum: 0.001), help: "Request timeout",
             defaultText: "80% of the interval", assign: { s, v in if case .number(let x) = v { s.timeout = x } }),
-        size("defaults.max_body", flag: "max-body", "Largest accepted response (larger is refused as too large)", \.maxBodyBytes),
-        duration("defaults.latency_window", flag: "latency-window", "Window for p50/p90/p99, request rate and error ratio",
-                 \.latencyWindow, minimum: 1),
-        duration("defaults.history", flag: "history", "History kept per series (charts, trends)", \.history, minimum: 60),
-        duration("defaults.action_timeout", flag: "action-timeout", "Timeout of log-level, drain and undrain requests",
-                 \.actionTimeout, minimum: 0.1),
+        size(
+            "defaults.max_body", flag: "max-body", "Largest accepted response (larger is refused as too large)",
+            \.maxBodyBytes),
+        duration(
+            "defaults.latency_window", flag: "latency-window", "Window for p50/p90/p99, request rate and error ratio",
+            \.latencyWindow, minimum: 1),
+        duration(
+            "defaults.history", flag: "history", "History kept per series (charts, trends)", \.history, minimum: 60),
+        duration(
+            "defaults.action_timeout", flag: "action-timeout", "Timeout of log-level, drain and undrain requests",
+            \.actionTimeout, minimum: 0.1),
         SettingDeclaration(
             key: "defaults.read_only", flag: "read-only", kind: .boolean,
             help: "Remove log-level, drain and undrain: svctop changes nothing", defaultText: "false",
             assign: { s, v in if case .boolean(let b) = v { s.isReadOnly = b } }),
         SettingDeclaration(
-            key: "defaults.theme", flag: "theme", kind: .text, help: "Theme: dark, light, high-contrast, monochrome, or a YAML file",
+            key: "defaults.theme", flag: "theme", kind: .text,
+            help: "Theme: dark, light, high-contrast, monochrome, or a YAML file",
             defaultText: "dark", assign: { s, v in if case .text(let t) = v { s.theme = t } }),
         SettingDeclaration(
             key: "defaults.journal", flag: "journal", kind: .text, help: "Audit journal file",
-            defaultText: "$XDG_STATE_HOME/svctop/journal.jsonl", assign: { s, v in if case .text(let t) = v { s.journal = t } }),
+            defaultText: "$XDG_STATE_HOME/svctop/journal.jsonl",
+            assign: { s, v in if case .text(let t) = v { s.journal = t } }),
         SettingDeclaration(
             key: "defaults.dump_dir", flag: "dump-dir", kind: .text, help: "Directory for saved goroutine dumps",
-            defaultText: "$XDG_STATE_HOME/svctop/dumps", assign: { s, v in if case .text(let t) = v { s.dumpDirectory = t } }),
-        number("defaults.stale_after", "Data older than this many intervals is shown stale", \.staleAfterIntervals, minimum: 1),
+            defaultText: "$XDG_STATE_HOME/svctop/dumps",
+            assign: { s, v in if case .text(let t) = v { s.dumpDirectory = t } }),
+        number(
+            "defaults.stale_after", "Data older than this many intervals is shown stale", \.staleAfterIntervals,
+            minimum: 1),
         duration("defaults.leak.window", "Window of the goroutine leak trend", \.leakWindow, minimum: 10),
-        number("defaults.leak.min_slope_per_minute", "Rise, in goroutines a minute, that makes a leak warning", \.leakMinSlopePerMinute),
+        number(
+            "defaults.leak.min_slope_per_minute", "Rise, in goroutines a minute, that makes a leak warning",
+            \.leakMinSlopePerMinute),
         ratio("defaults.leak.min_fit", "Goodness of fit (R²) the rise needs for a leak warning", \.leakMinFit),
-        duration("defaults.memory.trend_window", "Window of the memory growth behind the OOM estimate", \.memoryTrendWindow, minimum: 10),
+        duration(
+            "defaults.memory.trend_window", "Window of the memory growth behind the OOM estimate", \.memoryTrendWindow,
+            minimum: 10),
         ratio("defaults.memory.warning", "Memory / limit ratio that warns", \.memoryWarning),
         ratio("defaults.memory.critical", "Memory / limit ratio that is critical", \.memoryCritical),
         ratio("defaults.pools.warning", "Pool (workers, queue, DB) saturation that warns", \.poolWarning),
         ratio("defaults.pools.critical", "Pool saturation that is critical", \.poolCritical),
         ratio("defaults.errors.warning", "5xx share of requests that warns", \.errorWarning),
         ratio("defaults.errors.critical", "5xx share of requests that is critical", \.errorCritical),
-        number("defaults.outlier_factor", "A p99 or goroutine count this many times the fleet median is an outlier (◆)",
-               \.outlierFactor, minimum: 1),
-        duration("defaults.drain.timeout", "How long svctop follows a drain before calling it timed out", \.drainTimeout, minimum: 1),
-        ratio("defaults.drain.max_share", "Largest share of the fleet out of service without an override", \.maxDrainShare),
-        number("defaults.full_dump_warn_goroutines", "Goroutines above which a debug=2 dump warns that it pauses the service",
-               \.fullDumpWarnGoroutines),
-        duration("defaults.timed_debug", "How long `t` in the log-level chooser keeps debug before reverting", \.timedDebugDuration, minimum: 1),
+        number(
+            "defaults.outlier_factor", "A p99 or goroutine count this many times the fleet median is an outlier (◆)",
+            \.outlierFactor, minimum: 1),
+        duration(
+            "defaults.drain.timeout", "How long svctop follows a drain before calling it timed out", \.drainTimeout,
+            minimum: 1),
+        ratio(
+            "defaults.drain.max_share", "Largest share of the fleet out of service without an override", \.maxDrainShare
+        ),
+        number(
+            "defaults.full_dump_warn_goroutines",
+            "Goroutines above which a debug=2 dump warns that it pauses the service",
+            \.fullDumpWarnGoroutines),
+        duration(
+            "defaults.timed_debug", "How long `t` in the log-level chooser keeps debug before reverting",
+            \.timedDebugDuration, minimum: 1),
         duration("defaults.log_level_refresh", "How often the log level is read", \.logLevelRefresh, minimum: 1),
     ]
 
@@ -53,16 +76,22 @@ extension SettingDeclaration {
 
     // MARK: Builders: the default text is read from `Settings()` so it cannot drift from the code.
 
-    static func duration(_ key: String, flag: String? = nil, _ help: String, _ path: WritableKeyPath<Settings, Double> & Sendable,
-                         minimum: Double) -> SettingDeclaration {
-        SettingDeclaration(key: key, flag: flag, kind: .duration(minimum: minimum), help: help,
-                           defaultText: durationText(Settings()[keyPath: path]),
-                           assign: { s, v in if case .number(let x) = v { s[keyPath: path] = x } })
+    static func duration(
+        _ key: String, flag: String? = nil, _ help: String, _ path: WritableKeyPath<Settings, Double> & Sendable,
+        minimum: Double
+    ) -> SettingDeclaration {
+        SettingDeclaration(
+            key: key, flag: flag, kind: .duration(minimum: minimum), help: help,
+            defaultText: durationText(Settings()[keyPath: path]),
+            assign: { s, v in if case .number(let x) = v { s[keyPath: path] = x } })
     }
 
-    static func size(_ key: String, flag: String? = nil, _ help: String, _ path: WritableKeyPath<Settings, Double> & Sendable) -> SettingDeclaration {
-        SettingDeclaration(key: key, flag: flag, kind: .bytes, help: help, defaultText: sizeText(Settings()[keyPath: path]),
-                           assign: { s, v in if case .number(let x) = v { s[keyPath: path] = x } })
+    static func size(
+        _ key: String, flag: String? = nil, _ help: String, _ path: WritableKeyPath<Settings, Double> & Sendable
+    ) -> SettingDeclaration {
+        SettingDeclaration(
+            key: key, flag: flag, kind: .bytes, help: help, defaultText: sizeText(Settings()[keyPath: path]),
+            assign: { s, v in if case .number(let x) = v { s[keyPath: path] = x } })
     }
 
     /// 16777216 → "16MiB".
@@ -73,16 +102,22 @@ extension SettingDeclaration {
         return "\(Int(bytes))B"
     }
 
-    static func ratio(_ key: String, flag: String? = nil, _ help: String, _ path: WritableKeyPath<Settings, Double> & Sendable) -> SettingDeclaration {
-        SettingDeclaration(key: key, flag: flag, kind: .ratio, help: help, defaultText: ByteFormat.trimmed(Settings()[keyPath: path]),
-                           assign: { s, v in if case .number(let x) = v { s[keyPath: path] = x } })
+    static func ratio(
+        _ key: String, flag: String? = nil, _ help: String, _ path: WritableKeyPath<Settings, Double> & Sendable
+    ) -> SettingDeclaration {
+        SettingDeclaration(
+            key: key, flag: flag, kind: .ratio, help: help, defaultText: ByteFormat.trimmed(Settings()[keyPath: path]),
+            assign: { s, v in if case .number(let x) = v { s[keyPath: path] = x } })
     }
 
-    static func number(_ key: String, flag: String? = nil, _ help: String, _ path: WritableKeyPath<Settings, Double> & Sendable,
-                       minimum: Double = 0) -> SettingDeclaration {
-        SettingDeclaration(key: key, flag: flag, kind: .number(minimum: minimum), help: help,
-                           defaultText: ByteFormat.trimmed(Settings()[keyPath: path]),
-                           assign: { s, v in if case .number(let x) = v { s[keyPath: path] = x } })
+    static func number(
+        _ key: String, flag: String? = nil, _ help: String, _ path: WritableKeyPath<Settings, Double> & Sendable,
+        minimum: Double = 0
+    ) -> SettingDeclaration {
+        SettingDeclaration(
+            key: key, flag: flag, kind: .number(minimum: minimum), help: help,
+            defaultText: ByteFormat.trimmed(Settings()[keyPath: path]),
+            assign: { s, v in if case .number(let x) = v { s[keyPath: path] = x } })
     }
 }
 

@@ -73,19 +73,28 @@ public struct SettingDeclaration: Sendable {
         let t = text.trimmingSpaces()
         switch kind {
         case .duration(let minimum):
-            guard let v = SettingDeclaration.seconds(t) else { return .failure(SettingError(key: key, message: "expected \(kind.expected)")) }
+            guard let v = SettingDeclaration.seconds(t) else {
+                return .failure(SettingError(key: key, message: "expected \(kind.expected)"))
+            }
             guard v >= minimum else {
-                return .failure(SettingError(key: key, message: "must be at least \(SettingDeclaration.durationText(minimum))"))
+                return .failure(
+                    SettingError(key: key, message: "must be at least \(SettingDeclaration.durationText(minimum))"))
             }
             return .success(.number(v))
         case .bytes:
-            guard let v = SettingDeclaration.bytes(t), v > 0 else { return .failure(SettingError(key: key, message: "expected \(kind.expected)")) }
+            guard let v = SettingDeclaration.bytes(t), v > 0 else {
+                return .failure(SettingError(key: key, message: "expected \(kind.expected)"))
+            }
             return .success(.number(v))
         case .ratio:
-            guard let v = Double(t), v >= 0, v <= 1 else { return .failure(SettingError(key: key, message: "expected \(kind.expected)")) }
+            guard let v = Double(t), v >= 0, v <= 1 else {
+                return .failure(SettingError(key: key, message: "expected \(kind.expected)"))
+            }
             return .success(.number(v))
         case .number(let minimum):
-            guard let v = Double(t), v.isFinite else { return .failure(SettingError(key: key, message: "expected \(kind.expected)")) }
+            guard let v = Double(t), v.isFinite else {
+                return .failure(SettingError(key: key, message: "expected \(kind.expected)"))
+            }
             guard v >= minimum else { return .failure(SettingError(key: key, message: "must be at least \(minimum)")) }
             return .success(.number(v))
         case .boolean:
@@ -115,8 +124,10 @@ public struct SettingDeclaration: Sendable {
 
     /// Bytes in `512MiB`, `1GiB`, `64KiB`, `1GB`, `8B` or plain bytes; nil when it is none of these.
     public static func bytes(_ text: String) -> Double? {
-        let units: [(String, Double)] = [("KiB", 1024), ("MiB", 1_048_576), ("GiB", 1_073_741_824), ("TiB", 1_099_511_627_776),
-                                         ("KB", 1e3), ("MB", 1e6), ("GB", 1e9), ("TB", 1e12), ("B", 1)]
+        let units: [(String, Double)] = [
+            ("KiB", 1024), ("MiB", 1_048_576), ("GiB", 1_073_741_824), ("TiB", 1_099_511_627_776),
+            ("KB", 1e3), ("MB", 1e6), ("GB", 1e9), ("TB", 1e12), ("B", 1),
+        ]
         for (suffix, scale) in units where text.hasSuffix(suffix) {
             if let v = Double(String(text.dropLast(suffix.count)).trimmingSpaces()), v >= 0 { return v * scale }
         }
@@ -125,8 +136,12 @@ public struct SettingDeclaration: Sendable {
     }
 
     static func durationText(_ seconds: Double) -> String {
-        seconds < 1 ? "\(Int((seconds * 1000).rounded()))ms" : seconds.truncatingRemainder(dividingBy: 3600) == 0 ? "\(Int(seconds / 3600))h"
-            : seconds.truncatingRemainder(dividingBy: 60) == 0 ? "\(Int(seconds / 60))m" : "\(ByteFormat.trimmed(seconds))s"
+        seconds < 1
+            ? "\(Int((seconds * 1000).rounded()))ms"
+            : seconds.truncatingRemainder(dividingBy: 3600) == 0
+                ? "\(Int(seconds / 3600))h"
+                : seconds.truncatingRemainder(dividingBy: 60) == 0
+                    ? "\(Int(seconds / 60))m" : "\(ByteFormat.trimmed(seconds))s"
     }
 }
 

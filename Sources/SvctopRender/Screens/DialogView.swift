@@ -26,9 +26,12 @@ enum DialogView {
             return ("Set log level\(current)", lines + [("", .dialog), ("  any other key cancels", .dialog)])
         case .setLevel(let ids, let level, let revertAfter):
             let revert = revertAfter.map { " for \(ByteFormat.span($0)), then back" } ?? ""
-            return ("Set log level to \(level)\(revert)?", names(ids) + [
-                ("", .dialog), ("  Type \(confirm) to confirm. Enter, Esc or any other key cancels.", .dialog),
-            ])
+            return (
+                "Set log level to \(level)\(revert)?",
+                names(ids) + [
+                    ("", .dialog), ("  Type \(confirm) to confirm. Enter, Esc or any other key cancels.", .dialog),
+                ]
+            )
         case .drain(let ids):
             var lines = names(ids) + [("", .dialog)]
             lines.append(("  Readiness will fail and new work is refused; in-flight requests finish.", .dialog))
@@ -38,23 +41,31 @@ enum DialogView {
                     lines.append(("  Type \(confirm) to drain anyway. Any other key cancels.", .dialogTitle))
                 } else {
                     lines.append(("  REFUSED: \(refusal).", .critical))
-                    lines.append(("  Press \(KeyHints.keys(state, .overrideGuard, .dialog)) to override, any other key cancels.", .dialogTitle))
+                    lines.append(
+                        (
+                            "  Press \(KeyHints.keys(state, .overrideGuard, .dialog)) to override, any other key cancels.",
+                            .dialogTitle
+                        ))
                 }
             } else {
                 lines.append(("  Type \(confirm) to drain. Enter, Esc or any other key cancels.", .dialogTitle))
             }
             return ("Drain \(ids.count == 1 ? state.instances[ids[0]].name : "\(ids.count) instances")?", lines)
         case .undrain(let ids):
-            return ("Undrain \(ids.count == 1 ? state.instances[ids[0]].name : "\(ids.count) instances")?", names(ids) + [
-                ("", .dialog), ("  Readiness will pass again and the instance takes traffic.", .dialog),
-                ("  Type \(confirm) to undrain. Enter, Esc or any other key cancels.", .dialogTitle),
-            ])
+            return (
+                "Undrain \(ids.count == 1 ? state.instances[ids[0]].name : "\(ids.count) instances")?",
+                names(ids) + [
+                    ("", .dialog), ("  Readiness will pass again and the instance takes traffic.", .dialog),
+                    ("  Type \(confirm) to undrain. Enter, Esc or any other key cancels.", .dialogTitle),
+                ]
+            )
         case .fullDump(let id):
             let i = state.instances[id]
             var lines: [(String, Role)] = [("  \(i.name): full stacks with states and wait times (debug=2).", .dialog)]
             let count = i.reading?.goroutines ?? 0
             if count >= state.settings.fullDumpWarnGoroutines {
-                lines.append(("  WARNING: \(ByteFormat.count(count)) goroutines. debug=2 stops the world while it", .critical))
+                lines.append(
+                    ("  WARNING: \(ByteFormat.count(count)) goroutines. debug=2 stops the world while it", .critical))
                 lines.append(("  formats them; the service pauses for the duration.", .critical))
             } else {
                 lines.append(("  debug=2 briefly stops the service's world while it formats the dump.", .dialog))
@@ -65,11 +76,16 @@ enum DialogView {
         case .restoreLevelsOnQuit:
             var lines: [(String, Role)] = [("  svctop changed these log levels:", .dialog)]
             for (id, level) in state.levelsToRestore {
-                lines.append(("  • \(state.instances[id].name): \(state.instances[id].logLevel ?? "?") → back to \(level)", .dialogTitle))
+                lines.append(
+                    (
+                        "  • \(state.instances[id].name): \(state.instances[id].logLevel ?? "?") → back to \(level)",
+                        .dialogTitle
+                    ))
             }
             lines.append(("", .dialog))
             let leave = KeyHints.keys(state, .quitWithoutRestore, .quitDialog)
-            lines.append(("  \(confirm)  restore them and quit    \(leave)  quit, leave them    any other key  stay", .dialog))
+            lines.append(
+                ("  \(confirm)  restore them and quit    \(leave)  quit, leave them    any other key  stay", .dialog))
             return ("Restore log levels before quitting?", lines)
         }
     }
@@ -77,7 +93,8 @@ enum DialogView {
     static func draw(_ p: inout Painter, _ state: AppState) {
         guard let dialog = state.dialog else { return }
         let (title, raw) = content(state, dialog)
-        let innerWidth = min(p.width - 4, max(CharacterWidth.of(title) + 4, raw.map { CharacterWidth.of($0.0) }.max() ?? 0) + 2)
+        let innerWidth = min(
+            p.width - 4, max(CharacterWidth.of(title) + 4, raw.map { CharacterWidth.of($0.0) }.max() ?? 0) + 2)
         // Wrap what does not fit, continuing under the text's indentation.
         var lines: [(String, Role)] = []
         for (text, role) in raw {

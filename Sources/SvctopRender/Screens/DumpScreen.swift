@@ -23,7 +23,11 @@ enum DumpScreen {
             }
             if let c = g.createdBy { out.append(.creator(group: i, frame: c)) }
             if !g.sampleIDs.isEmpty {
-                out.append(.note(group: i, text: "goroutines " + g.sampleIDs.map(String.init).joined(separator: ", ") + (g.count > g.sampleIDs.count ? ", …" : "")))
+                out.append(
+                    .note(
+                        group: i,
+                        text: "goroutines " + g.sampleIDs.map(String.init).joined(separator: ", ")
+                            + (g.count > g.sampleIDs.count ? ", …" : "")))
             }
             if g.lockedToThread > 0 { out.append(.note(group: i, text: "\(g.lockedToThread) locked to thread")) }
         }
@@ -36,19 +40,26 @@ enum DumpScreen {
         p.clear(x: 0, y: 0, width: p.width)
         var x = p.text("goroutines of \(name)", x: 0, y: 0, .title)
         let when = ByteFormat.span(state.now - d.fetchedAt)
-        x += p.text("  debug=\(d.debugLevel) · \(when) ago · \(d.dump.total) goroutines in \(d.dump.groups.count) groups · \(d.dump.mode.rawValue) grouping",
-                    x: x, y: 0, .dim, maxWidth: p.width - x)
+        x += p.text(
+            "  debug=\(d.debugLevel) · \(when) ago · \(d.dump.total) goroutines in \(d.dump.groups.count) groups · \(d.dump.mode.rawValue) grouping",
+            x: x, y: 0, .dim, maxWidth: p.width - x)
         p.clear(x: 0, y: 1, width: p.width)
         if let with = d.comparedWith {
             let back = KeyHints.keys(state, .compareDump, .dump)
-            p.text("compared with the \(with): growth per group, largest first (\(back): back to groups)", x: 0, y: 1, .accent, maxWidth: p.width)
+            p.text(
+                "compared with the \(with): growth per group, largest first (\(back): back to groups)", x: 0, y: 1,
+                .accent, maxWidth: p.width)
         } else if d.dump.skippedLines > 0 {
             p.text("\(d.dump.skippedLines) lines could not be read and were skipped", x: 0, y: 1, .warning)
         } else if d.isRegrouping {
             p.text("regrouping…", x: 0, y: 1, .dim)
         } else {
-            let hints = KeyHints.line(state, [(.open, "expand"), (.search, "search"), (.compareDump, "compare"), (.toggleGrouping, "grouping"),
-                                              (.saveDump, "save"), (.back, "back")], in: .dump)
+            let hints = KeyHints.line(
+                state,
+                [
+                    (.open, "expand"), (.search, "search"), (.compareDump, "compare"), (.toggleGrouping, "grouping"),
+                    (.saveDump, "save"), (.back, "back"),
+                ], in: .dump)
             p.text(hints, x: 0, y: 1, .dim, maxWidth: p.width)
         }
         let countWidth = d.comparison == nil ? 7 : 20
@@ -57,7 +68,10 @@ enum DumpScreen {
         let rest = p.width - 2 - countWidth - stateWidth - waitWidth - 3
         let frameWidth = max(20, rest * 3 / 5)
         let creatorWidth = max(0, rest - frameWidth)
-        var header = Cells.fit(d.comparison == nil ? "COUNT" : "BEFORE→AFTER   Δ/min", countWidth, alignRight: d.comparison == nil) + " "
+        var header =
+            Cells.fit(
+                d.comparison == nil ? "COUNT" : "BEFORE→AFTER   Δ/min", countWidth, alignRight: d.comparison == nil)
+            + " "
         header += Cells.fit("STATE", stateWidth) + (waitWidth > 0 ? Cells.fit("WAIT", waitWidth) : "") + " "
         header += Cells.fit("TOP APPLICATION FRAME", frameWidth) + " " + Cells.fit("CREATED BY", creatorWidth)
         p.clear(x: 0, y: 2, width: p.width, .header)
@@ -66,7 +80,8 @@ enum DumpScreen {
         let all = lines(d)
         let body = state.dumpBodyHeight
         // Keep the cursor's group line visible.
-        let cursorLine = all.firstIndex { if case .group(let i) = $0 { return i == d.cursor } else { return false } } ?? 0
+        let cursorLine =
+            all.firstIndex { if case .group(let i) = $0 { return i == d.cursor } else { return false } } ?? 0
         var scroll = max(0, min(cursorLine - body / 3, all.count - body))
         if cursorLine < scroll { scroll = cursorLine }
         let matches = Set(d.matches)
@@ -87,23 +102,32 @@ enum DumpScreen {
                     p.text(text, x: cx, y: y, selected ? .selection : (delta.growth > 0 ? .critical : .dim))
                 } else {
                     // Exact counts: they are checked against the raw dump (seven digits fit).
-                    p.text(Cells.fit(String(g.count), countWidth, alignRight: true), x: cx, y: y, selected ? .selection : .highlight)
+                    p.text(
+                        Cells.fit(String(g.count), countWidth, alignRight: true), x: cx, y: y,
+                        selected ? .selection : .highlight)
                 }
                 cx += countWidth + 1
                 p.text(Cells.fit(g.stateSummary, stateWidth), x: cx, y: y, base)
                 cx += stateWidth
                 if waitWidth > 0 {
-                    let wait = g.waitMinutes.map { $0.lowerBound == $0.upperBound ? "\($0.lowerBound)m" : "\($0.lowerBound)-\($0.upperBound)m" } ?? ""
+                    let wait =
+                        g.waitMinutes.map {
+                            $0.lowerBound == $0.upperBound ? "\($0.lowerBound)m" : "\($0.lowerBound)-\($0.upperBound)m"
+                        } ?? ""
                     p.text(Cells.fit(wait, waitWidth), x: cx, y: y, selected ? .selection : .dim)
                     cx += waitWidth
                 }
                 cx += 1
                 let top = g.topApplicationFrame ?? g.frames.first
                 let frameText = top.map { "\($0.shortFunction) \($0.shortLocation)" } ?? "(no frames)"
-                p.text(Cells.fit(frameText, frameWidth), x: cx, y: y, selected ? .selection : (g.topApplicationFrame != nil ? .appFrame : .stdlibFrame))
+                p.text(
+                    Cells.fit(frameText, frameWidth), x: cx, y: y,
+                    selected ? .selection : (g.topApplicationFrame != nil ? .appFrame : .stdlibFrame))
                 cx += frameWidth + 1
                 if creatorWidth > 2, let c = g.createdBy {
-                    p.text(Cells.fit(c.shortFunction, creatorWidth), x: cx, y: y, selected ? .selection : (c.isStandardLibrary ? .stdlibFrame : .dim))
+                    p.text(
+                        Cells.fit(c.shortFunction, creatorWidth), x: cx, y: y,
+                        selected ? .selection : (c.isStandardLibrary ? .stdlibFrame : .dim))
                 }
             case .frame(_, let f, let isFirstApp, let args):
                 let role: Role = isFirstApp ? .appFrame : (f.isStandardLibrary ? .stdlibFrame : .text)
@@ -113,7 +137,9 @@ enum DumpScreen {
                 let used = p.text("     " + marker + call, x: 0, y: y, role, maxWidth: p.width)
                 if !f.isElided { p.text("  " + f.location, x: used, y: y, .dim, maxWidth: max(0, p.width - used)) }
             case .creator(_, let f):
-                let used = p.text("       created by \(f.function)", x: 0, y: y, f.isStandardLibrary ? .stdlibFrame : .text, maxWidth: p.width)
+                let used = p.text(
+                    "       created by \(f.function)", x: 0, y: y, f.isStandardLibrary ? .stdlibFrame : .text,
+                    maxWidth: p.width)
                 p.text("  " + f.location, x: used, y: y, .dim, maxWidth: max(0, p.width - used))
             case .note(_, let text):
                 p.text("       " + text, x: 0, y: y, .dim, maxWidth: p.width)

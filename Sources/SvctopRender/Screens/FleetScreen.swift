@@ -64,7 +64,9 @@ enum FleetScreen {
         for c in cols {
             var title = c.title
             if let s = c.sort, s == state.sort { title = (state.isSortReversed ? "▲" : "▼") + title }
-            p.text(Cells.fit(title, c.width, alignRight: c.alignRight), x: x, y: 2, c.sort == state.sort ? .accent : .header)
+            p.text(
+                Cells.fit(title, c.width, alignRight: c.alignRight), x: x, y: 2,
+                c.sort == state.sort ? .accent : .header)
             x += c.width + 1
         }
         if state.sort == .name { p.text("NAME" + (state.isSortReversed ? "▲" : "▼"), x: 2, y: 2, .accent) }
@@ -178,9 +180,12 @@ enum FleetScreen {
                     let live = instance.health.isLive.map { $0 ? g.ok : g.failing } ?? g.unknown
                     let ready = instance.health.isReady.map { $0 ? g.ok : g.failing } ?? g.unknown
                     text = "L\(live)R\(ready)" + (instance.health.isDraining ? g.draining : "")
-                    role = instance.health.isLive == false ? .down
-                        : instance.health.isDraining ? .warning
-                        : instance.health.isReady == false ? .critical : .good
+                    role =
+                        instance.health.isLive == false
+                        ? .down
+                        : instance.health.isDraining
+                            ? .warning
+                            : instance.health.isReady == false ? .critical : .good
                 }
             case "GOROUT":
                 text = Format.optional(r?.goroutines, ByteFormat.count)
@@ -194,7 +199,8 @@ enum FleetScreen {
                 if let ratio = instance.memoryRatio {
                     let pct = ByteFormat.percent(ratio)
                     text = Charts.bar(ratio, width: c.width - 5, glyphs: g) + Cells.fit(pct, 5, alignRight: true)
-                    role = Format.ratioRole(ratio, warning: state.settings.memoryWarning, critical: state.settings.memoryCritical)
+                    role = Format.ratioRole(
+                        ratio, warning: state.settings.memoryWarning, critical: state.settings.memoryCritical)
                 } else {
                     text = Format.optional(r?.memory, ByteFormat.bytes)
                     role = .text
@@ -211,15 +217,19 @@ enum FleetScreen {
                 text = Format.optional(instance.latency.rate, ByteFormat.count)
             case "ERR":
                 text = Format.optional(instance.latency.errorRatio, ByteFormat.percent)
-                role = Format.ratioRole(instance.latency.errorRatio, warning: state.settings.errorWarning, critical: state.settings.errorCritical)
+                role = Format.ratioRole(
+                    instance.latency.errorRatio, warning: state.settings.errorWarning,
+                    critical: state.settings.errorCritical)
                 if instance.latency.errorRatio == nil { role = .dim }
             case "POOL":
                 let ratio = [instance.poolRatio, instance.queueRatio].compactMap { $0 }.max()
                 text = Format.optional(ratio, ByteFormat.percent)
-                role = Format.ratioRole(ratio, warning: state.settings.poolWarning, critical: state.settings.poolCritical)
+                role = Format.ratioRole(
+                    ratio, warning: state.settings.poolWarning, critical: state.settings.poolCritical)
             case "DB":
                 text = Format.optional(instance.dbRatio, ByteFormat.percent)
-                role = Format.ratioRole(instance.dbRatio, warning: state.settings.poolWarning, critical: state.settings.poolCritical)
+                role = Format.ratioRole(
+                    instance.dbRatio, warning: state.settings.poolWarning, critical: state.settings.poolCritical)
             case "LEVEL":
                 text = instance.logLevel ?? "-"
                 role = instance.logLevel == "debug" ? .accent : .dim
@@ -237,4 +247,3 @@ enum FleetScreen {
         }
     }
 }
-

@@ -8,7 +8,11 @@ enum HelpScreen {
             out.append(("Read-only mode: log level, drain and undrain are not available.", .accent))
         } else {
             let confirm = state.keyMap.keys(for: .confirm, in: .dialog).map(\.description).joined(separator: " or ")
-            out.append(("Log level, drain and undrain ask for confirmation (type \(confirm)) and are written to the journal.", .dim))
+            out.append(
+                (
+                    "Log level, drain and undrain ask for confirmation (type \(confirm)) and are written to the journal.",
+                    .dim
+                ))
         }
         for context in KeyContext.allCases {
             let title = context.title
@@ -16,10 +20,12 @@ enum HelpScreen {
             out.append(("", .text))
             out.append((title, .title))
             var seen: [Action] = []
-            for binding in state.keyMap.bindings where binding.contexts.contains(context) && !seen.contains(binding.action) {
+            for binding in state.keyMap.bindings
+            where binding.contexts.contains(context) && !seen.contains(binding.action) {
                 seen.append(binding.action)
                 let keys = state.keyMap.keys(for: binding.action, in: context).map(\.description).joined(separator: " ")
-                out.append(("  " + Cells.fit(keys, 16) + binding.action.summary, binding.action.isMutating ? .warning : .text))
+                out.append(
+                    ("  " + Cells.fit(keys, 16) + binding.action.summary, binding.action.isMutating ? .warning : .text))
             }
         }
         out.append(("", .text))

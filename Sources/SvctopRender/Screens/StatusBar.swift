@@ -8,12 +8,15 @@ enum StatusBar {
         var x = 0
         let lastRefresh = state.instances.compactMap(\.lastSuccess).max()
         let refreshed = lastRefresh.map { "refreshed \(ByteFormat.span(state.now - $0)) ago" } ?? "waiting for data"
-        let interval = state.settings.interval < 1 ? "\(Int(state.settings.interval * 1000))ms" : "\(ByteFormat.oneDecimalTrimmed(state.settings.interval))s"
+        let interval =
+            state.settings.interval < 1
+            ? "\(Int(state.settings.interval * 1000))ms" : "\(ByteFormat.oneDecimalTrimmed(state.settings.interval))s"
         x += p.text(" \(state.instances.count) targets · every \(interval) · \(refreshed) ", x: x, y: y, .statusBar)
         if state.settings.isReadOnly { x += p.text("READ-ONLY ", x: x, y: y, .statusKey) }
         if let loading = state.loadingDump {
-            x += p.text("fetching dump (debug=\(loading.debugLevel)) from \(state.instance(loading.instance)?.name ?? "?") for \(ByteFormat.span(state.now - loading.since))… ",
-                        x: x, y: y, .statusKey)
+            x += p.text(
+                "fetching dump (debug=\(loading.debugLevel)) from \(state.instance(loading.instance)?.name ?? "?") for \(ByteFormat.span(state.now - loading.since))… ",
+                x: x, y: y, .statusKey)
         }
         if !state.pendingActions.isEmpty {
             x += p.text("\(state.pendingActions.count) action(s) pending… ", x: x, y: y, .statusKey)
@@ -28,14 +31,20 @@ enum StatusBar {
         let hints: [(Action, String)]
         switch state.view {
         case .fleet:
-            hints = [(.help, "help"), (.open, "open"), (.filter, "filter"), (.sortNext, "sort"), (.fetchDump, "dump"),
-                     (.chooseLogLevel, "level"), (.drain, "drain"), (.quit, "quit")]
+            hints = [
+                (.help, "help"), (.open, "open"), (.filter, "filter"), (.sortNext, "sort"), (.fetchDump, "dump"),
+                (.chooseLogLevel, "level"), (.drain, "drain"), (.quit, "quit"),
+            ]
         case .instance:
-            hints = [(.back, "back"), (.toggleHandlers, "handlers"), (.fetchDump, "dump"), (.chooseLogLevel, "level"),
-                     (.drain, "drain"), (.undrain, "undrain"), (.help, "help")]
+            hints = [
+                (.back, "back"), (.toggleHandlers, "handlers"), (.fetchDump, "dump"), (.chooseLogLevel, "level"),
+                (.drain, "drain"), (.undrain, "undrain"), (.help, "help"),
+            ]
         case .dump:
-            hints = [(.back, "back"), (.open, "expand"), (.search, "search"), (.compareDump, "compare"),
-                     (.toggleGrouping, "grouping"), (.saveDump, "save")]
+            hints = [
+                (.back, "back"), (.open, "expand"), (.search, "search"), (.compareDump, "compare"),
+                (.toggleGrouping, "grouping"), (.saveDump, "save"),
+            ]
         case .help:
             hints = [(.back, "back"), (.quit, "quit")]
         }

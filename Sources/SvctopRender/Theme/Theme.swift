@@ -61,7 +61,8 @@ public struct Theme: Sendable, Equatable {
         } catch let error as ThemeError {
             throw error
         } catch let error as YamlError {
-            throw ThemeError(file: file, line: ThemeError.line(of: error), message: "invalid YAML: \(ThemeError.describe(error))")
+            throw ThemeError(
+                file: file, line: ThemeError.line(of: error), message: "invalid YAML: \(ThemeError.describe(error))")
         } catch {
             throw ThemeError(file: file, line: 1, message: "invalid YAML: \(error)")
         }
@@ -75,35 +76,44 @@ public struct Theme: Sendable, Equatable {
             let key = keyNode.string ?? ""
             switch key {
             case "name":
-                guard let s = value.string else { throw ThemeError(file: file, line: line(value), message: "'name' must be a string") }
+                guard let s = value.string else {
+                    throw ThemeError(file: file, line: line(value), message: "'name' must be a string")
+                }
                 name = s
             case "description":
                 continue
             case "palette":
                 guard let entries = value.mapping else {
-                    throw ThemeError(file: file, line: line(value), message: "'palette' must be a mapping of names to colors")
+                    throw ThemeError(
+                        file: file, line: line(value), message: "'palette' must be a mapping of names to colors")
                 }
                 for (k, v) in entries {
                     let colorName = k.string ?? ""
                     guard let color = parseColor(v, palette: palette) else {
-                        throw ThemeError(file: file, line: line(v), message: "palette '\(colorName)': invalid color '\(v.string ?? "?")'")
+                        throw ThemeError(
+                            file: file, line: line(v),
+                            message: "palette '\(colorName)': invalid color '\(v.string ?? "?")'")
                     }
                     palette[colorName] = color
                 }
             case "roles":
                 guard let entries = value.mapping else {
-                    throw ThemeError(file: file, line: line(value), message: "'roles' must be a mapping of roles to styles")
+                    throw ThemeError(
+                        file: file, line: line(value), message: "'roles' must be a mapping of roles to styles")
                 }
                 for (k, v) in entries {
                     let roleName = k.string ?? ""
                     guard let role = Role(rawValue: roleName) else {
                         let known = Role.allCases.map(\.rawValue).joined(separator: ", ")
-                        throw ThemeError(file: file, line: line(k), message: "unknown role '\(roleName)' (roles: \(known))")
+                        throw ThemeError(
+                            file: file, line: line(k), message: "unknown role '\(roleName)' (roles: \(known))")
                     }
                     styles[role] = try parseStyle(v, role: roleName, palette: palette, file: file)
                 }
             default:
-                throw ThemeError(file: file, line: line(keyNode), message: "unknown key '\(key)' (expected name, description, palette, roles)")
+                throw ThemeError(
+                    file: file, line: line(keyNode),
+                    message: "unknown key '\(key)' (expected name, description, palette, roles)")
             }
         }
         guard !styles.isEmpty else { throw ThemeError(file: file, line: 1, message: "the theme has no 'roles'") }
@@ -112,9 +122,13 @@ public struct Theme: Sendable, Equatable {
 
     static func line(_ node: Node) -> Int { node.mark?.line ?? 1 }
 
-    static func parseStyle(_ node: Node, role: String, palette: [String: Color], file: String) throws(ThemeError) -> Style {
+    static func parseStyle(
+        _ node: Node, role: String, palette: [String: Color], file: String
+    ) throws(ThemeError) -> Style {
         guard let entries = node.mapping else {
-            throw ThemeError(file: file, line: line(node), message: "role '\(role)': expected a mapping like { fg: red, bold: true }")
+            throw ThemeError(
+                file: file, line: line(node), message: "role '\(role)': expected a mapping like { fg: red, bold: true }"
+            )
         }
         var style = Style()
         for (k, v) in entries {
@@ -122,17 +136,23 @@ public struct Theme: Sendable, Equatable {
             switch key {
             case "fg", "bg":
                 guard let color = parseColor(v, palette: palette) else {
-                    throw ThemeError(file: file, line: line(v), message: "role '\(role)': invalid color '\(v.string ?? "?")' for \(key)")
+                    throw ThemeError(
+                        file: file, line: line(v),
+                        message: "role '\(role)': invalid color '\(v.string ?? "?")' for \(key)")
                 }
                 if key == "fg" { style.foreground = color } else { style.background = color }
             case "bold", "dim", "reverse", "underline":
                 guard let flag = v.bool else {
-                    throw ThemeError(file: file, line: line(v), message: "role '\(role)': '\(key)' must be true or false")
+                    throw ThemeError(
+                        file: file, line: line(v), message: "role '\(role)': '\(key)' must be true or false")
                 }
-                let attribute: Attributes = key == "bold" ? .bold : key == "dim" ? .dim : key == "reverse" ? .reverse : .underline
+                let attribute: Attributes =
+                    key == "bold" ? .bold : key == "dim" ? .dim : key == "reverse" ? .reverse : .underline
                 if flag { style.attributes.insert(attribute) }
             default:
-                throw ThemeError(file: file, line: line(k), message: "role '\(role)': unknown key '\(key)' (fg, bg, bold, dim, reverse, underline)")
+                throw ThemeError(
+                    file: file, line: line(k),
+                    message: "role '\(role)': unknown key '\(key)' (fg, bg, bold, dim, reverse, underline)")
             }
         }
         return style

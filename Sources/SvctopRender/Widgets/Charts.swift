@@ -35,7 +35,9 @@ public enum Charts {
 
     /// A line chart of `values` in `width` x `height` cells. Unicode uses braille (2x4 dots per cell); ASCII
     /// draws the column heights with `*`. The vertical range is [lo, hi]; rows are returned top first.
-    public static func lineChart(_ values: [Double], width: Int, height: Int, lo: Double, hi: Double, glyphs: Glyphs) -> [String] {
+    public static func lineChart(
+        _ values: [Double], width: Int, height: Int, lo: Double, hi: Double, glyphs: Glyphs
+    ) -> [String] {
         multiLineChart([values], width: width, height: height, lo: lo, hi: hi, glyphs: glyphs).map { row in
             String(String.UnicodeScalarView(row.map(\.glyph)))
         }
@@ -50,7 +52,9 @@ public enum Charts {
     /// Several series on one scale (p50, p90 and p99 of the same latency), drawn in order: a cell's dots are the
     /// union of every series', and its colour is that of the last series drawn there. ASCII draws each series'
     /// points with its own mark (`.`, `+`, `*`, then `*`), filling below only for a single series.
-    public static func multiLineChart(_ series: [[Double]], width: Int, height: Int, lo: Double, hi: Double, glyphs: Glyphs) -> [[ChartCell]] {
+    public static func multiLineChart(
+        _ series: [[Double]], width: Int, height: Int, lo: Double, hi: Double, glyphs: Glyphs
+    ) -> [[ChartCell]] {
         guard width > 0, height > 0 else { return [] }
         let dotsWide = glyphs.isUnicode ? width * 2 : width
         let dotsHigh = glyphs.isUnicode ? height * 4 : height
@@ -96,7 +100,11 @@ public enum Charts {
         if !glyphs.isUnicode {
             let marks: [Unicode.Scalar] = series.count == 1 ? ["*"] : [".", "+", "*"]
             return owner.map { row in
-                row.map { $0 < 0 ? ChartCell(glyph: " ", series: nil) : ChartCell(glyph: marks[min($0, marks.count - 1)], series: $0) }
+                row.map {
+                    $0 < 0
+                        ? ChartCell(glyph: " ", series: nil)
+                        : ChartCell(glyph: marks[min($0, marks.count - 1)], series: $0)
+                }
             }
         }
         // Braille dot bits: column 0 rows 0-3 = 0x01 0x02 0x04 0x40; column 1 = 0x08 0x10 0x20 0x80.

@@ -1,4 +1,3 @@
-
 /// A screen buffer with the theme and glyph set to draw with.
 public struct Painter {
     public var buffer: ScreenBuffer
@@ -57,8 +56,10 @@ public struct Painter {
 
     /// Draws a box with a title in its top border; returns the inner rectangle.
     @discardableResult
-    public mutating func box(x: Int, y: Int, width w: Int, height h: Int, title: String, titleRole: Role = .title,
-                             trailing: String = "", trailingRole: Role = .dim) -> Rect {
+    public mutating func box(
+        x: Int, y: Int, width w: Int, height h: Int, title: String, titleRole: Role = .title,
+        trailing: String = "", trailingRole: Role = .dim
+    ) -> Rect {
         guard w >= 2, h >= 2 else { return Rect(x: x, y: y, width: 0, height: 0) }
         let border = theme.style(.border)
         buffer.put(glyphs.topLeft, x: x, y: y, style: border)

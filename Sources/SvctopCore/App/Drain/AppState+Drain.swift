@@ -3,7 +3,9 @@
 extension AppState {
     /// Instances that are ready and not draining.
     public var readyInstances: [InstanceID] {
-        instances.indices.filter { instances[$0].health.isReady == true && !instances[$0].health.isDraining && instances[$0].status.isUp }
+        instances.indices.filter {
+            instances[$0].health.isReady == true && !instances[$0].health.isDraining && instances[$0].status.isUp
+        }
     }
 
     /// Why draining these instances must be refused without an override, or nil when it is safe.
@@ -18,7 +20,8 @@ extension AppState {
         let notServing = total - after.count
         let share = Double(notServing) / Double(total)
         if share > settings.maxDrainShare {
-            return "it would leave \(after.count) of \(total) instances ready (more than \(ByteFormat.percent(settings.maxDrainShare)) out of service)"
+            return
+                "it would leave \(after.count) of \(total) instances ready (more than \(ByteFormat.percent(settings.maxDrainShare)) out of service)"
         }
         return nil
     }

@@ -27,7 +27,8 @@ extension AppState {
         }
         if storedDumps.count > Self.dumpsKept { storedDumps.removeFirst(storedDumps.count - Self.dumpsKept) }
         if view.dump.total == 0 && view.dump.skippedLines > 0 {
-            setMessage("the dump from \(name(id)) could not be parsed (\(view.dump.skippedLines) lines skipped)", .error)
+            setMessage(
+                "the dump from \(name(id)) could not be parsed (\(view.dump.skippedLines) lines skipped)", .error)
         }
         if self.view != .dump { views.append(.dump) }
     }
@@ -101,10 +102,13 @@ extension AppState {
             dumpView = d
             return
         }
-        let earlier = storedDumps.last { $0.instance == d.instance && $0.fetchedAt < d.fetchedAt }
+        let earlier =
+            storedDumps.last { $0.instance == d.instance && $0.fetchedAt < d.fetchedAt }
             ?? storedDumps.last { $0.instance != d.instance }
         guard let base = earlier else {
-            let again = keyMap.keys(for: .fetchDump, in: .instance).first.map { "press \($0) again later" } ?? "fetch another later"
+            let again =
+                keyMap.keys(for: .fetchDump, in: .instance).first.map { "press \($0) again later" }
+                ?? "fetch another later"
             setMessage("no earlier dump to compare with: \(again) to take a second one", .info)
             return
         }

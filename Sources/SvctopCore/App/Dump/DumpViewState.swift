@@ -41,7 +41,9 @@ public struct DumpViewState: Sendable, Equatable {
         let groups = comparison?.map(\.group) ?? dump.groups
         matches = groups.indices.filter { i in
             let g = groups[i]
-            return g.frames.contains { $0.function.lowercased().contains(needle) || $0.file.lowercased().contains(needle) }
+            return g.frames.contains {
+                $0.function.lowercased().contains(needle) || $0.file.lowercased().contains(needle)
+            }
                 || (g.createdBy.map { $0.function.lowercased().contains(needle) } ?? false)
         }
     }

@@ -10,7 +10,9 @@ extension AppState {
     /// The instances shown in the fleet, filtered and sorted. O(n log n); sorts ids, never copies instances.
     public func visibleInstances() -> [InstanceID] {
         let matcher = FilterMatcher(filter)
-        var rows = instances.indices.filter { matcher.matches(instances[$0].name) || matcher.matches(instances[$0].target.baseURL) }
+        var rows = instances.indices.filter {
+            matcher.matches(instances[$0].name) || matcher.matches(instances[$0].target.baseURL)
+        }
         func key(_ i: InstanceID) -> Double? {
             switch sort {
             case .severity, .name: return nil

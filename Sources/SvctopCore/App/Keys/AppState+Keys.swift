@@ -70,7 +70,8 @@ extension AppState {
             dumpView?.isEditingSearch = true
         case .nextMatch: jumpToMatch(forward: true)
         case .previousMatch: jumpToMatch(forward: false)
-        case .confirm, .overrideGuard, .levelDebug, .levelInfo, .levelWarn, .levelError, .levelDebugTimed, .quitWithoutRestore:
+        case .confirm, .overrideGuard, .levelDebug, .levelInfo, .levelWarn, .levelError, .levelDebugTimed,
+            .quitWithoutRestore:
             // Dialog answers: bound only in dialog contexts, handled by `handleDialogKey`.
             break
         }

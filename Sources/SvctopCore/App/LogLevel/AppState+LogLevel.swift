@@ -1,4 +1,3 @@
-
 /// Log levels: the chooser, the confirmation, timed debug with its revert, and restoring on quit what svctop
 /// changed.
 extension AppState {
@@ -38,7 +37,9 @@ extension AppState {
         dialog = level.map { Dialog(kind: .setLevel(ids, level: $0.0, revertAfter: $0.1)) }
     }
 
-    mutating func answerSetLevel(_ ids: [InstanceID], level: String, revertAfter: Double?, _ action: Action?) -> [Effect] {
+    mutating func answerSetLevel(
+        _ ids: [InstanceID], level: String, revertAfter: Double?, _ action: Action?
+    ) -> [Effect] {
         guard action == .confirm else {
             return ids.map { .recordRefusal($0, action: .setLogLevel(level), refusal: .cancelled) }
         }
@@ -52,8 +53,10 @@ extension AppState {
                 levelReverts[id] = nil
             }
             pendingActions[id] = (.setLogLevel(level), now)
-            effects.append(.setLogLevel(id, level: level, previous: previous,
-                                        reason: revertAfter == nil ? LogLevelChange.manual : LogLevelChange.timed))
+            effects.append(
+                .setLogLevel(
+                    id, level: level, previous: previous,
+                    reason: revertAfter == nil ? LogLevelChange.manual : LogLevelChange.timed))
         }
         return effects
     }
@@ -64,7 +67,9 @@ extension AppState {
         case .confirm:
             isQuitting = true
             let effects = levelsToRestore.map { item -> Effect in
-                .setLogLevel(item.id, level: item.level, previous: instances[item.id].logLevel, reason: LogLevelChange.restoreOnExit)
+                .setLogLevel(
+                    item.id, level: item.level, previous: instances[item.id].logLevel,
+                    reason: LogLevelChange.restoreOnExit)
             }
             changedLevels = [:]
             return effects + [.quit]
@@ -82,7 +87,9 @@ extension AppState {
         for (id, revert) in levelReverts.sorted(by: { $0.key < $1.key }) where now >= revert.at {
             levelReverts[id] = nil
             if !settings.isReadOnly {
-                effects.append(.setLogLevel(id, level: revert.level, previous: instances[id].logLevel, reason: LogLevelChange.timedRevert))
+                effects.append(
+                    .setLogLevel(
+                        id, level: revert.level, previous: instances[id].logLevel, reason: LogLevelChange.timedRevert))
                 pendingActions[id] = (.setLogLevel(revert.level), now)
             }
         }
