@@ -22,9 +22,10 @@ let package = Package(
     ],
     targets: [
         // ncurses, as the system provides it (pkg-config ncursesw).
+        // No pkgConfig: its cflags (-D_DEFAULT_SOURCE -D_XOPEN_SOURCE=600) are flags SwiftPM refuses with a warning;
+        // the shim defines what the headers need and the module map links ncursesw and tinfo.
         .systemLibrary(
             name: "CNCurses",
-            pkgConfig: "ncursesw",
             providers: [.apt(["libncurses-dev"])]
         ),
         // Async-signal-safe helpers: self-pipe signal handlers and emergency terminal restore.
@@ -77,7 +78,8 @@ let package = Package(
         .executableTarget(
             name: "svctop",
             dependencies: [
-                "SvctopCore", "SvctopRender", "SvctopNetwork", "SvctopTerminal", "SvctopDemo", "SvctopConfig",
+                "CSvctopSys", "SvctopCore", "SvctopRender", "SvctopNetwork", "SvctopTerminal", "SvctopDemo",
+                "SvctopConfig",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

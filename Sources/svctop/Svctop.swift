@@ -1,4 +1,5 @@
 import ArgumentParser
+import CSvctopSys
 import SvctopCore
 import SvctopDemo
 import SvctopTerminal
@@ -21,7 +22,7 @@ struct Svctop: AsyncParsableCommand {
               svctop demo [--instances N] [--scenario S]      run the demo fleet headless, print its URLs
               svctop journal [--file F] [--last N]            print the audit journal
             """,
-        version: SvctopVersion.current)
+        version: "\(SvctopVersion.current) (commit \(String(cString: svctop_build_commit())))")
 
     @Argument(help: "Targets to watch (host:port, URL, or name=URL).")
     var targets: [String] = []

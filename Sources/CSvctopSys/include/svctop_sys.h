@@ -23,4 +23,7 @@ void svctop_install_crash_restore(void);
 /// Marks the terminal as no longer in full-screen mode, so later restores do nothing.
 void svctop_terminal_released(void);
 
+/// The commit the binary was built from ("unknown" for a development build; scripts/release sets it).
+const char *svctop_build_commit(void);
+
 #endif

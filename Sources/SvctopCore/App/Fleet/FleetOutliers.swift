@@ -16,17 +16,21 @@ public struct FleetOutliers: Sendable, Equatable {
     /// that column. O(n log n).
     public init(_ instances: [InstanceState], settings: Settings) {
         guard instances.count >= Self.minimumFleet else { return }
-        let up = instances.filter { $0.status.isUp }
-        func outliers(_ value: (InstanceState) -> Double?) -> Set<InstanceID> {
+        // Indices, not elements: an instance is a large value, and copying hundreds of them per frame shows.
+        let up = instances.indices.filter { instances[$0].status.isUp }
+        func outliers(_ value: (Int) -> Double?) -> Set<InstanceID> {
             let values = up.compactMap(value).sorted()
             guard !values.isEmpty else { return [] }
             let n = values.count
             let median = n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2
             guard median > 0 else { return [] }
-            return Set(instances.filter { value($0).map { $0 > median * settings.outlierFactor } ?? false }.map(\.id))
+            return Set(
+                instances.indices.filter { value($0).map { $0 > median * settings.outlierFactor } ?? false }.map {
+                    instances[$0].id
+                })
         }
-        p99 = outliers { $0.latency.p99 }
-        goroutines = outliers { $0.reading?.goroutines }
+        p99 = outliers { instances[$0].latency.p99 }
+        goroutines = outliers { instances[$0].reading?.goroutines }
     }
 }
 
