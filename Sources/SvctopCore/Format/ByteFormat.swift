@@ -46,6 +46,25 @@ public enum ByteFormat {
         return "\(Int(seconds / 86400))d"
     }
 
+    /// A time ahead (an estimate) with a resolution that fits its size, rounded to nearest: seconds under two
+    /// minutes ("52s", "118s"), 10-second steps under ten minutes ("3m 40s"), minutes under an hour ("24m"),
+    /// then hours and 10-minute steps ("2h 10m").
+    public static func eta(_ seconds: Double) -> String {
+        let s = max(0, seconds)
+        if s < 119.5 { return "\(Int(s.rounded()))s" }
+        if s < 595 {
+            let steps = Int((s / 10).rounded())
+            let minutes = steps / 6
+            let rest = (steps % 6) * 10
+            return rest == 0 ? "\(minutes)m" : "\(minutes)m \(rest)s"
+        }
+        if s < 3570 { return "\(Int((s / 60).rounded()))m" }
+        let tens = Int((s / 600).rounded())
+        let hours = tens / 6
+        let rest = (tens % 6) * 10
+        return rest == 0 ? "\(hours)h" : "\(hours)h \(rest)m"
+    }
+
     /// A number without a trailing ".0": 3 → "3", 0.25 → "0.25".
     public static func trimmed(_ v: Double) -> String {
         v == v.rounded() && abs(v) < 1e15 ? "\(Int(v))" : "\(v)"
