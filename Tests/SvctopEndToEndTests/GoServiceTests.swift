@@ -325,6 +325,67 @@ struct GoServiceTests {
         #expect((service.metric("workerpool_rejected_total") ?? 0) > 0)
     }
 
+    /// "~3m 40s", "~52s", "~2m", "~1h 20m" → seconds.
+    static func seconds(_ text: String) -> Double? {
+        var total = 0.0
+        for part in text.dropFirst().split(separator: " ") {
+            guard let unit = part.last, let value = Double(part.dropLast()) else { return nil }
+            switch unit {
+            case "s": total += value
+            case "m": total += value * 60
+            case "h": total += value * 3600
+            default: return nil
+            }
+        }
+        return total
+    }
+
+    /// Issue 20's check. Opt-in (SVCTOP_OOM_ACCURACY=1, about 6 minutes) because it does not pass yet: on this
+    /// churning service (-load 100) RSS grows at ~60 MiB/min until the GC pins its goal under the soft limit,
+    /// then plateaus just below it while the live heap keeps growing, so an estimate from the RSS trend is early
+    /// by 30–40 % in the last 2.5 minutes (measured 2026-12-02). The recorded series in
+    /// Tests/SvctopCoreTests/Fixtures/memory-to-soft-limit-churn.csv shows the plateau; a live-heap model is next.
+    @Test(
+        "the OOM estimate read from the screen every 30 s is within 25% of when RSS really crossed the soft limit, from 5 minutes out to 1",
+        .enabled(if: ProcessInfo.processInfo.environment["SVCTOP_OOM_ACCURACY"] == "1", "opt-in: SVCTOP_OOM_ACCURACY=1")
+    )
+    func oomEstimateAccuracy() throws {
+        // About 42 MiB a minute retained (10 goroutines a second holding 64 KiB, and their stacks) towards 300 MiB.
+        let limit = 300.0 * 1_048_576
+        let service = try GoService(
+            load: 100, arguments: ["-leak-rate", "10", "-leak-bytes", "65536"], environment: ["GOMEMLIMIT": "300MiB"])
+        let tmux = try Tmux(
+            width: 120, height: 40, command: "\(Tmux.binary) --journal /dev/null api=\(service.url); sleep 600")
+        #expect(try tmux.waitFor(20) { $0.contains("api") && $0.contains("up 1/1") }.0)
+        try tmux.send("Enter")
+        var readings: [(at: Date, estimate: Double)] = []
+        var crossing: Date?
+        var lastRead = Date.distantPast
+        let deadline = Date().addingTimeInterval(15 * 60)
+        while crossing == nil && Date() < deadline {
+            if let rss = service.metric("process_resident_memory_bytes"), rss > limit { crossing = Date() }
+            if Date().timeIntervalSince(lastRead) >= 30 {
+                lastRead = Date()
+                let screen = try tmux.screen()
+                if let range = screen.range(of: #"OOM in ~[0-9hms ]+ at"#, options: .regularExpression),
+                    let estimate = Self.seconds(String(screen[range].dropFirst("OOM in ".count).dropLast(" at".count)))
+                {
+                    readings.append((lastRead, estimate))
+                }
+            }
+            usleep(500_000)
+        }
+        let crossed = try #require(crossing, "RSS never crossed the limit")
+        let judged = readings.filter { (60...300).contains(crossed.timeIntervalSince($0.at)) }
+        #expect(judged.count >= 7, "\(readings)")
+        for reading in judged {
+            let real = crossed.timeIntervalSince(reading.at)
+            #expect(
+                abs(reading.estimate / real - 1) <= 0.25,
+                "\(Int(real))s before the crossing svctop said \(Int(reading.estimate))s")
+        }
+    }
+
     @Test("read-only mode: the mutating keys do nothing and nothing is sent")
     func readOnly() throws {
         let service = try GoService()

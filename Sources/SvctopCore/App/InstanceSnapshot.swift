@@ -74,7 +74,7 @@ public struct InstanceSnapshot: Sendable, Encodable, Equatable {
         health = HealthSnapshot(live: i.health.isLive, ready: i.health.isReady, draining: i.health.isDraining)
         logLevel = i.logLevel
         possibleLeak = i.isLeakSuspected
-        oomEtaSeconds = i.oomETA
+        oomEtaSeconds = i.oom.map { $0.seconds.rounded() }
         restarts = i.restarts
         rejectedLines = i.rejectedLines
     }

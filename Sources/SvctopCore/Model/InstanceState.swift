@@ -61,7 +61,8 @@ public struct InstanceState: Sendable {
     public var goroutineTrend: Trend?
     public var memoryTrend: Trend?
     public var isLeakSuspected = false
-    public var oomETA: Double?
+    /// When memory reaches its limit at its current growth (nil when it is not growing towards one).
+    public var oom: OOMEstimate?
     public var rejectedRate: Double?
     public var dbWaitRate: Double?
     public var dbAverageWait: Double?
@@ -197,13 +198,13 @@ public struct InstanceState: Sendable {
         } else {
             isLeakSuspected = false
         }
-        memoryTrend = Trend.fit(memory.points(since: now - settings.memoryTrendWindow))
-        if let t = memoryTrend, let used = reading?.memory, let limit = reading?.memoryLimit, t.span >= 20,
-            t.fit >= 0.5
-        {
-            oomETA = t.secondsUntil(limit, from: used)
+        let memoryWindow = memory.points(since: now - settings.memoryTrendWindow)
+        memoryTrend = Trend.fit(memoryWindow)
+        if let limit = reading?.memoryLimit {
+            let source = MemoryLimitSource(metric: reading?.sources[.memoryLimit] ?? "memory_limit")
+            oom = OOMEstimate.estimate(memoryWindow, limit: limit, source: source)
         } else {
-            oomETA = nil
+            oom = nil
         }
     }
 
@@ -238,8 +239,8 @@ public struct InstanceState: Sendable {
                 raise(.warning, "memory at \(ByteFormat.percent(r)) of limit")
             }
         }
-        if let eta = oomETA, eta < 15 * 60 {
-            raise(eta < 5 * 60 ? .critical : .warning, "OOM in ~\(ByteFormat.span(eta))")
+        if let oom, oom.remaining(now: now) < 15 * 60 {
+            raise(oom.remaining(now: now) < 5 * 60 ? .critical : .warning, "OOM in \(oom.text(now: now))")
         }
         if isLeakSuspected, let t = goroutineTrend {
             raise(.warning, "possible goroutine leak (+\(ByteFormat.count(t.slopePerMinute))/min)")

@@ -22,8 +22,8 @@ public struct Settings: Sendable, Equatable {
     public var leakMinSlopePerMinute: Double = 5
     /// Minimum goodness of fit (R²) of the rise for a leak warning.
     public var leakMinFit: Double = 0.8
-    /// Window for the memory growth trend behind the OOM estimate.
-    public var memoryTrendWindow: Double = 120
+    /// Window for the memory growth trend behind the OOM estimate: long enough to average the GC's sawtooth.
+    public var memoryTrendWindow: Double = 300
     /// Memory ratio thresholds.
     public var memoryWarning: Double = 0.8
     public var memoryCritical: Double = 0.9

@@ -192,12 +192,12 @@ enum InstanceScreen {
             p.text(Cells.fit(ByteFormat.percent(ratio), 5, alignRight: true), x: r.x + 2 + barWidth, y: y, role)
             y += 1
         }
-        if let eta = instance.oomETA {
+        if let oom = instance.oom {
             p.text(
-                "OOM in ~\(ByteFormat.span(eta)) at +\(ByteFormat.bytes((instance.memoryTrend?.slope ?? 0) * 60))/min",
-                x: r.x + 1, y: y,
-                eta < 300 ? .critical : .warning, maxWidth: r.width - 2)
-            y += 1
+                "OOM in \(oom.text(now: state.now)) at \(oom.rate)", x: r.x + 1, y: y,
+                oom.remaining(now: state.now) < 300 ? .critical : .warning, maxWidth: r.width - 2)
+            p.text(oom.basis, x: r.x + 1, y: y + 1, .dim, maxWidth: r.width - 2)
+            y += 2
         } else if let t = instance.memoryTrend, t.slope > 0, reading.memoryLimit != nil {
             p.text(
                 "growing \(ByteFormat.bytes(t.slope * 60))/min, no limit in sight", x: r.x + 1, y: y, .dim,

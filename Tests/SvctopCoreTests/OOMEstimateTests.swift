@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+
+@testable import SvctopCore
+
+/// The OOM estimate: its resolution on screen, and its accuracy and steadiness on a real Go service's memory.
+@Suite("OOM estimate")
+struct OOMEstimateTests {
+    @Test(
+        "the estimate's resolution fits its size and rounds to nearest",
+        arguments: [
+            (0.4, "0s"), (52.0, "52s"), (118.4, "118s"), (119.6, "2m"), (121.0, "2m"), (220.0, "3m 40s"),
+            (224.0, "3m 40s"), (226.0, "3m 50s"), (355.0, "6m"), (594.0, "9m 50s"), (596.0, "10m"), (1_710.0, "29m"),
+            (3_600.0, "1h"), (4_500.0, "1h 20m"), (-5.0, "0s"),
+        ])
+    func resolution(seconds: Double, text: String) {
+        #expect(ByteFormat.eta(seconds) == text)
+    }
+
+    /// The recorded run: (seconds, RSS, heap alloc, limit), RSS climbing with the GC's sawtooth to the soft limit.
+    static func recording() throws -> [(t: Double, rss: Double, limit: Double)] {
+        let url = try #require(Bundle.module.url(forResource: "Fixtures/memory-to-soft-limit.csv", withExtension: nil))
+        return try String(contentsOf: url, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("#") }.map {
+            line in
+            let v = line.split(separator: ",").map { Double($0)! }
+            return (v[0], v[1], v[3])
+        }
+    }
+
+    @Test(
+        "on a real Go service's memory with GC sawtooth, every estimate from 5 minutes out to 1 is within 25% and counts down steadily"
+    )
+    func recordedSeries() throws {
+        let rows = try Self.recording()
+        let limit = try #require(rows.first?.limit)
+        let crossing = try #require(rows.first { $0.rss > $0.limit }?.t)
+        let start = 1_800_000_000.0
+        var state = AppState(targets: [Target(name: "api", baseURL: "http://127.0.0.1:1")], now: start)
+        var checked = 0
+        var previous: (t: Double, remaining: Double)?
+        var nextCheck = crossing - 300
+        for row in rows where row.t < crossing {
+            let now = start + row.t
+            let text = "process_resident_memory_bytes \(row.rss)\nprocess_memory_limit_bytes \(limit)\n"
+            _ = state.reduce(.scrapeCompleted(0, .success(MetricSet.parse(text), duration: 0.002)), now: now)
+            guard row.t >= crossing - 300, row.t <= crossing - 60 else { continue }
+            let estimate = try #require(
+                state.instances[0].oom, "no estimate \(Int(crossing - row.t))s before the limit")
+            #expect(estimate.limitSource == .goSoftLimit)
+            let remaining = estimate.remaining(now: now)
+            let real = crossing - row.t
+            if row.t >= nextCheck {
+                #expect(abs(remaining / real - 1) <= 0.25, "\(Int(real))s out the estimate was \(Int(remaining))s")
+                checked += 1
+                nextCheck += 30
+            }
+            // Steady: between two readings the estimate moves by the time that passed, give or take 3%.
+            if let previous {
+                let expected = previous.remaining - (row.t - previous.t)
+                #expect(
+                    abs(remaining - expected) <= 0.03 * expected + 1,
+                    "\(Int(real))s out: \(remaining) after \(previous.remaining)")
+            }
+            previous = (row.t, remaining)
+        }
+        #expect(checked >= 8)
+    }
+
+    @Test("no estimate without a limit, while memory falls, or from less than 30 s of history")
+    func absent() {
+        let points = (0..<20).map { TimeSeries.Point(time: Double($0), value: 100 + Double($0)) }
+        #expect(OOMEstimate.estimate(points, limit: 1000, source: .goSoftLimit) == nil, "19 s of history")
+        let falling = (0..<60).map { TimeSeries.Point(time: Double($0), value: 500 - Double($0)) }
+        #expect(OOMEstimate.estimate(falling, limit: 1000, source: .goSoftLimit) == nil)
+        let rising = (0..<60).map { TimeSeries.Point(time: Double($0), value: 500 + Double($0)) }
+        let e = OOMEstimate.estimate(rising, limit: 1000, source: .container)
+        #expect(e.map { abs($0.seconds - 441) < 1 } == true, "\(String(describing: e))")
+        #expect(e?.basis == "over 59s, against the container limit")
+        #expect(e?.text(now: 59 + 100) == "~5m 40s")
+    }
+}
