@@ -162,20 +162,24 @@ final class Shard: @unchecked Sendable {
 
 /// Scrapes, probes and reads the log level of one target, every interval, on its shard's event loop.
 ///
+/// Two keep-alive connections per target, the footprint of a Prometheus scrape plus one: the metrics connection,
+/// and the probe connection, which carries liveness, then readiness, then (when due) the log level, one after
+/// the other. The scrape's event goes out as soon as the scrape answers, so a slow or hanging probe never holds
+/// back the metrics; when the probes of the last cycle are still running at the next one, that cycle sends no
+/// new probes (the hanging probe is reported when it times out).
+///
 /// Confined to `shard.loop` (hence `@unchecked Sendable`).
 final class TargetPoller: @unchecked Sendable {
     let id: InstanceID
     let shard: Shard
-    /// The target's requests and one keep-alive connection per kind of request, so that a hanging endpoint holds
-    /// up only itself (the log level shares readiness's); or why they could not be built (a bad URL, TLS files).
+    /// The target's requests and its two connections; or why they could not be built (a bad URL, TLS files).
     private let lines: Result<Lines, ScrapeFailure>
 
     private struct Lines {
         var requests: ServiceClient.PollRequests
         var metrics: PollConnection
-        var liveness: PollConnection
-        var readiness: PollConnection
-        var all: [PollConnection] { [metrics, liveness, readiness] }
+        var probes: PollConnection
+        var all: [PollConnection] { [metrics, probes] }
     }
     private let interval: Double
     private let timeout: Double
@@ -183,6 +187,7 @@ final class TargetPoller: @unchecked Sendable {
     private var failures = 0
     private var lastLevelRead: NIODeadline?
     private var next: Scheduled<Void>?
+    private var isProbing = false
 
     init(
         id: InstanceID, requests: Result<ServiceClient.PollRequests, ScrapeFailure>, engine: ScrapeEngine, shard: Shard
@@ -191,7 +196,7 @@ final class TargetPoller: @unchecked Sendable {
         self.shard = shard
         self.lines = requests.map { prepared in
             let connection = { PollConnection(loop: shard.loop, address: prepared.address) }
-            return Lines(requests: prepared, metrics: connection(), liveness: connection(), readiness: connection())
+            return Lines(requests: prepared, metrics: connection(), probes: connection())
         }
         self.interval = engine.settings.interval
         self.timeout = engine.timeout
@@ -219,78 +224,77 @@ final class TargetPoller: @unchecked Sendable {
         next = loop.scheduleTask(deadline: aligned) { [self] in cycle() }
     }
 
-    /// One interval: metrics, liveness and readiness at once (and the log level when due); when all have answered,
-    /// their events go out together and the next cycle is scheduled from this one's start.
+    /// One interval: the scrape on the metrics connection and, unless the last cycle's are still running, the
+    /// probes on the probe connection. Each reports when it answers; the next cycle is scheduled from this one's
+    /// start once the scrape has answered.
     private func cycle() {
         guard !shard.isStopped else { return }
         let started = NIODeadline.now()
         let lines: Lines
         switch self.lines {
         case .failure(let failure):
-            finish(
-                started: started,
-                events: [
-                    .scrapeCompleted(id, .failure(failure, duration: 0)),
-                    .probeCompleted(id, .liveness, ServiceClient.probeResult(.failure(failure))),
-                    .probeCompleted(id, .readiness, ServiceClient.probeResult(.failure(failure))),
-                ], scraped: false)
+            shard.emit([
+                .scrapeCompleted(id, .failure(failure, duration: 0)),
+                .probeCompleted(id, .liveness, ServiceClient.probeResult(.failure(failure))),
+                .probeCompleted(id, .readiness, ServiceClient.probeResult(.failure(failure))),
+            ])
+            finish(started: started, scraped: false)
             return
         case .success(let prepared):
             lines = prepared
         }
+        if !isProbing { probe(lines, started: started) }
         let requests = lines.requests
-        let readLevel = failures == 0 && lastLevelRead.map { started - $0 >= levelRefresh } ?? true
-        if readLevel { lastLevelRead = started }
-        let results = CycleResults(pending: readLevel ? 4 : 3)
-        let done = { [self] in
-            guard results.pending == 0, let scrape = results.scrape else { return }
-            var events: [Event] = [
-                .scrapeCompleted(id, scrape),
-                .probeCompleted(id, .liveness, results.liveness),
-                .probeCompleted(id, .readiness, results.readiness),
-            ]
-            if let level = results.level { events.append(.logLevelRead(id, level: level.level, error: level.error)) }
-            var scraped = false
-            if case .success = scrape { scraped = true }
-            finish(started: started, events: events, scraped: scraped)
-        }
         send(requests.metrics, on: lines.metrics) { [self] result in
             let duration = Double((NIODeadline.now() - started).nanoseconds) / 1e9
             if case .success(let answer) = result, answer.body.readableBytes > ScrapeEngine.inlineParseLimit {
                 NIOThreadPool.singleton.runIfActive(eventLoop: loop) {
                     ServiceClient.scrapeOutcome(result, duration: duration)
-                }.assumeIsolated().whenComplete { parsed in
-                    results.scrape = (try? parsed.get()) ?? .failure(.other("parser unavailable"), duration: duration)
-                    results.pending -= 1
-                    done()
+                }.assumeIsolated().whenComplete { [self] parsed in
+                    scraped(
+                        (try? parsed.get()) ?? .failure(.other("parser unavailable"), duration: duration),
+                        started: started)
                 }
                 return
             }
-            results.scrape = ServiceClient.scrapeOutcome(result, duration: duration)
-            results.pending -= 1
-            done()
+            scraped(ServiceClient.scrapeOutcome(result, duration: duration), started: started)
         }
-        send(requests.liveness, on: lines.liveness) { result in
-            results.liveness = ServiceClient.probeResult(result)
-            results.pending -= 1
-            done()
-        }
-        send(requests.readiness, on: lines.readiness) { [self] result in
-            results.readiness = ServiceClient.probeResult(result)
-            results.pending -= 1
-            guard readLevel else { return done() }
-            // The log level goes on the readiness connection once readiness has answered.
-            send(requests.logLevel, on: lines.readiness) { result in
-                results.level = ServiceClient.logLevel(result, path: requests.logLevel.path)
-                results.pending -= 1
-                done()
+    }
+
+    private func scraped(_ outcome: ScrapeOutcome, started: NIODeadline) {
+        guard !shard.isStopped else { return }
+        shard.emit([.scrapeCompleted(id, outcome)])
+        var succeeded = false
+        if case .success = outcome { succeeded = true }
+        finish(started: started, scraped: succeeded)
+    }
+
+    /// Liveness, then readiness, then the log level when it is due, one after the other on the probe connection;
+    /// each result is reported as it arrives.
+    private func probe(_ lines: Lines, started: NIODeadline) {
+        let requests = lines.requests
+        let readLevel = failures == 0 && lastLevelRead.map { started - $0 >= levelRefresh } ?? true
+        if readLevel { lastLevelRead = started }
+        isProbing = true
+        send(requests.liveness, on: lines.probes) { [self] result in
+            shard.emit([.probeCompleted(id, .liveness, ServiceClient.probeResult(result))])
+            send(requests.readiness, on: lines.probes) { [self] result in
+                shard.emit([.probeCompleted(id, .readiness, ServiceClient.probeResult(result))])
+                guard readLevel else {
+                    isProbing = false
+                    return
+                }
+                send(requests.logLevel, on: lines.probes) { [self] result in
+                    let level = ServiceClient.logLevel(result, path: requests.logLevel.path)
+                    shard.emit([.logLevelRead(id, level: level.level, error: level.error)])
+                    isProbing = false
+                }
             }
         }
     }
 
-    private func finish(started: NIODeadline, events: [Event], scraped: Bool) {
+    private func finish(started: NIODeadline, scraped: Bool) {
         guard !shard.isStopped else { return }
-        shard.emit(events)
         failures = scraped ? 0 : failures + 1
         let delay = Backoff.delay(consecutiveFailures: failures, interval: interval)
         schedule(at: started + .nanoseconds(Int64(delay * 1e9)))
@@ -310,15 +314,4 @@ final class TargetPoller: @unchecked Sendable {
             }
         }
     }
-}
-
-/// The answers of one cycle as they arrive. Confined to the poller's loop.
-private final class CycleResults: @unchecked Sendable {
-    var pending: Int
-    var scrape: ScrapeOutcome?
-    var liveness = ProbeResult(isPassing: false, status: nil, detail: "")
-    var readiness = ProbeResult(isPassing: false, status: nil, detail: "")
-    var level: (level: String?, error: String?)?
-
-    init(pending: Int) { self.pending = pending }
 }

@@ -78,7 +78,9 @@ struct FaultFleetTests {
         #expect(grown < 150 << 20, "RSS grew by \(grown >> 20) MiB")
     }
 
-    @Test("the engine keeps one connection per kind of request, reconnects when a server closes idle ones, reads gzip")
+    @Test(
+        "the engine keeps two connections per target (metrics, probes), reconnects when a server closes idle ones, reads gzip"
+    )
     func connections() async throws {
         let keepAlive = try FaultServer()
         let idleClose = try FaultServer()
@@ -146,6 +148,39 @@ struct FaultFleetTests {
         #expect(g.value("go_goroutines") == 4242)
         #expect(g.value("go_threads") == 7)
         #expect(u.samples(named: "go_goroutines").first?.label("x")?.contains("\u{FFFD}") == true)
+    }
+
+    @Test("a hanging liveness probe does not hold back the metrics: scrapes keep the interval, the probe times out")
+    func hangingProbe() async throws {
+        let server = try FaultServer()
+        defer { server.stop() }
+        var profile = Profile.go
+        profile.endpoints.liveness = Endpoint("GET", "/hang")
+        profile.endpoints.metrics = Endpoint("GET", "/keepalive")
+        let target = Target(name: "stuck-probe", baseURL: "http://127.0.0.1:\(server.port)", profile: profile)
+        var settings = Settings()
+        settings.interval = 0.5
+        let transport = HTTPTransport()
+        let engine = ScrapeEngine(client: ServiceClient(transport: transport), settings: settings, timeout: 0.4)
+        let log = EventLog()
+        let began = Date().timeIntervalSince1970
+        let task = Task { await engine.run(targets: [target]) { log.add($0) } }
+        let ok = await eventually(15) { log.scrapes(0).count >= 10 }
+        task.cancel()
+        await task.value
+        await transport.shutdown()
+        #expect(ok, "\(log.scrapes(0).count) scrapes")
+        let times = log.scrapes(0).map(\.0)
+        // The first scrape is reported as soon as it answers, not when the hanging probe times out (0.4 s).
+        #expect(times.first.map { $0 - began < 0.3 } == true, "first scrape after \((times.first ?? 0) - began)s")
+        let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
+        // Every scrape about one interval after the last; with the probe waited for, each would take its timeout.
+        #expect(gaps.allSatisfy { $0 < 0.75 }, "gaps between scrapes: \(gaps)")
+        #expect(log.scrapes(0).allSatisfy { if case .success = $0.1 { true } else { false } })
+        let liveness = log.probes(0, .liveness)
+        #expect(
+            !liveness.isEmpty && liveness.allSatisfy { !$0.isPassing && $0.detail.contains("timed out") }, "\(liveness)"
+        )
     }
 
     @Test("a restarting target is detected; a flapping one goes down and comes back by itself")
