@@ -3,19 +3,55 @@ import DequeModule
 /// Keeps the histogram readings of the last `window` seconds and computes PromQL-style quantiles from the bucket
 /// increases across them (`histogram_quantile(q, sum by (le) (increase(x_bucket[window])))`), with counter resets
 /// handled per bucket. Memory: one reading per scrape within the window.
+///
+/// The window's total increase is kept as a running sum: each reading carries its increase over the one before,
+/// added when it arrives and subtracted when it leaves, so a scrape costs O(buckets), not O(window × buckets).
 public struct LatencyWindow: Sendable {
     public var window: Double
-    private var readings: Deque<(time: Double, reading: HistogramReading)> = []
+    private var readings: Deque<(time: Double, reading: HistogramReading, increase: Increase)> = []
+    /// The sum of the increases of every reading but the first (the window's base).
+    private var total = Increase()
+
+    /// Bucket, count and 5xx increases between two readings (or summed over a window).
+    struct Increase: Sendable {
+        var buckets: [Double: Double] = [:]
+        var count = 0.0
+        var errors = 0.0
+
+        init() {}
+
+        init(from previous: HistogramReading, to current: HistogramReading) {
+            LatencyWindow.addIncrease(from: previous.buckets, to: current.buckets, into: &buckets)
+            count = CounterMath.increase(from: previous.count, to: current.count)
+            errors = CounterMath.increase(from: previous.errorCount, to: current.errorCount)
+        }
+
+        mutating func add(_ other: Increase, sign: Double = 1) {
+            for (le, value) in other.buckets { buckets[le, default: 0] += sign * value }
+            count += sign * other.count
+            errors += sign * other.errors
+        }
+    }
 
     public init(window: Double = 30) { self.window = window }
 
     public mutating func add(time: Double, reading: HistogramReading) {
-        readings.append((time, reading))
-        // Keep one reading at or before the window's start so the window is fully covered.
-        while readings.count > 2 && readings[1].time <= time - window { readings.removeFirst() }
+        let increase = readings.last.map { Increase(from: $0.reading, to: reading) } ?? Increase()
+        total.add(increase)
+        readings.append((time, reading, increase))
+        // Keep one reading at or before the window's start so the window is fully covered; the new first reading
+        // becomes the base, so its increase leaves the total.
+        while readings.count > 2 && readings[1].time <= time - window {
+            readings.removeFirst()
+            total.add(readings[0].increase, sign: -1)
+            readings[0].increase = Increase()
+        }
     }
 
-    public mutating func removeAll() { readings.removeAll() }
+    public mutating func removeAll() {
+        readings.removeAll()
+        total = Increase()
+    }
 
     /// The summary over the window; nil quantiles when nothing was observed in it.
     public func summary(summaryQuantiles: [Double: Double]? = nil) -> LatencySummary {
@@ -23,19 +59,12 @@ public struct LatencyWindow: Sendable {
             return LatencySummary(
                 p50: summaryQuantiles?[0.5], p90: summaryQuantiles?[0.9], p99: summaryQuantiles?[0.99])
         }
-        var buckets: [Double: Double] = [:]
-        var count = 0.0
-        var errors = 0.0
-        for i in 1..<readings.count {
-            let previous = readings[i - 1].reading
-            let current = readings[i].reading
-            LatencyWindow.addIncrease(from: previous.buckets, to: current.buckets, into: &buckets)
-            count += CounterMath.increase(from: previous.count, to: current.count)
-            errors += CounterMath.increase(from: previous.errorCount, to: current.errorCount)
-        }
+        // Subtracting what left the window can leave rounding dust below zero: counts never are.
+        let buckets = total.buckets.mapValues { max(0, $0) }
         let elapsed = last.time - first.time
         return LatencyWindow.summarize(
-            buckets: buckets, count: count, errors: errors, elapsed: elapsed, summaryQuantiles: summaryQuantiles)
+            buckets: buckets, count: max(0, total.count), errors: max(0, total.errors), elapsed: elapsed,
+            summaryQuantiles: summaryQuantiles)
     }
 
     /// The per-handler summaries over the window, busiest first.
@@ -78,7 +107,7 @@ public struct LatencyWindow: Sendable {
         }.sorted { ($0.summary.rate ?? 0, $1.handler) > ($1.summary.rate ?? 0, $0.handler) }
     }
 
-    private static func addIncrease(
+    fileprivate static func addIncrease(
         from previous: [Double: Double], to current: [Double: Double], into sum: inout [Double: Double]
     ) {
         for (le, value) in current {
