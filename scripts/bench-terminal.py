@@ -4,9 +4,12 @@ state, time from launch to the first full frame, and key-to-screen latency.
 
     swift build -c release
     scripts/bench-terminal.py --instances 10 [--seconds 30] [--width 120 --height 40]
+    scripts/bench-terminal.py --go-services 10 [--api-handlers 3] [--htop]
 
-The targets are a demo fleet started with `svctop demo` in a separate process, so the servers' CPU is not
-counted. Prints one line per measure."""
+The targets are a demo fleet started with `svctop demo` in a separate process, or with --go-services N real Go
+services (examples/go-service, built by scripts/test; -load 20 and --api-handlers handlers each), so the
+servers' CPU is not counted. --htop measures htop in the same pseudo-terminal setup right after, for a ratio.
+Prints one line per measure."""
 import argparse, fcntl, os, pty, select, signal, struct, subprocess, sys, termios, time
 
 p = argparse.ArgumentParser()
@@ -16,15 +19,30 @@ p.add_argument("--width", type=int, default=120)
 p.add_argument("--height", type=int, default=40)
 p.add_argument("--svctop", default=".build/release/svctop")
 p.add_argument("--keys", type=int, default=20, help="key presses for the latency measure")
+p.add_argument("--go-services", type=int, default=0, help="watch N real Go services instead of the demo")
+p.add_argument("--api-handlers", type=int, default=3)
+p.add_argument("--htop", action="store_true", help="measure htop the same way after svctop")
 a = p.parse_args()
 
-fleet = subprocess.Popen([a.svctop, "demo", "--instances", str(a.instances), "--scenario", "healthy"],
-                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+services = []
 targets = []
-for line in fleet.stdout:
-    if line.startswith("# watch it"):
-        break
-    targets.append(line.split("\t")[0])
+if a.go_services:
+    for i in range(a.go_services):
+        service = subprocess.Popen(["examples/go-service/go-service", "-addr", "127.0.0.1:0", "-load", "20",
+                                    "-api-handlers", str(a.api_handlers)],
+                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        line = service.stdout.readline().strip()
+        services.append(service)
+        targets.append(f"go-{i}=" + line.split("listening on ", 1)[1])
+    a.instances = a.go_services
+    fleet = None
+else:
+    fleet = subprocess.Popen([a.svctop, "demo", "--instances", str(a.instances), "--scenario", "healthy"],
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    for line in fleet.stdout:
+        if line.startswith("# watch it"):
+            break
+        targets.append(line.split("\t")[0])
 
 def cpu_seconds(pid):
     fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
@@ -71,8 +89,10 @@ while time.time() - t0 < a.seconds:
     written += len(read_available(fd, 0.5))
 elapsed = time.time() - t0
 cpu = cpu_seconds(pid) - cpu0
+rss = int(next(l for l in open(f"/proc/{pid}/status") if l.startswith("VmRSS:")).split()[1]) / 1024
+svctop_cpu = cpu / elapsed * 100
 print(f"steady state, {a.instances} instances at {a.width}x{a.height}, 1 s interval: "
-      f"{written / elapsed / 1024:.2f} KB/s to the terminal, CPU {cpu / elapsed * 100:.2f}% of one core")
+      f"{written / elapsed / 1024:.2f} KB/s to the terminal, CPU {svctop_cpu:.2f}% of one core, RSS {rss:.0f} MiB")
 
 latencies = []
 for i in range(a.keys):
@@ -95,5 +115,28 @@ try:
     os.waitpid(pid, 0)
 except ChildProcessError:
     pass
-fleet.send_signal(signal.SIGTERM)
-fleet.wait(timeout=10)
+
+if a.htop:
+    hpid, hfd = pty.fork()
+    if hpid == 0:
+        os.environ["TERM"] = "xterm-256color"
+        os.execvp("htop", ["htop", "--delay", "10"])
+    fcntl.ioctl(hfd, termios.TIOCSWINSZ, struct.pack("HHHH", a.height, a.width, 0, 0))
+    read_available(hfd, 5)
+    hcpu0, ht0 = cpu_seconds(hpid), time.time()
+    hwritten = 0
+    while time.time() - ht0 < a.seconds:
+        hwritten += len(read_available(hfd, 0.5))
+        helapsed = time.time() - ht0
+    hcpu = (cpu_seconds(hpid) - hcpu0) / helapsed * 100
+    print(f"htop, same terminal size, 1 s refresh: {hwritten / helapsed / 1024:.2f} KB/s, CPU {hcpu:.2f}% of one core; "
+          f"svctop / htop = {svctop_cpu / hcpu:.2f}")
+    os.kill(hpid, signal.SIGTERM)
+    os.waitpid(hpid, 0)
+
+if fleet:
+    fleet.send_signal(signal.SIGTERM)
+    fleet.wait(timeout=10)
+for service in services:
+    service.send_signal(signal.SIGTERM)
+    service.wait(timeout=10)

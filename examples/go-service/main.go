@@ -38,6 +38,7 @@ func main() {
 	workers := flag.Int("workers", 8, "worker pool size (1 with a high -load saturates it)")
 	leakRate := flag.Int("leak-rate", 0, "goroutines leaked per second at a third site, each holding -leak-bytes (a steady leak)")
 	leakBytes := flag.Int("leak-bytes", 64<<10, "memory each steadily leaked goroutine holds")
+	apiHandlers := flag.Int("api-handlers", 1, "API handlers the load is spread over (more than 1: /api/h2... answer 200, some 404 and 500, like a real API)")
 	flag.Parse()
 
 	// 1. Logging with a level that can be changed at run time: GET/PUT /log/level.
@@ -93,6 +94,23 @@ func main() {
 		}
 		fmt.Fprintln(w, `{"orders":[]}`)
 	}))
+	// More handlers for a histogram shaped like a real API's (handler x code x method label sets).
+	apiPaths := []string{"/api/orders"}
+	for i := 2; i <= *apiHandlers; i++ {
+		path := fmt.Sprintf("/api/h%d", i)
+		apiPaths = append(apiPaths, path)
+		mux.Handle(path, instrument(path, func(w http.ResponseWriter, r *http.Request) {
+			time.Sleep(time.Duration(rand.Intn(8)) * time.Millisecond)
+			switch n := rand.Intn(100); {
+			case n < 3:
+				http.Error(w, "not found", http.StatusNotFound)
+			case n < 5:
+				http.Error(w, "internal error", http.StatusInternalServerError)
+			default:
+				fmt.Fprintln(w, `{}`)
+			}
+		}))
+	}
 	mux.Handle("/metrics", promhttp.HandlerFor(registry, promhttp.HandlerOpts{EnableOpenMetrics: true}))
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.Handle("/log/level", level) // zap's AtomicLevel is an http.Handler: GET and PUT {"level":"debug"}
@@ -145,7 +163,7 @@ func main() {
 		go steadyLeak(*leakRate, *leakBytes)
 	}
 	if *load > 0 {
-		go selfLoad("http://"+listener.Addr().String()+"/api/orders", *load, &draining)
+		go selfLoad("http://"+listener.Addr().String(), apiPaths, *load, &draining)
 	}
 	server := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	if err := server.Serve(listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -184,13 +202,15 @@ func leakHoldingMemory(buf []byte, never chan struct{}) {
 	_ = buf[0]
 }
 
-func selfLoad(url string, rps int, draining *atomic.Bool) {
+func selfLoad(base string, paths []string, rps int, draining *atomic.Bool) {
 	client := &http.Client{Timeout: 2 * time.Second}
 	ticker := time.NewTicker(time.Second / time.Duration(rps))
-	for range ticker.C {
+	for i := 0; ; i++ {
+		<-ticker.C
 		if draining.Load() {
 			continue
 		}
+		url := base + paths[i%len(paths)]
 		go func() {
 			if resp, err := client.Get(url); err == nil {
 				resp.Body.Close()
