@@ -30,8 +30,10 @@ struct ActionPerformer: Sendable {
                 target: target, action: kind, result: "http_error", status: status, response: String(body.prefix(200)),
                 durationMs: ms, extra: extra)
         case .failed(let why):
+            // Cancelled: svctop quit while the request was out; it may or may not have reached the service.
+            let response = Task.isCancelled ? "no answer before svctop quit (the request was sent)" : why
             entry = journal.entry(
-                target: target, action: kind, result: "failed", response: why, durationMs: ms, extra: extra)
+                target: target, action: kind, result: "failed", response: response, durationMs: ms, extra: extra)
         }
         journal.append(entry)
         return result

@@ -42,6 +42,42 @@ struct RunnerEndToEndTests {
         #expect(cursor && !alternate, "terminal restored")
     }
 
+    @Test(
+        "q while a drain waits on a target that never answers exits within a second; the journal still records the drain"
+    )
+    func quitDuringHangingAction() throws {
+        let server = try FaultServer()
+        defer { server.stop() }
+        let dir = try TerminalEndToEndTests.tempDir()
+        // Every path under /hang hangs: scrapes, probes and the drain itself.
+        let tmux = try Tmux(
+            width: 120, height: 40,
+            command: TerminalEndToEndTests.wrapped(
+                "--journal \(dir)/j.jsonl --action-timeout 30s stuck=127.0.0.1:\(server.port)/hang", dir: dir))
+        #expect(
+            try tmux.waitFor(30) { $0.contains("stuck") && $0.contains("timeout") }.0, "the hanging target did not show"
+        )
+        // The only instance is not ready, so the guard rail asks for the override before the confirmation.
+        try tmux.send("D")
+        #expect(try tmux.waitFor(10) { $0.contains("to override") }.0)
+        try tmux.send("O")
+        try tmux.send("y")
+        let (pending, screen) = try tmux.waitFor(10) { $0.contains("action(s) pending") }
+        #expect(pending, "the drain was not sent:\n\(screen)")
+        let start = Date()
+        try tmux.send("q")
+        let (done, after) = try tmux.waitFor(10) { $0.contains("DONE") }
+        let elapsed = Date().timeIntervalSince(start)
+        #expect(done, "svctop did not exit:\n\(after)")
+        #expect(elapsed < 1.0, "quitting took \(elapsed)s with a drain in flight")
+        #expect(TerminalEndToEndTests.read(dir, "stty.before") == TerminalEndToEndTests.read(dir, "stty.after"))
+        // The drain was sent, so it is in the journal, as abandoned (no answer) rather than lost.
+        let journal = TerminalEndToEndTests.read(dir, "j.jsonl")
+        #expect(journal.contains("\"action\":\"drain\"") && journal.contains("\"result\":\"failed\""), "\(journal)")
+        #expect(
+            journal.contains("guard rail overridden") && journal.contains("no answer before svctop quit"), "\(journal)")
+    }
+
     @Test("remapped keys from the config dispatch: drain on X, confirm on Y; the old keys no longer act")
     func remappedKeys() throws {
         let dir = try TerminalEndToEndTests.tempDir()
