@@ -116,6 +116,24 @@ struct ReleaseTests {
         #expect(TerminalEndToEndTests.read(root, "stty.before") == TerminalEndToEndTests.read(root, "stty.after"))
     }
 
+    @Test("install.sh from the unpacked tarball installs the binary, man page and completions into a prefix")
+    func install() throws {
+        let root = try Self.unpack()
+        let prefix = "\(root)/prefix"
+        let installed = try runProcess("\(root)/install.sh", [prefix], environment: Self.minimalEnvironment)
+        #expect(installed.status == 0, "\(installed.stdout) \(installed.stderr)")
+        for file in [
+            "bin/svctop", "share/man/man1/svctop.1", "share/bash-completion/completions/svctop",
+            "share/zsh/site-functions/_svctop", "share/fish/vendor_completions.d/svctop.fish",
+        ] {
+            #expect(FileManager.default.fileExists(atPath: "\(prefix)/\(file)"), "\(file) was not installed")
+        }
+        let version = try runProcess("\(prefix)/bin/svctop", ["--version"], environment: Self.minimalEnvironment)
+        #expect(
+            version.status == 0
+                && installed.stdout.contains(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+    }
+
     @Test("the completion scripts load in bash and the man page renders")
     func completionsAndManual() throws {
         let root = try Self.unpack()
