@@ -40,7 +40,10 @@ public struct ServiceClient: Sendable {
             let metricsLimit = min(maxBytes ?? transport.maxBodyBytes, transport.maxBodyBytes)
             return PollRequests(
                 address: address,
-                metrics: make(endpoints.metrics, ServiceClient.scrapeHeaders, metricsLimit),
+                metrics: make(
+                    endpoints.metrics,
+                    ServiceClient.scrapeHeaders + (address.isLoopback ? [("Accept-Encoding", "identity")] : []),
+                    metricsLimit),
                 liveness: make(endpoints.liveness, [], ServiceClient.smallBody),
                 readiness: make(endpoints.readiness, [], ServiceClient.smallBody),
                 logLevel: make(endpoints.logLevel, ServiceClient.jsonHeaders, ServiceClient.smallBody))
@@ -68,7 +71,7 @@ public struct ServiceClient: Sendable {
                 return .failure(.unsupported(error.found), duration: duration)
             case .success(let format):
                 let metrics = answer.body.withUnsafeReadableBytes { raw in
-                    MetricSet.parse(raw.bindMemory(to: UInt8.self), format: format)
+                    MetricSet.parse(raw.bindMemory(to: UInt8.self), format: format, keepsHelp: false)
                 }
                 if metrics.samples.isEmpty {
                     let reason =

@@ -72,8 +72,13 @@ public struct MetricSet: Sendable {
         parse(Array(text.utf8), format: format)
     }
 
-    /// Parses an exposition from borrowed bytes.
-    public static func parse(_ buffer: UnsafeBufferPointer<UInt8>, format: ExpositionFormat) -> MetricSet {
+    /// Parses an exposition from borrowed bytes. `keepsHelp: false` skips building the HELP and UNIT texts
+    /// (the scrape engine never shows them: a third of a scrape's string hashing went into them).
+    public static func parse(
+        _ buffer: UnsafeBufferPointer<UInt8>, format: ExpositionFormat, keepsHelp: Bool = true
+    )
+        -> MetricSet
+    {
         var set = MetricSet()
         set.format = format
         set.samples.reserveCapacity(buffer.count / 64)
@@ -129,9 +134,9 @@ public struct MetricSet: Sendable {
             case .type:
                 set.types[parser.string(parser.name)] = parser.declaredType
             case .help:
-                set.help[parser.string(parser.name)] = parser.helpText()
+                if keepsHelp { set.help[parser.string(parser.name)] = parser.helpText() }
             case .unit:
-                set.units[parser.string(parser.name)] = parser.string(parser.text)
+                if keepsHelp { set.units[parser.string(parser.name)] = parser.string(parser.text) }
             case .invalid:
                 set.rejectedLines += 1
                 if set.firstError == nil { set.firstError = parser.error }
