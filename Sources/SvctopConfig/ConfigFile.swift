@@ -118,13 +118,6 @@ public struct ConfigFile: Sendable, Equatable {
             return b
         }
 
-        func number(_ node: Node, _ key: String) throws(ConfigError) -> Double {
-            guard case .scalar(let s) = node, let v = Double(s.string.trimmingCharacters(in: .whitespaces)) else {
-                throw fail(node, key, "expected a number")
-            }
-            return v
-        }
-
         /// Bytes: `1048576`, `512MiB`, `1GiB`, `64KiB`, `1GB` (the settings' own size rules).
         func bytes(_ node: Node, _ key: String) throws(ConfigError) -> Double {
             let text = try string(node, key).trimmingCharacters(in: .whitespaces)

@@ -87,7 +87,7 @@ struct DashboardRunner {
                     switch effect {
                     case .quit:
                         await Self.finishBeforeQuit(
-                            requested.compactMap { performer.work(for: $0, in: state) }.filter(\.outlivesQuit))
+                            requested.filter(\.outlivesQuit).compactMap { performer.work(for: $0, in: state) })
                         break loop
                     case .suspend:
                         terminal.suspend()

@@ -22,7 +22,7 @@ struct EffectPerformer: Sendable {
             let maxBytes = configuration.dumpMaxBytes
             let client = client
             return EffectWork(
-                deadline: timeout + 5, outlivesQuit: false,
+                deadline: timeout + 5,
                 run: {
                     let fetchedAt = Date().timeIntervalSince1970
                     switch await client.goroutineDump(
@@ -38,7 +38,7 @@ struct EffectPerformer: Sendable {
                 }, timedOut: .dumpFailed(id, debugLevel: debugLevel, reason: "no dump within \(Int(timeout + 5))s"))
         case .regroupDump(let id, let fetchedAt, let raw, let mode):
             return EffectWork(
-                deadline: 60, outlivesQuit: false,
+                deadline: 60,
                 run: {
                     .dumpRegrouped(id, fetchedAt: fetchedAt, dump: GoroutineDumpParser.parse(raw, mode: mode))
                 }, timedOut: nil)
@@ -46,7 +46,7 @@ struct EffectPerformer: Sendable {
             let name = state.instances[id].name
             let directory = configuration.dumpDirectory
             return EffectWork(
-                deadline: 30, outlivesQuit: false,
+                deadline: 30,
                 run: {
                     do {
                         let path = try DumpFiles.save(
@@ -57,13 +57,13 @@ struct EffectPerformer: Sendable {
                     }
                 }, timedOut: .dumpSaved(path: nil, error: "\(directory): not written within 30s"))
         case .setLogLevel(let id, let level, _, let reason):
-            return action(.setLogLevel(level), id: id, state: state, reason: reason, outlivesQuit: effect.outlivesQuit)
+            return action(.setLogLevel(level), id: id, state: state, reason: reason)
         case .drain(let id, let override):
             return action(
-                .drain, id: id, state: state, reason: override ? "guard rail overridden" : "manual", outlivesQuit: false
+                .drain, id: id, state: state, reason: override ? "guard rail overridden" : "manual"
             )
         case .undrain(let id):
-            return action(.undrain, id: id, state: state, reason: "manual", outlivesQuit: false)
+            return action(.undrain, id: id, state: state, reason: "manual")
         case .recordRefusal(let id, let action, let refusal):
             let target = state.instances[id].target
             journal.append(
@@ -73,17 +73,17 @@ struct EffectPerformer: Sendable {
         }
     }
 
-    func action(_ kind: ActionKind, id: InstanceID, state: AppState, reason: String, outlivesQuit: Bool) -> EffectWork {
+    func action(_ kind: ActionKind, id: InstanceID, state: AppState, reason: String) -> EffectWork {
         let target = state.instances[id].target
         guard let performer else {
             return EffectWork(
-                deadline: 1, outlivesQuit: false,
+                deadline: 1,
                 run: { .actionCompleted(id, kind, .failed("read-only mode: nothing was sent")) },
                 timedOut: nil)
         }
         // The request has its own timeout; the deadline only catches a journal write that hangs.
         return EffectWork(
-            deadline: performer.timeout + 2, outlivesQuit: outlivesQuit,
+            deadline: performer.timeout + 2,
             run: {
                 .actionCompleted(id, kind, await performer.perform(kind, on: target, reason: reason))
             }, timedOut: .actionCompleted(id, kind, .failed("no answer within \(Int(performer.timeout + 2))s")))

@@ -5,8 +5,6 @@ import SvctopCore
 struct EffectWork: Sendable {
     /// Seconds the work may take before it is cancelled and `timedOut` is reported instead.
     var deadline: Double
-    /// Whether quitting waits for it (a restore the user asked for on the way out) instead of cancelling it.
-    var outlivesQuit: Bool
     var run: @Sendable () async -> Event?
     var timedOut: Event?
 }

@@ -11,10 +11,12 @@ struct RunConfiguration: Sendable {
     var forceASCII: Bool
     var colorMode: ColorMode
     var options: TransportOptions
-    var timeout: Double
-    var maxBodyBytes: Int
     var dumpMaxBytes: Int = 256 << 20
-    var actionTimeout: Double = 10
     var journalPath: String
     var dumpDirectory: String
+
+    /// Request timeout, read from the settings (80% of the interval unless set).
+    var timeout: Double { settings.effectiveTimeout }
+    var maxBodyBytes: Int { Int(settings.maxBodyBytes) }
+    var actionTimeout: Double { settings.actionTimeout }
 }

@@ -119,8 +119,7 @@ struct Setup {
         return Setup(
             configuration: RunConfiguration(
                 targets: targets, settings: settings, keyMap: keyMap, theme: theme, forceASCII: options.ascii,
-                colorMode: noColor ? .monochrome : .automatic, options: transport, timeout: settings.effectiveTimeout,
-                maxBodyBytes: Int(settings.maxBodyBytes), actionTimeout: settings.actionTimeout,
+                colorMode: noColor ? .monochrome : .automatic, options: transport,
                 journalPath: settings.journal ?? Journal.defaultPath,
                 dumpDirectory: settings.dumpDirectory ?? DumpFiles.defaultDirectory))
     }

@@ -16,18 +16,18 @@ public struct KeyMap: Sendable, Equatable {
 
     public init(bindings: [KeyBinding]) { self.bindings = bindings }
 
+    /// Every view (dialogs answer from their own contexts).
     private static let all: Set<KeyContext> = [.fleet, .instance, .dump, .help]
-    private static let lists: Set<KeyContext> = [.fleet, .instance, .dump, .help]
     private static let instanceActions: Set<KeyContext> = [.fleet, .instance]
 
     /// The default bindings: vim keys and arrows both work.
     public static let standard = KeyMap(bindings: [
-        KeyBinding(.char("k"), .moveUp, lists), KeyBinding(.up, .moveUp, lists),
-        KeyBinding(.char("j"), .moveDown, lists), KeyBinding(.down, .moveDown, lists),
-        KeyBinding(.pageUp, .pageUp, lists), KeyBinding(.ctrl("b"), .pageUp, lists),
-        KeyBinding(.pageDown, .pageDown, lists), KeyBinding(.ctrl("f"), .pageDown, lists),
-        KeyBinding(.home, .moveHome, lists), KeyBinding(.char("g"), .moveHome, [.help]),
-        KeyBinding(.end, .moveEnd, lists), KeyBinding(.char("G"), .moveEnd, [.help]),
+        KeyBinding(.char("k"), .moveUp, all), KeyBinding(.up, .moveUp, all),
+        KeyBinding(.char("j"), .moveDown, all), KeyBinding(.down, .moveDown, all),
+        KeyBinding(.pageUp, .pageUp, all), KeyBinding(.ctrl("b"), .pageUp, all),
+        KeyBinding(.pageDown, .pageDown, all), KeyBinding(.ctrl("f"), .pageDown, all),
+        KeyBinding(.home, .moveHome, all), KeyBinding(.char("g"), .moveHome, [.help]),
+        KeyBinding(.end, .moveEnd, all), KeyBinding(.char("G"), .moveEnd, [.help]),
         KeyBinding(.enter, .open, [.fleet, .dump]),
         KeyBinding(.escape, .back, [.instance, .dump, .help]), KeyBinding(.left, .back, [.instance, .help]),
         KeyBinding(.char("q"), .quit, all),
