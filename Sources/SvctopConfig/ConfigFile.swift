@@ -263,6 +263,8 @@ public struct ConfigFile: Sendable, Equatable {
                             case "liveness": set(\.liveness, defaultMethod: "GET")
                             case "readiness": set(\.readiness, defaultMethod: "GET")
                             case "goroutine_dump": set(\.goroutineDump, defaultMethod: "GET")
+                            case "cpu_profile": set(\.cpuProfile, defaultMethod: "GET")
+                            case "heap_profile": set(\.heapProfile, defaultMethod: "GET")
                             case "log_level":
                                 set(\.logLevel, defaultMethod: "GET")
                                 profile.endpoints.setLogLevel.path = profile.endpoints.logLevel.path
@@ -273,8 +275,8 @@ public struct ConfigFile: Sendable, Equatable {
                                 throw unknown(
                                     endpointKey, "\(kk).\(endpointName)", in: kk,
                                     allowed: [
-                                        "metrics", "liveness", "readiness", "goroutine_dump", "log_level",
-                                        "set_log_level", "drain", "undrain",
+                                        "metrics", "liveness", "readiness", "goroutine_dump", "cpu_profile",
+                                        "heap_profile", "log_level", "set_log_level", "drain", "undrain",
                                     ])
                             }
                             guard (endpoint?.path ?? text).hasPrefix("/") else {

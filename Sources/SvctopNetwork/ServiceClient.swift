@@ -148,11 +148,28 @@ public struct ServiceClient: Sendable {
     public func goroutineDump(
         _ target: Target, debugLevel: Int, timeout: Double, maxBytes: Int
     ) async -> Result<[UInt8], ScrapeFailure> {
-        let endpoint = target.profile.endpoints.goroutineDump
+        await fetch(
+            target.profile.endpoints.goroutineDump, query: "debug=\(debugLevel)", target, timeout: timeout,
+            maxBytes: maxBytes)
+    }
+
+    /// Fetches a CPU profile of `seconds` (`?seconds=N`) or a heap profile, as served (gzip-compressed protobuf).
+    public func profile(
+        _ target: Target, kind: PprofKind, seconds: Int, timeout: Double, maxBytes: Int
+    ) async -> Result<[UInt8], ScrapeFailure> {
+        await fetch(
+            target.profile.endpoints.pprof(kind), query: kind == .cpu ? "seconds=\(seconds)" : nil, target,
+            timeout: timeout, maxBytes: maxBytes)
+    }
+
+    /// A raw body from a debug endpoint; an error status is a failure with the body's first line.
+    func fetch(
+        _ endpoint: Endpoint, query: String?, _ target: Target, timeout: Double, maxBytes: Int
+    ) async -> Result<[UInt8], ScrapeFailure> {
         let separator = endpoint.path.contains("?") ? "&" : "?"
+        let path = query.map { endpoint.path + separator + $0 } ?? endpoint.path
         switch await transport.send(
-            endpoint.method, target.url(endpoint.path + "\(separator)debug=\(debugLevel)"),
-            options: options(for: target), timeout: timeout, maxBytes: maxBytes)
+            endpoint.method, target.url(path), options: options(for: target), timeout: timeout, maxBytes: maxBytes)
         {
         case .success(let answer):
             guard answer.isSuccess else { return .failure(.httpStatus(answer.status, answer.firstLine())) }

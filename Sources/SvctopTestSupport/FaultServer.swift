@@ -218,6 +218,17 @@ public final class FaultServer: @unchecked Sendable {
                 "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Encoding: gzip\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
             )
             send(fd, body)
+        case let p where p.hasPrefix("/pprof400") || p.hasPrefix("/pprof500") || p.hasPrefix("/pprof404"):
+            // net/http/pprof's own errors: a profile longer than the write timeout, a CPU profile already running,
+            // and a mux without pprof.
+            let (status, body) =
+                p.hasPrefix("/pprof400")
+                ? ("400 Bad Request", "profile duration exceeds server's WriteTimeout\n")
+                : p.hasPrefix("/pprof500")
+                    ? ("500 Internal Server Error", "Could not enable CPU profiling: cpu profiling already in use\n")
+                    : ("404 Not Found", "404 page not found\n")
+            send(fd, head(status, length: body.utf8.count, type: "text/plain; charset=utf-8"))
+            send(fd, body)
         case let p where p.hasPrefix("/500"):
             let body = "{\"error\":\"internal failure\"}\n"
             send(fd, head("500 Internal Server Error", length: body.utf8.count, type: "application/json"))

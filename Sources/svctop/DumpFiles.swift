@@ -1,11 +1,30 @@
 import Foundation
+import SvctopCore
 
-/// Saves raw goroutine dumps: mode 0600, named after the instance and time.
+/// Saves raw goroutine dumps and profiles: mode 0600, named after the instance and time.
 enum DumpFiles {
     static var defaultDirectory: String { StateDirectory.path + "/dumps" }
 
     static func save(
         _ bytes: [UInt8], instance: String, debugLevel: Int, fetchedAt: Double, directory: String
+    ) throws -> String {
+        try save(
+            bytes, prefix: "goroutines", instance: instance, suffix: "-debug\(debugLevel)", extension: "txt",
+            fetchedAt: fetchedAt, directory: directory)
+    }
+
+    /// `cpu-NAME-STAMP.pb.gz`: the profile as served, which `go tool pprof` opens.
+    static func saveProfile(
+        _ bytes: [UInt8], kind: PprofKind, instance: String, fetchedAt: Double, directory: String
+    ) throws -> String {
+        try save(
+            bytes, prefix: kind.rawValue, instance: instance, suffix: "", extension: "pb.gz", fetchedAt: fetchedAt,
+            directory: directory)
+    }
+
+    static func save(
+        _ bytes: [UInt8], prefix: String, instance: String, suffix: String, extension ext: String, fetchedAt: Double,
+        directory: String
     ) throws -> String {
         try FileManager.default.createDirectory(
             atPath: directory, withIntermediateDirectories: true,
@@ -15,11 +34,12 @@ enum DumpFiles {
         f.timeZone = TimeZone(identifier: "UTC")
         let safe = String(instance.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" })
         let stamp = f.string(from: Date(timeIntervalSince1970: fetchedAt))
-        var path = "\(directory)/goroutines-\(safe)-\(stamp)Z-debug\(debugLevel).txt"
+        let base = "\(directory)/\(prefix)-\(safe)-\(stamp)Z\(suffix)"
+        var path = "\(base).\(ext)"
         var n = 1
         while FileManager.default.fileExists(atPath: path) {
             n += 1
-            path = "\(directory)/goroutines-\(safe)-\(stamp)Z-debug\(debugLevel)-\(n).txt"
+            path = "\(base)-\(n).\(ext)"
         }
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path]) }

@@ -1,6 +1,7 @@
 import Foundation
 import SvctopCore
 import SvctopNetwork
+import SvctopPprof
 
 /// Turns effects into `EffectWork`: the only place that knows how each effect is performed (HTTP, files, the
 /// journal, parsing). Holds no state of its own.
@@ -56,6 +57,45 @@ struct EffectPerformer: Sendable {
                         return .dumpSaved(path: nil, error: "\(directory): \(error.localizedDescription)")
                     }
                 }, timedOut: .dumpSaved(path: nil, error: "\(directory): not written within 30s"))
+        case .fetchProfile(let id, let kind, let seconds):
+            let target = state.instances[id].target
+            // A CPU profile answers after `seconds`; the timeout counts from then.
+            let timeout = Double(seconds) + max(30, configuration.actionTimeout)
+            let maxBytes = Int(state.settings.maxProfileBytes)
+            let client = client
+            return EffectWork(
+                deadline: timeout + 5,
+                run: {
+                    let fetchedAt = Date().timeIntervalSince1970
+                    switch await client.profile(
+                        target, kind: kind, seconds: seconds, timeout: timeout, maxBytes: maxBytes)
+                    {
+                    case .success(let raw):
+                        if Task.isCancelled { return nil }
+                        do throws(PprofFailure) {
+                            let profile = try PprofDecoder.decode(raw, kind: kind)
+                            return .profileLoaded(id, raw: raw, profile: profile, fetchedAt: fetchedAt)
+                        } catch {
+                            return .profileFailed(id, kind, error)
+                        }
+                    case .failure(let failure):
+                        return .profileFailed(id, kind, .fetch(failure))
+                    }
+                }, timedOut: .profileFailed(id, kind, .fetch(.timeout)))
+        case .saveProfile(let id, let kind, let fetchedAt, let raw):
+            let name = state.instances[id].name
+            let directory = configuration.dumpDirectory
+            return EffectWork(
+                deadline: 30,
+                run: {
+                    do {
+                        let path = try DumpFiles.saveProfile(
+                            raw, kind: kind, instance: name, fetchedAt: fetchedAt, directory: directory)
+                        return .profileSaved(path: path, error: nil)
+                    } catch {
+                        return .profileSaved(path: nil, error: "\(directory): \(error.localizedDescription)")
+                    }
+                }, timedOut: .profileSaved(path: nil, error: "\(directory): not written within 30s"))
         case .setLogLevel(let id, let level, _, let reason):
             return action(.setLogLevel(level), id: id, state: state, reason: reason)
         case .drain(let id, let override):

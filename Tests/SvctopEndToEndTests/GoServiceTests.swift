@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import SvctopCore
+import SvctopPprof
+import SvctopTestSupport
 
 /// The reference Go service (examples/go-service, built by scripts/test) as a real process.
 final class GoService {
@@ -384,6 +386,101 @@ struct GoServiceTests {
                 abs(reading.estimate / real - 1) <= 0.25,
                 "\(Int(real))s before the crossing svctop said \(Int(reading.estimate))s")
         }
+    }
+
+    /// Polls `condition` every 200 ms until it holds or `timeout` seconds pass.
+    static func waitUntil(_ timeout: Double, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if condition() { return true }
+            usleep(200_000)
+        }
+        return false
+    }
+
+    /// svctop's top list of a saved profile against `go tool pprof -top` on the same file: the first ten rows,
+    /// names and exact values (`-unit=ns` / `-unit=B` print integers).
+    static func expectSameTop(_ file: String, _ kind: PprofKind, type: String, cum: Bool) throws {
+        let profile = try PprofDecoder.decode([UInt8](try Data(contentsOf: URL(fileURLWithPath: file))), kind: kind)
+        let t = try #require(profile.sampleType(named: type))
+        let table = PprofTable.top(profile, type: t, order: cum ? .cum : .flat)
+        let mine = PprofTopText.keptByPprof(
+            table.rows.map { PprofTopText.Row(name: profile.functions[$0.function].name, flat: $0.flat, cum: $0.cum) },
+            total: table.total
+        ).prefix(10)
+        let unit = kind == .cpu ? "ns" : "B"
+        let pprof = try runProcess(
+            "/usr/bin/go",
+            ["tool", "pprof", "-top", "-unit=\(unit)", "-sample_index=\(type)"] + (cum ? ["-cum"] : []) + [file],
+            timeout: 60)
+        let theirs = PprofTopText.parse(pprof.stdout)
+        #expect(theirs.count >= 5, "go tool pprof printed no table: \(pprof.stderr)")
+        #expect(Array(mine) == Array(theirs.prefix(10)), "svctop:\n\(mine)\ngo tool pprof:\n\(theirs.prefix(10))")
+    }
+
+    @Test(
+        "p and H: the saved CPU and heap profiles' top 10 by flat and cum equal go tool pprof; after a minute the heap comparison ranks the function that keeps memory first"
+    )
+    func profiles() throws {
+        let service = try GoService(load: 20, arguments: ["-burn", "40", "-retain-kib", "1024", "-churn-kib", "8192"])
+        let dir = try TerminalEndToEndTests.tempDir()
+        let tmux = try Tmux(
+            width: 120, height: 40,
+            command: "\(Tmux.binary) --journal /dev/null --dump-dir \(dir)/saved api=\(service.url); sleep 600")
+        #expect(try tmux.waitFor(20) { $0.contains("api") && $0.contains("up 1/1") }.0)
+        func saved(_ prefix: String) -> [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: "\(dir)/saved")) ?? []).filter {
+                $0.hasPrefix(prefix)
+            }.sorted().map { "\(dir)/saved/\($0)" }
+        }
+
+        // CPU: 5 s (one step shorter than the default), confirmed, with progress while it runs.
+        try tmux.send("p")
+        #expect(try tmux.waitFor(10) { $0.contains("Take a CPU profile of api?") && $0.contains("Length: 10s") }.0)
+        try tmux.send("-")
+        #expect(try tmux.waitFor(5) { $0.contains("Length: 5s") }.0)
+        try tmux.send("y")
+        let (progress, during) = try tmux.waitFor(5) { $0.contains("CPU profile of api:") && $0.contains("of 5s…") }
+        #expect(progress, Comment(rawValue: during))
+        let (opened, cpuScreen) = try tmux.waitFor(30) { $0.contains("CPU profile of api ") && $0.contains("FLAT%") }
+        #expect(opened, Comment(rawValue: cpuScreen))
+        let firstRow = cpuScreen.split(separator: "\n").dropFirst(3).first.map(String.init) ?? ""
+        #expect(firstRow.contains("main.burnCPU"), "40% of a core in main.burnCPU tops the list:\n\(cpuScreen)")
+        try tmux.send("s")
+        #expect(try tmux.waitFor(10) { $0.contains("saved profile to ") }.0)
+        let cpuFile = try #require(saved("cpu-api-").last)
+        let mode = try FileManager.default.attributesOfItem(atPath: cpuFile)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        try Self.expectSameTop(cpuFile, .cpu, type: "cpu", cum: false)
+        try Self.expectSameTop(cpuFile, .cpu, type: "cpu", cum: true)
+
+        // Heap: in-use space, at once.
+        try tmux.send("Escape")
+        try tmux.send("H")
+        let (heapOpened, heapScreen) = try tmux.waitFor(20) {
+            $0.contains("heap profile of api") && $0.contains("inuse_space")
+        }
+        #expect(heapOpened, Comment(rawValue: heapScreen))
+        let retainedAtFirst = try #require(service.metric("example_retained_bytes"))
+        try tmux.send("s")
+        #expect(try tmux.waitFor(10) { $0.contains("saved profile to ") && $0.contains("heap-api-") }.0)
+        let heapFile = try #require(saved("heap-api-").last)
+        try Self.expectSameTop(heapFile, .heap, type: "inuse_space", cum: false)
+        try Self.expectSameTop(heapFile, .heap, type: "alloc_space", cum: true)
+
+        // A minute later (the service has kept about 60 MiB more), a second heap profile compared with the first.
+        let grown = Self.waitUntil(120) {
+            (service.metric("example_retained_bytes") ?? 0) >= retainedAtFirst + 60 * 1_048_576
+        }
+        #expect(grown, "the service kept 60 MiB more within two minutes")
+        try tmux.send("Escape")
+        try tmux.send("H")
+        #expect(try tmux.waitFor(20) { $0.contains("heap profile of api") && $0.contains("0s ago") }.0)
+        try tmux.send("c")
+        let (compared, comparison) = try tmux.waitFor(10) { $0.contains("compared with the heap profile taken") }
+        #expect(compared, Comment(rawValue: comparison))
+        let top = comparison.split(separator: "\n").dropFirst(3).first.map(String.init) ?? ""
+        #expect(top.contains("main.retainCache") && top.contains("+"), Comment(rawValue: comparison))
     }
 
     @Test("read-only mode: the mutating keys do nothing and nothing is sent")

@@ -42,6 +42,43 @@ struct RunnerEndToEndTests {
         #expect(cursor && !alternate, "terminal restored")
     }
 
+    @Test("profile errors from the service (400, 500, 404) show the server's own message and what to do")
+    func profileErrors() throws {
+        let server = try FaultServer()
+        defer { server.stop() }
+        let dir = try TerminalEndToEndTests.tempDir()
+        var config = "profiles:\n"
+        for code in [400, 500, 404] {
+            config +=
+                "  p\(code):\n    base: go\n    endpoints:\n      cpu_profile: /pprof\(code)/debug/pprof/profile\n"
+        }
+        config += "targets:\n"
+        for code in [400, 500, 404] {
+            config += "  - name: svc\(code)\n    url: http://127.0.0.1:\(server.port)\n    profile: p\(code)\n"
+        }
+        try config.write(toFile: "\(dir)/config.yaml", atomically: true, encoding: .utf8)
+        let tmux = try Tmux(
+            width: 200, height: 40,
+            command: TerminalEndToEndTests.wrapped("--config \(dir)/config.yaml --journal \(dir)/j.jsonl", dir: dir))
+        #expect(try tmux.waitFor(30) { $0.contains("svc404") && $0.contains("up 3/3") }.0, "dashboard did not appear")
+        // Rows sort by name when all are healthy: svc400, svc404, svc500.
+        let expected = [
+            "CPU profile of svc400 failed: HTTP 400: profile duration exceeds server's WriteTimeout. The profile is",
+            "CPU profile of svc404 failed: HTTP 404: 404 page not found. pprof is not mounted at /pprof404/debug/pprof/",
+            "CPU profile of svc500 failed: HTTP 500: Could not enable CPU profiling: cpu profiling already in use. Anoth",
+        ]
+        for (i, message) in expected.enumerated() {
+            if i > 0 { try tmux.send("Down") }
+            try tmux.send("p")
+            #expect(try tmux.waitFor(10) { $0.contains("Take a CPU profile of svc") }.0)
+            try tmux.send("y")
+            let (shown, screen) = try tmux.waitFor(10) { $0.contains(message) }
+            #expect(shown, "expected \"\(message)\" on screen:\n\(screen)")
+        }
+        try tmux.send("q")
+        #expect(try tmux.waitFor(10) { $0.contains("DONE") }.0)
+    }
+
     @Test(
         "q while a drain waits on a target that never answers exits within a second; the journal still records the drain"
     )

@@ -12,6 +12,8 @@ struct AppHarness {
     let renderer = Renderer(theme: .dark, glyphs: .unicode)
     /// Dumps a fetch answers with, in order.
     var cannedDumps: [String] = []
+    /// Profiles a profile fetch answers with, in order; with none left, the fetch waits (it stays unperformed).
+    var cannedProfiles: [PprofProfile] = []
     /// Effects the harness does not perform (actions, saves), in order.
     private(set) var unperformed: [Effect] = []
 
@@ -65,6 +67,8 @@ struct AppHarness {
             return .dumpLoaded(
                 id, debugLevel: debugLevel, raw: raw, dump: GoroutineDumpParser.parse(raw, mode: .loose), fetchedAt: now
             )
+        case .fetchProfile(let id, _, _) where !cannedProfiles.isEmpty:
+            return .profileLoaded(id, raw: [0x1f, 0x8b], profile: cannedProfiles.removeFirst(), fetchedAt: now)
         case .regroupDump(let id, let fetchedAt, let raw, let mode):
             return .dumpRegrouped(id, fetchedAt: fetchedAt, dump: GoroutineDumpParser.parse(raw, mode: mode))
         default:

@@ -38,6 +38,9 @@ func main() {
 	workers := flag.Int("workers", 8, "worker pool size (1 with a high -load saturates it)")
 	leakRate := flag.Int("leak-rate", 0, "goroutines leaked per second at a third site, each holding -leak-bytes (a steady leak)")
 	leakBytes := flag.Int("leak-bytes", 64<<10, "memory each steadily leaked goroutine holds")
+	burn := flag.Int("burn", 0, "percent of one core spent in main.burnCPU (for CPU profiles)")
+	retain := flag.Int("retain-kib", 0, "KiB per second kept for good in main.retainCache (memory that grows, for heap profiles)")
+	churn := flag.Int("churn-kib", 0, "KiB per second allocated and dropped in main.churnBuffers (garbage the GC collects)")
 	apiHandlers := flag.Int("api-handlers", 1, "API handlers the load is spread over (more than 1: /api/h2... answer 200, some 404 and 500, like a real API)")
 	flag.Parse()
 
@@ -113,6 +116,7 @@ func main() {
 	}
 	mux.Handle("/metrics", promhttp.HandlerFor(registry, promhttp.HandlerOpts{EnableOpenMetrics: true}))
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.Handle("/log/level", level) // zap's AtomicLevel is an http.Handler: GET and PUT {"level":"debug"}
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("/readyz", func(w http.ResponseWriter, r *http.Request) {
@@ -161,6 +165,18 @@ func main() {
 	fmt.Printf("listening on http://%s\n", listener.Addr())
 	if *leakRate > 0 {
 		go steadyLeak(*leakRate, *leakBytes)
+	}
+	if *burn > 0 {
+		go burnCPU(*burn)
+	}
+	if *retain > 0 {
+		registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "example_retained_bytes", Help: "Bytes main.retainCache keeps."},
+			func() float64 { return float64(retained.Load()) }))
+		go retainCache(*retain)
+	}
+	if *churn > 0 {
+		go churnBuffers(*churn)
 	}
 	if *load > 0 {
 		go selfLoad("http://"+listener.Addr().String(), apiPaths, *load, &draining)
@@ -273,3 +289,47 @@ func (fakeConn) IsValid() bool                               { return true }
 
 
 func init() { sql.Register("svctop-example", fakeDriver{}) }
+
+// burnCPU spends `percent` of every 100 ms hashing, and sleeps the rest.
+func burnCPU(percent int) {
+	sum := uint64(1)
+	for {
+		start := time.Now()
+		for time.Since(start) < time.Duration(percent)*time.Millisecond {
+			for i := 0; i < 10000; i++ {
+				sum = sum*6364136223846793005 + 1442695040888963407
+			}
+		}
+		burnSink.Store(sum)
+		time.Sleep(time.Duration(100-percent) * time.Millisecond)
+	}
+}
+
+var burnSink atomic.Uint64
+
+// cache is what retainCache keeps: memory that is never released; retained counts it.
+var cache [][]byte
+var retained atomic.Int64
+
+// retainCache keeps `kib` KiB a second for good, in 64 KiB pieces.
+func retainCache(kib int) {
+	for range time.Tick(time.Second / time.Duration((kib+63)/64)) {
+		buf := make([]byte, 64<<10)
+		for i := 0; i < len(buf); i += 4096 {
+			buf[i] = 1
+		}
+		cache = append(cache, buf)
+		retained.Add(int64(len(buf)))
+	}
+}
+
+var churnSink atomic.Int64
+
+// churnBuffers allocates `kib` KiB a second in 16 KiB pieces and drops them at once.
+func churnBuffers(kib int) {
+	for range time.Tick(time.Second / time.Duration((kib+15)/16)) {
+		buf := make([]byte, 16<<10)
+		buf[len(buf)-1] = 1
+		churnSink.Add(int64(buf[len(buf)-1]))
+	}
+}

@@ -2,7 +2,7 @@ extension AppState {
     /// Applies one event at time `now` and returns the effects to perform. Pure: no I/O, no clock reads.
     ///
     /// This is the dispatcher only: each feature's rules live in its own room (`Drain/`, `LogLevel/`, `Dump/`,
-    /// `Dialog/`, `Keys/`, `Fleet/`).
+    /// `Pprof/`, `Dialog/`, `Keys/`, `Fleet/`).
     public mutating func reduce(_ event: Event, now: Double) -> [Effect] {
         self.now = now
         let effects = apply(event)
@@ -72,6 +72,15 @@ extension AppState {
             return []
         case .dumpSaved(let path, let error):
             dumpSaved(path: path, error: error)
+            return []
+        case .profileLoaded(let id, let raw, let profile, let fetchedAt):
+            profileLoaded(id, raw: raw, profile: profile, fetchedAt: fetchedAt)
+            return []
+        case .profileFailed(let id, let kind, let failure):
+            profileFailed(id, kind, failure)
+            return []
+        case .profileSaved(let path, let error):
+            profileSaved(path: path, error: error)
             return []
         }
     }

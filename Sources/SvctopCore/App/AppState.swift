@@ -28,6 +28,10 @@ public struct AppState: Sendable {
     public var loadingDump: (instance: InstanceID, debugLevel: Int, since: Double)?
     /// Recent dumps per instance (two at most each), for comparison.
     public var storedDumps: [StoredDump] = []
+    public var pprofView: PprofViewState?
+    public var loadingProfile: PprofLoading?
+    /// Recent profiles per instance and kind (two at most each), for comparison.
+    public var storedProfiles: [StoredPprof] = []
     /// Levels svctop changed: instance → the level before svctop's first change.
     public var changedLevels: [InstanceID: String] = [:]
     /// Timed reverts: instance → (level to restore, when).
@@ -55,6 +59,7 @@ public struct AppState: Sendable {
         case .fleet: return .fleet
         case .instance: return .instance
         case .dump: return .dump
+        case .pprof: return .pprof
         case .help: return .help
         }
     }
@@ -64,6 +69,7 @@ public struct AppState: Sendable {
         switch view {
         case .instance(let id): return id
         case .dump: return dumpView?.instance
+        case .pprof: return pprofView?.instance
         default: return selected
         }
     }

@@ -5,6 +5,9 @@ public enum Effect: Sendable, Equatable {
     case fetchDump(InstanceID, debugLevel: Int)
     case regroupDump(InstanceID, fetchedAt: Double, raw: [UInt8], mode: GroupingMode)
     case saveDump(InstanceID, debugLevel: Int, fetchedAt: Double, raw: [UInt8])
+    /// A CPU profile of `seconds`, or a heap profile (seconds 0).
+    case fetchProfile(InstanceID, kind: PprofKind, seconds: Int)
+    case saveProfile(InstanceID, kind: PprofKind, fetchedAt: Double, raw: [UInt8])
     case setLogLevel(InstanceID, level: String, previous: String?, reason: String)
     case drain(InstanceID, override: Bool)
     case undrain(InstanceID)

@@ -15,4 +15,8 @@ public enum Event: Sendable {
     /// The open dump was parsed again in another grouping mode.
     case dumpRegrouped(InstanceID, fetchedAt: Double, dump: GoroutineDump)
     case dumpSaved(path: String?, error: String?)
+    /// A profile was fetched and decoded (off the UI loop).
+    case profileLoaded(InstanceID, raw: [UInt8], profile: PprofProfile, fetchedAt: Double)
+    case profileFailed(InstanceID, PprofKind, PprofFailure)
+    case profileSaved(path: String?, error: String?)
 }

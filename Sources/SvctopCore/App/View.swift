@@ -3,5 +3,7 @@ public enum View: Sendable, Equatable {
     case fleet
     case instance(InstanceID)
     case dump
+    /// A CPU or heap profile.
+    case pprof
     case help
 }

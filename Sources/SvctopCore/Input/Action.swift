@@ -8,11 +8,14 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
     case chooseLogLevel, chooseLogLevelForAll
     case drain, undrain
     case saveDump, compareDump, toggleGrouping, search, nextMatch, previousMatch
+    case cpuProfile, heapProfile
+    case peek, profileOrder, sampleType, saveProfile, compareProfile
     case suspend
     // Dialog answers.
     case confirm, overrideGuard
     case levelDebug, levelInfo, levelWarn, levelError, levelDebugTimed
     case quitWithoutRestore
+    case longerProfile, shorterProfile
 
     /// True for actions that change something on a service. These are removed in read-only mode.
     public var isMutating: Bool {
@@ -52,6 +55,15 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
         case .search: return "search functions and files"
         case .nextMatch: return "next match"
         case .previousMatch: return "previous match"
+        case .cpuProfile: return "CPU profile (asks first: it costs the service CPU)"
+        case .heapProfile: return "heap profile (in-use memory by function)"
+        case .peek: return "callers and callees of the function"
+        case .profileOrder: return "sort by flat / cum"
+        case .sampleType: return "next sample type (in-use space, objects, alloc…)"
+        case .saveProfile: return "save the raw profile (go tool pprof opens it)"
+        case .compareProfile: return "compare with the previous profile (growth per minute)"
+        case .longerProfile: return "longer profile"
+        case .shorterProfile: return "shorter profile"
         case .suspend: return "suspend (fg resumes)"
         case .confirm: return "confirm (any key not listed here cancels)"
         case .overrideGuard: return "override a guard rail (then confirm)"

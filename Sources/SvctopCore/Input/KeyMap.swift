@@ -17,7 +17,7 @@ public struct KeyMap: Sendable, Equatable {
     public init(bindings: [KeyBinding]) { self.bindings = bindings }
 
     /// Every view (dialogs answer from their own contexts).
-    private static let all: Set<KeyContext> = [.fleet, .instance, .dump, .help]
+    private static let all: Set<KeyContext> = [.fleet, .instance, .dump, .pprof, .help]
     private static let instanceActions: Set<KeyContext> = [.fleet, .instance]
 
     /// The default bindings: vim keys and arrows both work.
@@ -28,12 +28,13 @@ public struct KeyMap: Sendable, Equatable {
         KeyBinding(.pageDown, .pageDown, all), KeyBinding(.ctrl("f"), .pageDown, all),
         KeyBinding(.home, .moveHome, all), KeyBinding(.char("g"), .moveHome, [.help]),
         KeyBinding(.end, .moveEnd, all), KeyBinding(.char("G"), .moveEnd, [.help]),
-        KeyBinding(.enter, .open, [.fleet, .dump]),
-        KeyBinding(.escape, .back, [.instance, .dump, .help]), KeyBinding(.left, .back, [.instance, .help]),
+        KeyBinding(.enter, .open, [.fleet, .dump]), KeyBinding(.enter, .peek, [.pprof]),
+        KeyBinding(.escape, .back, [.instance, .dump, .pprof, .help]),
+        KeyBinding(.left, .back, [.instance, .pprof, .help]),
         KeyBinding(.char("q"), .quit, all),
-        KeyBinding(.char("?"), .help, [.fleet, .instance, .dump]),
-        KeyBinding(.function(1), .help, [.fleet, .instance, .dump]),
-        KeyBinding(.char("/"), .filter, [.fleet]), KeyBinding(.char("/"), .search, [.dump]),
+        KeyBinding(.char("?"), .help, [.fleet, .instance, .dump, .pprof]),
+        KeyBinding(.function(1), .help, [.fleet, .instance, .dump, .pprof]),
+        KeyBinding(.char("/"), .filter, [.fleet]), KeyBinding(.char("/"), .search, [.dump, .pprof]),
         KeyBinding(.char("s"), .sortNext, [.fleet]), KeyBinding(.char("S"), .sortReverse, [.fleet]),
         KeyBinding(.char("h"), .toggleHandlers, [.instance]),
         KeyBinding(.char("g"), .fetchDump, instanceActions), KeyBinding(.char("G"), .fetchFullDump, instanceActions),
@@ -42,9 +43,16 @@ public struct KeyMap: Sendable, Equatable {
         KeyBinding(.char("D"), .drain, instanceActions), KeyBinding(.char("U"), .undrain, instanceActions),
         KeyBinding(.char("s"), .saveDump, [.dump]), KeyBinding(.char("c"), .compareDump, [.dump]),
         KeyBinding(.char("m"), .toggleGrouping, [.dump]),
-        KeyBinding(.char("n"), .nextMatch, [.dump]), KeyBinding(.char("N"), .previousMatch, [.dump]),
+        KeyBinding(.char("p"), .cpuProfile, instanceActions), KeyBinding(.char("H"), .heapProfile, instanceActions),
+        KeyBinding(.char("o"), .profileOrder, [.pprof]), KeyBinding(.char("i"), .sampleType, [.pprof]),
+        KeyBinding(.char("s"), .saveProfile, [.pprof]), KeyBinding(.char("c"), .compareProfile, [.pprof]),
+        KeyBinding(.char("n"), .nextMatch, [.dump, .pprof]), KeyBinding(.char("N"), .previousMatch, [.dump, .pprof]),
         KeyBinding(.ctrl("z"), .suspend, all),
-        KeyBinding(.char("y"), .confirm, [.dialog, .quitDialog]), KeyBinding(.char("O"), .overrideGuard, [.dialog]),
+        KeyBinding(.char("y"), .confirm, [.dialog, .quitDialog, .profileDialog]),
+        KeyBinding(.enter, .confirm, [.profileDialog]),
+        KeyBinding(.char("+"), .longerProfile, [.profileDialog]), KeyBinding(.right, .longerProfile, [.profileDialog]),
+        KeyBinding(.char("-"), .shorterProfile, [.profileDialog]), KeyBinding(.left, .shorterProfile, [.profileDialog]),
+        KeyBinding(.char("O"), .overrideGuard, [.dialog]),
         KeyBinding(.char("d"), .levelDebug, [.levelChooser]), KeyBinding(.char("1"), .levelDebug, [.levelChooser]),
         KeyBinding(.char("i"), .levelInfo, [.levelChooser]), KeyBinding(.char("2"), .levelInfo, [.levelChooser]),
         KeyBinding(.char("w"), .levelWarn, [.levelChooser]), KeyBinding(.char("3"), .levelWarn, [.levelChooser]),

@@ -29,7 +29,8 @@ extension SettingDeclaration {
             defaultText: "$XDG_STATE_HOME/svctop/journal.jsonl",
             assign: { s, v in if case .text(let t) = v { s.journal = t } }),
         SettingDeclaration(
-            key: "defaults.dump_dir", flag: "dump-dir", kind: .text, help: "Directory for saved goroutine dumps",
+            key: "defaults.dump_dir", flag: "dump-dir", kind: .text,
+            help: "Directory for saved goroutine dumps and profiles",
             defaultText: "$XDG_STATE_HOME/svctop/dumps",
             assign: { s, v in if case .text(let t) = v { s.dumpDirectory = t } }),
         number(
@@ -65,6 +66,10 @@ extension SettingDeclaration {
         duration(
             "defaults.timed_debug", "How long `t` in the log-level chooser keeps debug before reverting",
             \.timedDebugDuration, minimum: 1),
+        duration(
+            "defaults.profile.cpu_seconds", "Length of a CPU profile (`p`), adjustable in its dialog",
+            \.cpuProfileSeconds, minimum: 1),
+        size("defaults.profile.max_size", "Largest accepted CPU or heap profile, as served (gzip)", \.maxProfileBytes),
         duration("defaults.log_level_refresh", "How often the log level is read", \.logLevelRefresh, minimum: 1),
     ]
 

@@ -45,6 +45,10 @@ public struct Settings: Sendable, Equatable {
     public var fullDumpWarnGoroutines: Double = 10_000
     /// How long `t` in the log-level chooser keeps debug before reverting.
     public var timedDebugDuration: Double = 600
+    /// The length a CPU profile starts with in its dialog.
+    public var cpuProfileSeconds: Double = 10
+    /// Largest accepted profile (compressed, as served).
+    public var maxProfileBytes: Double = 64 * 1_048_576
     /// How often the log level is refreshed.
     public var logLevelRefresh: Double = 10
     /// Mutating actions are removed.

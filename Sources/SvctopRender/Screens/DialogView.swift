@@ -73,6 +73,19 @@ enum DialogView {
             lines.append(("", .dialog))
             lines.append(("  Type \(confirm) to fetch. Any other key cancels.", .dialogTitle))
             return ("Fetch a full goroutine dump?", lines)
+        case .cpuProfile(let id, let seconds):
+            let i = state.instances[id]
+            let longer = KeyHints.keys(state, .longerProfile, .profileDialog)
+            let shorter = KeyHints.keys(state, .shorterProfile, .profileDialog)
+            return (
+                "Take a CPU profile of \(i.name)?",
+                [
+                    ("  \(i.name)  \(i.target.baseURL)", .dialogTitle), ("", .dialog),
+                    ("  Length: \(seconds)s    (\(longer) longer, \(shorter) shorter)", .dialogTitle),
+                    ("  Profiling costs the service some CPU while it runs; the dashboard keeps updating.", .dialog),
+                    ("", .dialog), ("  Type \(confirm) to start. Any other key cancels.", .dialogTitle),
+                ]
+            )
         case .restoreLevelsOnQuit:
             var lines: [(String, Role)] = [("  svctop changed these log levels:", .dialog)]
             for (id, level) in state.levelsToRestore {

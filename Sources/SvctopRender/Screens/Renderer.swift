@@ -20,6 +20,7 @@ public struct Renderer: Sendable {
         case .fleet: FleetScreen.draw(&p, state)
         case .instance(let id): InstanceScreen.draw(&p, state, id)
         case .dump: DumpScreen.draw(&p, state)
+        case .pprof: PprofScreen.draw(&p, state)
         case .help: HelpScreen.draw(&p, state)
         }
         StatusBar.draw(&p, state)

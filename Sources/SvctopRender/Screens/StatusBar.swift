@@ -18,6 +18,16 @@ enum StatusBar {
                 "fetching dump (debug=\(loading.debugLevel)) from \(state.instance(loading.instance)?.name ?? "?") for \(ByteFormat.span(state.now - loading.since))… ",
                 x: x, y: y, .statusKey)
         }
+        if let loading = state.loadingProfile {
+            let who = state.instance(loading.instance)?.name ?? "?"
+            let elapsed = Int(state.now - loading.since)
+            let progress =
+                loading.kind == .cpu
+                ? (elapsed < loading.seconds
+                    ? "\(elapsed)s of \(loading.seconds)s" : "\(loading.seconds)s taken, waiting for the answer")
+                : "for \(elapsed)s"
+            x += p.text("\(loading.kind.title) of \(who): \(progress)… ", x: x, y: y, .statusKey)
+        }
         if !state.pendingActions.isEmpty {
             x += p.text("\(state.pendingActions.count) action(s) pending… ", x: x, y: y, .statusKey)
         }
@@ -38,12 +48,18 @@ enum StatusBar {
         case .instance:
             hints = [
                 (.back, "back"), (.toggleHandlers, "handlers"), (.fetchDump, "dump"), (.chooseLogLevel, "level"),
-                (.drain, "drain"), (.undrain, "undrain"), (.help, "help"),
+                (.drain, "drain"), (.undrain, "undrain"), (.cpuProfile, "cpu"), (.heapProfile, "heap"),
+                (.help, "help"),
             ]
         case .dump:
             hints = [
                 (.back, "back"), (.open, "expand"), (.search, "search"), (.compareDump, "compare"),
                 (.toggleGrouping, "grouping"), (.saveDump, "save"),
+            ]
+        case .pprof:
+            hints = [
+                (.back, "back"), (.peek, "callers/callees"), (.profileOrder, "flat/cum"), (.sampleType, "type"),
+                (.search, "search"), (.compareProfile, "compare"), (.saveProfile, "save"),
             ]
         case .help:
             hints = [(.back, "back"), (.quit, "quit")]

@@ -20,6 +20,8 @@ extension AppState {
             return action == .confirm ? requestDump(debugLevel: 2) : []
         case .restoreLevelsOnQuit:
             return answerRestoreOnQuit(action)
+        case .cpuProfile(let id, let seconds):
+            return answerCPUProfile(id, seconds: seconds, action)
         }
     }
 }

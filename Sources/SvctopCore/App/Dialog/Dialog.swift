@@ -8,6 +8,8 @@ public struct Dialog: Sendable, Equatable {
         case undrain([InstanceID])
         /// debug=2 stops the world while it formats; warn first.
         case fullDump(InstanceID)
+        /// A CPU profile of this many seconds (it costs the service CPU while it runs).
+        case cpuProfile(InstanceID, seconds: Int)
         /// svctop changed levels; offer to put them back before quitting.
         case restoreLevelsOnQuit
     }
@@ -30,6 +32,7 @@ public struct Dialog: Sendable, Equatable {
         switch kind {
         case .chooseLevel: return .levelChooser
         case .restoreLevelsOnQuit: return .quitDialog
+        case .cpuProfile: return .profileDialog
         default: return .dialog
         }
     }

@@ -4,6 +4,7 @@ extension AppState {
         if dialog != nil { return handleDialogKey(key) }
         if isEditingFilter { return handleFilterKey(key) }
         if dumpView?.isEditingSearch == true, view == .dump { return handleSearchKey(key) }
+        if pprofView?.isEditingSearch == true, view == .pprof { return handleProfileSearchKey(key) }
         if key == .ctrl("c") { return requestQuit() }
         guard let action = keyMap.action(for: key, in: keyContext) else { return [] }
         return perform(action)
@@ -16,6 +17,7 @@ extension AppState {
             if view == .fleet { return requestQuit() }
             return perform(.back)
         case .back:
+            if view == .pprof && backFromProfile() { return [] }
             if views.count > 1 { views.removeLast() }
         case .help:
             helpScroll = 0
@@ -67,11 +69,28 @@ extension AppState {
         case .toggleGrouping:
             return toggleGrouping()
         case .search:
-            dumpView?.isEditingSearch = true
-        case .nextMatch: jumpToMatch(forward: true)
-        case .previousMatch: jumpToMatch(forward: false)
+            if view == .pprof { pprofView?.isEditingSearch = true } else { dumpView?.isEditingSearch = true }
+        case .nextMatch:
+            if view == .pprof { jumpToProfileMatch(forward: true) } else { jumpToMatch(forward: true) }
+        case .previousMatch:
+            if view == .pprof { jumpToProfileMatch(forward: false) } else { jumpToMatch(forward: false) }
+        case .cpuProfile:
+            return requestProfile(.cpu)
+        case .heapProfile:
+            return requestProfile(.heap)
+        case .peek:
+            peekAtSelection()
+        case .profileOrder:
+            toggleProfileOrder()
+        case .sampleType:
+            nextSampleType()
+        case .saveProfile:
+            guard let v = pprofView else { return [] }
+            return [.saveProfile(v.instance, kind: v.kind, fetchedAt: v.fetchedAt, raw: v.raw)]
+        case .compareProfile:
+            compareProfile()
         case .confirm, .overrideGuard, .levelDebug, .levelInfo, .levelWarn, .levelError, .levelDebugTimed,
-            .quitWithoutRestore:
+            .quitWithoutRestore, .longerProfile, .shorterProfile:
             // Dialog answers: bound only in dialog contexts, handled by `handleDialogKey`.
             break
         }
@@ -80,7 +99,7 @@ extension AppState {
 
     var pageSize: Int {
         switch view {
-        case .dump: return max(1, dumpBodyHeight - 1)
+        case .dump, .pprof: return max(1, dumpBodyHeight - 1)
         default: return max(1, fleetBodyHeight - 1)
         }
     }
@@ -100,6 +119,10 @@ extension AppState {
             guard var d = dumpView, d.rowCount > 0 else { return }
             d.cursor = min(d.rowCount - 1, max(0, d.cursor + delta))
             dumpView = d
+        case .pprof:
+            guard var v = pprofView, v.rowCount > 0 else { return }
+            v.cursor = min(v.rowCount - 1, max(0, v.cursor + delta))
+            pprofView = v
         case .help:
             helpScroll = max(0, helpScroll + delta)
         }
