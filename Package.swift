@@ -79,6 +79,7 @@ let package = Package(
         .target(
             name: "SvctopDemo",
             dependencies: [
+                "SvctopCore", "SvctopPprof",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
@@ -104,9 +105,6 @@ let package = Package(
             name: "svctop-bench",
             dependencies: [
                 "SvctopCore", "SvctopRender", "SvctopNetwork", "SvctopPprof", "CMallocCounter",
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-                .product(name: "CompressNIO", package: "compress-nio"),
-                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -130,7 +128,7 @@ let package = Package(
         .testTarget(
             name: "SvctopNetworkTests",
             dependencies: [
-                "SvctopNetwork", "SvctopCore", "SvctopDemo", "SvctopTestSupport",
+                "SvctopNetwork", "SvctopCore", "SvctopDemo", "SvctopPprof", "SvctopTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

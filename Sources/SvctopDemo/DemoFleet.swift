@@ -5,7 +5,7 @@ import NIOCore
 import Synchronization
 
 /// A fleet of simulated services, each a real HTTP server on 127.0.0.1 with an ephemeral port, speaking the
-/// protocols of a Go service: Prometheus `/metrics`, pprof goroutine dumps, zap's `/log/level`, `/healthz`,
+/// protocols of a Go service: Prometheus `/metrics`, pprof goroutine dumps and CPU and heap profiles, zap's `/log/level`, `/healthz`,
 /// `/readyz`, and `POST /admin/drain` / `/admin/undrain`.
 ///
 /// `start()` returns once every server listens; the servers and the simulation clock run until `stop()`.
@@ -114,6 +114,30 @@ enum DemoRoutes {
             }
             return text(.ok, service.goroutineDump(debugLevel: debug))
         }
+        router.get("/debug/pprof/profile") { request, _ -> Response in
+            // net/http/pprof's answers: seconds past the write timeout (this demo's is 60 s) is a 400, a second
+            // CPU profile while one runs a 500.
+            let seconds = request.uri.queryParameters["seconds"].flatMap { Int($0) } ?? 30
+            guard seconds > 0, seconds < 60 else {
+                return text(.badRequest, "profile duration exceeds server's WriteTimeout")
+            }
+            let started = service.isProfilingCPU.withLock { busy in
+                if busy { return false }
+                busy = true
+                return true
+            }
+            guard started else {
+                return text(.internalServerError, "Could not enable CPU profiling: cpu profiling already in use")
+            }
+            defer { service.isProfilingCPU.withLock { $0 = false } }
+            try await Task.sleep(for: .seconds(seconds))
+            service.advance(to: Date().timeIntervalSince1970)
+            return profile(service.cpuProfile(seconds: seconds))
+        }
+        router.get("/debug/pprof/heap") { _, _ -> Response in
+            service.advance(to: Date().timeIntervalSince1970)
+            return profile(service.heapProfile())
+        }
         router.get("/log/level") { _, _ -> Response in
             json(.ok, "{\"level\":\"\(service.logLevel)\"}")
         }
@@ -148,6 +172,15 @@ enum DemoRoutes {
         Response(
             status: status, headers: [.contentType: "text/plain; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(string: body.hasSuffix("\n") ? body : body + "\n")))
+    }
+
+    static func profile(_ bytes: [UInt8]) -> Response {
+        Response(
+            status: .ok,
+            headers: [
+                .contentType: "application/octet-stream", .contentDisposition: "attachment; filename=\"profile\"",
+            ],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     static func json(_ status: HTTPResponse.Status, _ body: String) -> Response {

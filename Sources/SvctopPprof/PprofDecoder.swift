@@ -66,9 +66,12 @@ public enum PprofDecoder {
             functions[f.id] = builder.function(
                 name: name.isEmpty ? "(function \(f.id))" : name, file: try string(f.filename, "function \(f.id)"))
         }
-        // A location is one or more frames (inlined calls, innermost first).
-        var locations: [UInt64: [Int32]] = [:]
-        locations.reserveCapacity(m.location.count)
+        // A location is one or more frames (inlined calls, innermost first). Go numbers locations 1...n, so they are
+        // looked up in an array by id; sparse ids fall back to a dictionary.
+        let maxID = m.location.reduce(UInt64(0)) { max($0, $1.id) }
+        let dense = maxID <= UInt64(4 * m.location.count + 16)
+        var byID = [[Int32]?](repeating: nil, count: dense ? Int(maxID) + 1 : 0)
+        var sparse: [UInt64: [Int32]] = [:]
         for l in m.location {
             var frames: [Int32] = []
             for line in l.line {
@@ -81,13 +84,17 @@ public enum PprofDecoder {
                 // Not symbolized: one frame named by the location.
                 frames.append(builder.function(name: "(location \(l.id))", file: ""))
             }
-            locations[l.id] = frames
+            if dense { byID[Int(l.id)] = frames } else { sparse[l.id] = frames }
         }
+        builder.reserve(
+            stacks: m.sample.count, frames: m.sample.reduce(0) { $0 + $1.locationID.count })
         var stack: [Int32] = []
-        for (i, sample) in m.sample.enumerated() {
+        for i in m.sample.indices {
+            let sample = m.sample[i]
             stack.removeAll(keepingCapacity: true)
             for id in sample.locationID {
-                guard let frames = locations[id] else {
+                let frames = dense ? (id < UInt64(byID.count) ? byID[Int(id)] : nil) : sparse[id]
+                guard let frames else {
                     throw .decode("sample \(i) names location \(id), which is not in the profile")
                 }
                 stack.append(contentsOf: frames)
@@ -95,7 +102,7 @@ public enum PprofDecoder {
             guard sample.value.count == types.count else {
                 throw .decode("sample \(i) has \(sample.value.count) values for \(types.count) sample types")
             }
-            builder.add(stack: stack, values: sample.value)
+            builder.append(stack: stack, values: sample.value)
         }
         let defaultType =
             m.defaultSampleType == 0

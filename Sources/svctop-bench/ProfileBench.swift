@@ -1,10 +1,7 @@
 import ArgumentParser
-import CompressNIO
 import Foundation
-import NIOCore
 import SvctopCore
 import SvctopPprof
-import SwiftProtobuf
 
 /// Opening a profile: gunzip, protobuf, names and stacks, and the first top list, as the profile view does.
 struct ProfileBench: ParsableCommand {
@@ -62,56 +59,28 @@ struct ProfileBench: ParsableCommand {
 
     /// A heap profile of `stacks` distinct stacks over 5,000 functions, gzip-compressed like Go's.
     static func generate(stacks: Int, depth: Int) -> [UInt8] {
-        var m = Svctop_Pprof_Profile()
-        var strings = [""]
-        for (type, unit) in [("alloc_objects", "count"), ("alloc_space", "bytes"), ("inuse_objects", "count")] {
-            var t = Svctop_Pprof_ValueType()
-            t.type = Int64(strings.count)
-            strings.append(type)
-            t.unit = Int64(strings.count)
-            strings.append(unit)
-            m.sampleType.append(t)
+        let types = [
+            ("alloc_objects", "count"), ("alloc_space", "bytes"), ("inuse_objects", "count"), ("inuse_space", "bytes"),
+        ]
+        var b = PprofProfile.Builder(kind: .heap, sampleTypes: types.map { PprofSampleType(name: $0.0, unit: $0.1) })
+        let functions = (1...5_000).map { f in
+            b.function(
+                name: f % 3 == 0 ? "runtime.f\(f)" : "github.com/acme/svc/pkg\(f % 97).(*T).Method\(f)",
+                file: "/src/pkg\(f % 97)/file\(f % 13).go")
         }
-        var inuse = Svctop_Pprof_ValueType()
-        inuse.type = Int64(strings.count)
-        strings.append("inuse_space")
-        inuse.unit = 4  // "bytes"
-        m.sampleType.append(inuse)
-        let functions = 5_000
-        for f in 1...functions {
-            var function = Svctop_Pprof_Function()
-            function.id = UInt64(f)
-            function.name = Int64(strings.count)
-            strings.append(f % 3 == 0 ? "runtime.f\(f)" : "github.com/acme/svc/pkg\(f % 97).(*T).Method\(f)")
-            function.filename = Int64(strings.count)
-            strings.append("/src/pkg\(f % 97)/file\(f % 13).go")
-            m.function.append(function)
-            var location = Svctop_Pprof_Location()
-            location.id = UInt64(f)
-            var line = Svctop_Pprof_Line()
-            line.functionID = UInt64(f)
-            line.line = Int64(f % 400)
-            location.line = [line]
-            m.location.append(location)
-        }
-        m.stringTable = strings
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        func next() -> UInt64 {
+        func next() -> Int {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return state >> 33
+            return Int(state >> 33)
         }
-        m.sample.reserveCapacity(stacks)
         for s in 0..<stacks {
-            var sample = Svctop_Pprof_Sample()
-            // The stack's own index in its leaf makes every stack distinct.
-            sample.locationID = [UInt64(s % functions + 1)] + (1..<depth).map { _ in next() % UInt64(functions) + 1 }
+            // The stack's own index in its first two frames makes every stack distinct.
+            let stack =
+                [functions[s % functions.count], functions[s / functions.count % functions.count]]
+                + (2..<depth).map { _ in functions[next() % functions.count] }
             let objects = Int64(next() % 100 + 1)
-            sample.value = [objects, objects * 512, objects / 2, objects * 256]
-            m.sample.append(sample)
+            b.add(stack: stack, values: [objects, objects * 512, objects / 2, objects * 256])
         }
-        let encoded: [UInt8] = try! m.serializedBytes()
-        var buffer = ByteBuffer(bytes: encoded)
-        var out = try! buffer.compress(with: .gzip())
-        return out.readBytes(length: out.readableBytes)!
+        return PprofEncoder.encode(b.build(defaultSampleType: 3, durationSeconds: 0), capturedAt: 0)
     }
 }

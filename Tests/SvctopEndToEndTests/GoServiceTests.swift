@@ -477,7 +477,7 @@ struct GoServiceTests {
         try tmux.send("H")
         #expect(try tmux.waitFor(20) { $0.contains("heap profile of api") && $0.contains("0s ago") }.0)
         try tmux.send("c")
-        let (compared, comparison) = try tmux.waitFor(10) { $0.contains("compared with the heap profile taken") }
+        let (compared, comparison) = try tmux.waitFor(10) { $0.contains("vs the heap profile of ") }
         #expect(compared, Comment(rawValue: comparison))
         let top = comparison.split(separator: "\n").dropFirst(3).first.map(String.init) ?? ""
         #expect(top.contains("main.retainCache") && top.contains("+"), Comment(rawValue: comparison))

@@ -118,7 +118,7 @@ struct PprofDecoderTests {
         try Self.expectSameTop(profile, type: "alloc_space", order: .cum, pprof: alloc)
     }
 
-    @Test("inlined calls become frames; functions merge by name; identical stacks sum; the default type is honoured")
+    @Test("inlined calls become frames; functions merge by name; the default type is honoured")
     func synthetic() throws {
         let bytes = ProfileWriter.encode(
             types: [("alloc_space", "bytes"), ("inuse_space", "bytes")],
@@ -130,7 +130,9 @@ struct PprofDecoderTests {
         let p = try PprofDecoder.decode(bytes, kind: .heap)
         #expect(p.sampleTypes[p.defaultSampleType].name == "alloc_space")
         #expect(p.functions.map(\.name).sorted() == ["main.encode", "main.handle", "net/http.serve"])
-        #expect(p.stackCount == 2)
+        #expect(p.stackCount == 3)
+        #expect(
+            Array(p.stack(0)).map { p.functions[Int($0)].name } == ["main.encode", "main.handle", "net/http.serve"])
         let table = PprofTable.top(p, type: 0, order: .flat)
         let rows = table.rows.map { (p.functions[$0.function].name, $0.flat, $0.cum) }
         #expect(rows.map(\.0) == ["main.encode", "main.handle", "net/http.serve"])

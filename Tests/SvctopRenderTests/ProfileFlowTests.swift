@@ -93,16 +93,16 @@ struct ProfileFlowTests {
         h.press(.enter)  // main.burnCPU, the top row
         var screen = h.screen
         #expect(
-            screen.contains("callers (above) and callees (below) of main.burnCPU: flat 900ms, cum 1.0s"), "\(screen)")
+            screen.contains("flat 900ms, cum 1.0s · main.burnCPU"), "\(screen)")
         #expect(rows(screen, containing: "↑ main.worker").first?.contains("1.0s") == true, "\(screen)")
         #expect(rows(screen, containing: "↓ main.hash").first?.contains("100ms   10.00%") == true, "\(screen)")
         #expect(rows(screen, containing: "▶ main.burnCPU").count == 1)
         h.press(.down)  // to the callee
         h.press(.enter)
         screen = h.screen
-        #expect(screen.contains("of main.hash: flat 100ms, cum 100ms"), "\(screen)")
+        #expect(screen.contains("flat 100ms, cum 100ms · main.hash"), "\(screen)")
         h.press(.escape)
-        #expect(h.screen.contains("of main.burnCPU"))
+        #expect(h.screen.contains("cum 1.0s · main.burnCPU"))
         h.press(.escape)
         #expect(h.screen.contains("FLAT%"))
         #expect(h.state.pprofView?.cursor == 0)
@@ -164,7 +164,8 @@ struct ProfileFlowTests {
         h.press(.char("H"))
         h.press(.char("c"))
         let screen = h.screen
-        #expect(screen.contains("compared with the heap profile taken 1m earlier"), "\(screen)")
+        #expect(
+            screen.contains("vs the heap profile of 1m earlier · inuse_space flat · growth per minute"), "\(screen)")
         let lines = screen.split(separator: "\n").map(String.init)
         let first = try #require(lines.dropFirst(3).first)
         #expect(first.contains("10.0Mi") && first.contains("70.0Mi") && first.contains("+60.0Mi"), "\(screen)")

@@ -19,7 +19,7 @@ public struct PprofSampleType: Sendable, Equatable {
             if a == 0 { return "0" }
             return sign + ByteFormat.duration(a / 1e9)
         case "bytes":
-            return sign + ByteFormat.bytes(a)
+            return a == 0 ? "0" : sign + ByteFormat.bytes(a)
         case "microseconds":
             return a == 0 ? "0" : sign + ByteFormat.duration(a / 1e6)
         default:

@@ -28,15 +28,15 @@ enum PprofScreen {
             let back = KeyHints.keys(state, .compareProfile, .pprof)
             let what = v.kind == .cpu ? "per second of profiling" : "growth per minute"
             p.text(
-                "compared with the \(v.comparedWith ?? "previous profile"): \(type.name) \(v.order.rawValue), \(what),"
-                    + " largest first · \(comparison.count) changed (\(back): back)",
+                "vs the \(v.comparedWith ?? "previous profile") · \(type.name) \(v.order.rawValue) · \(what) ·"
+                    + " \(comparison.count) changed (\(back): back)",
                 x: 0, y: 1, .accent, maxWidth: p.width)
         } else if let peek = v.peek {
             let f = v.profile.functions[peek.function]
             let back = KeyHints.keys(state, .back, .pprof)
             p.text(
-                "callers (above) and callees (below) of \(f.name): flat \(type.format(peek.flat)), cum \(type.format(peek.cum))"
-                    + " (\(back): back)",
+                "callers ↑ and callees ↓ (\(back): back) · flat \(type.format(peek.flat)), cum \(type.format(peek.cum))"
+                    + " · \(f.name)",
                 x: 0, y: 1, .accent, maxWidth: p.width)
         } else {
             var hints: [(Action, String)] = [

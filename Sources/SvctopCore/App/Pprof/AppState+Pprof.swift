@@ -197,7 +197,7 @@ extension AppState {
         v.comparison = PprofComparison.compare(
             before: base.profile, at: base.fetchedAt, after: v.profile, at: v.fetchedAt,
             sampleType: v.currentSampleType.name, order: v.order)
-        v.comparedWith = "\(v.kind.title) taken \(ByteFormat.span(v.fetchedAt - base.fetchedAt)) earlier"
+        v.comparedWith = "\(v.kind.title) of \(ByteFormat.span(v.fetchedAt - base.fetchedAt)) earlier"
         v.cursor = 0
         v.updateMatches()
         pprofView = v
