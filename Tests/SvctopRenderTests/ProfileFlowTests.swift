@@ -197,6 +197,18 @@ struct ProfileFlowTests {
         #expect(h.state.loadingProfile == nil)
     }
 
+    @Test("a profile over the size cap is refused with the cap and the setting that raises it")
+    func tooLarge() throws {
+        var h = AppHarness(names: ["api"], width: 160)
+        h.press(.char("H"))
+        #expect(h.unperformed == [.fetchProfile(0, kind: .heap, seconds: 0)], "H needs no confirmation")
+        h.send(.profileFailed(0, .heap, .fetch(.sizeCap(64 << 20))))
+        #expect(
+            h.screen.contains(
+                "heap profile of api failed: larger than the 64.0Mi cap (setting defaults.profile.max_size)"),
+            "\(h.screen)")
+    }
+
     @Test("read-only mode keeps profiles: they change nothing on the service")
     func readOnly() throws {
         var settings = Settings()
