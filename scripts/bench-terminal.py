@@ -22,6 +22,7 @@ p.add_argument("--keys", type=int, default=20, help="key presses for the latency
 p.add_argument("--go-services", type=int, default=0, help="watch N real Go services instead of the demo")
 p.add_argument("--api-handlers", type=int, default=3)
 p.add_argument("--htop", action="store_true", help="measure htop the same way after svctop")
+p.add_argument("--svctop-args", default="", help="extra svctop arguments, e.g. '--probe-interval 1s'")
 a = p.parse_args()
 
 services = []
@@ -70,7 +71,7 @@ pid, fd = pty.fork()
 if pid == 0:
     os.environ["TERM"] = "xterm-256color"
     os.environ["LANG"] = os.environ["LC_ALL"] = "C.UTF-8"
-    os.execv(a.svctop, [a.svctop, "--journal", "/dev/null", "--interval", "1"] + targets)
+    os.execv(a.svctop, [a.svctop, "--journal", "/dev/null", "--interval", "1"] + a.svctop_args.split() + targets)
 fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", a.height, a.width, 0, 0))
 start = time.time()
 buffer = b""

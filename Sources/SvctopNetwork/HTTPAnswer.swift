@@ -23,7 +23,14 @@ public struct HTTPAnswer: Sendable {
 
     /// The first line of the body, trimmed to `limit` characters (for status displays).
     public func firstLine(limit: Int = 120) -> String {
-        let line = text(limit: 4096).split(whereSeparator: { $0 == "\n" || $0 == "\r" }).first.map(String.init) ?? ""
+        // Only the bytes up to the first line break are decoded: probes answer thousands of times a second.
+        let line = body.withUnsafeReadableBytes { raw -> String in
+            let bytes = raw.prefix(4096)
+            func isBreak(_ b: UInt8) -> Bool { b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") }
+            let start = bytes.firstIndex { !isBreak($0) } ?? bytes.endIndex
+            let end = bytes[start...].firstIndex(where: isBreak) ?? bytes.endIndex
+            return String(decoding: bytes[start..<end], as: UTF8.self)
+        }
         let trimmed = line.trimmingCharacters(in: .whitespaces)
         return trimmed.count > limit ? String(trimmed.prefix(limit)) + "…" : trimmed
     }

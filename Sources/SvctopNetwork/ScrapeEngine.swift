@@ -23,6 +23,8 @@ public struct ScrapeEngine: Sendable {
     public let maxBodyBytes: Int?
     public let maxConcurrentRequests: Int
     public let batchDelay: Double
+    /// Instances probed every interval for now (see `ProbeFocus`).
+    public let focus: ProbeFocus
 
     /// Answers larger than this are parsed on a thread pool instead of the event loop, so one huge exposition does
     /// not hold up the other targets on the loop.
@@ -30,8 +32,9 @@ public struct ScrapeEngine: Sendable {
 
     public init(
         client: ServiceClient, settings: Settings, timeout: Double? = nil, maxBodyBytes: Int? = nil,
-        maxConcurrentRequests: Int = 256, batchDelay: Double = 0.015
+        maxConcurrentRequests: Int = 256, batchDelay: Double = 0.015, focus: ProbeFocus = ProbeFocus()
     ) {
+        self.focus = focus
         self.client = client
         self.settings = settings
         self.timeout = timeout ?? settings.interval * 0.8
@@ -188,6 +191,11 @@ final class TargetPoller: @unchecked Sendable {
     private var lastLevelRead: NIODeadline?
     private var next: Scheduled<Void>?
     private var isProbing = false
+    private let probeInterval: TimeAmount
+    private let focus: ProbeFocus
+    /// When the last probes started, and whether liveness and readiness both passed.
+    private var lastProbe: NIODeadline?
+    private var probesPassed = false
 
     init(
         id: InstanceID, requests: Result<ServiceClient.PollRequests, ScrapeFailure>, engine: ScrapeEngine, shard: Shard
@@ -201,6 +209,17 @@ final class TargetPoller: @unchecked Sendable {
         self.interval = engine.settings.interval
         self.timeout = engine.timeout
         self.levelRefresh = .nanoseconds(Int64(engine.settings.logLevelRefresh * 1e9))
+        self.probeInterval = .nanoseconds(Int64(engine.settings.probeInterval * 1e9))
+        self.focus = engine.focus
+    }
+
+    /// Probes go out every interval while the instance is failing, not yet probed, or watched (`ProbeFocus`),
+    /// else once per probe interval (less half an interval, so that a 5 s probe interval at 1 s is every 5
+    /// cycles, not 6).
+    private func probesDue(_ started: NIODeadline) -> Bool {
+        guard let last = lastProbe, probesPassed, failures == 0 else { return true }
+        if started - last >= probeInterval - .nanoseconds(Int64(interval * 0.5e9)) { return true }
+        return focus.isWatched(id)
     }
 
     var loop: any EventLoop { shard.loop }
@@ -243,7 +262,7 @@ final class TargetPoller: @unchecked Sendable {
         case .success(let prepared):
             lines = prepared
         }
-        if !isProbing { probe(lines, started: started) }
+        if !isProbing && probesDue(started) { probe(lines, started: started) }
         let requests = lines.requests
         send(requests.metrics, on: lines.metrics) { [self] result in
             let duration = Double((NIODeadline.now() - started).nanoseconds) / 1e9
@@ -276,10 +295,14 @@ final class TargetPoller: @unchecked Sendable {
         let readLevel = failures == 0 && lastLevelRead.map { started - $0 >= levelRefresh } ?? true
         if readLevel { lastLevelRead = started }
         isProbing = true
+        lastProbe = started
         send(requests.liveness, on: lines.probes) { [self] result in
-            shard.emit([.probeCompleted(id, .liveness, ServiceClient.probeResult(result))])
+            let live = ServiceClient.probeResult(result)
+            shard.emit([.probeCompleted(id, .liveness, live)])
             send(requests.readiness, on: lines.probes) { [self] result in
-                shard.emit([.probeCompleted(id, .readiness, ServiceClient.probeResult(result))])
+                let ready = ServiceClient.probeResult(result)
+                probesPassed = live.isPassing && ready.isPassing
+                shard.emit([.probeCompleted(id, .readiness, ready)])
                 guard readLevel else {
                     isProbing = false
                     return

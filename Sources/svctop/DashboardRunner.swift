@@ -44,9 +44,12 @@ struct DashboardRunner {
             performer: configuration.settings.isReadOnly
                 ? nil : ActionPerformer(client: client, journal: journal, timeout: configuration.actionTimeout),
             journal: journal)
+        // Health is probed every interval for the instance on screen and those just acted on; the others every
+        // probe interval while they pass.
+        let focus = ProbeFocus()
         let engine = ScrapeEngine(
             client: client, settings: configuration.settings, timeout: configuration.timeout,
-            maxBodyBytes: configuration.maxBodyBytes)
+            maxBodyBytes: configuration.maxBodyBytes, focus: focus)
 
         var state = AppState(
             targets: configuration.targets, settings: configuration.settings, keyMap: configuration.keyMap,
@@ -79,6 +82,7 @@ struct DashboardRunner {
                 case .tick:
                     requested = state.reduce(.ticked, now: now)
                     trigger = .tick
+                    if case .instance(let id) = state.view { focus.watch(id, until: now + 2) }
                 case .frame:
                     trigger = .frame
                 }
@@ -94,6 +98,9 @@ struct DashboardRunner {
                         _ = state.reduce(.resized(width: terminal.width, height: terminal.height), now: now)
                         forceDraw = true
                     default:
+                        if let id = effect.changesInstance {
+                            focus.watch(id, until: now + configuration.settings.drainTimeout)
+                        }
                         if let work = performer.work(for: effect, in: state) { waiting.append(work) }
                     }
                 }

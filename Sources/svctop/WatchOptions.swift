@@ -71,6 +71,7 @@ struct WatchOptions: ParsableArguments {
     @Option(name: .setting("interval"), help: .setting("interval")) var interval: String?
     @Option(name: .setting("timeout"), help: .setting("timeout")) var timeout: String?
     @Option(name: .setting("max-body"), help: .setting("max-body")) var maxBody: String?
+    @Option(name: .setting("probe-interval"), help: .setting("probe-interval")) var probeInterval: String?
     @Option(name: .setting("latency-window"), help: .setting("latency-window")) var latencyWindow: String?
     @Option(name: .setting("history"), help: .setting("history")) var history: String?
     @Option(name: .setting("action-timeout"), help: .setting("action-timeout")) var actionTimeout: String?

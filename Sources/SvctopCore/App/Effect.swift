@@ -14,6 +14,14 @@ public enum Effect: Sendable, Equatable {
     /// A mutating action that was asked for but not performed: the journal records why.
     case recordRefusal(InstanceID, action: ActionKind, refusal: Refusal)
 
+    /// The instance this effect changes (a drain, an undrain, a log level), whose health is then watched closely.
+    public var changesInstance: InstanceID? {
+        switch self {
+        case .setLogLevel(let id, _, _, _), .drain(let id, _), .undrain(let id): return id
+        default: return nil
+        }
+    }
+
     /// Whether the runner must let this effect finish before svctop exits (a restore the user asked for on the
     /// way out). Everything else is cancelled on quit.
     public var outlivesQuit: Bool {

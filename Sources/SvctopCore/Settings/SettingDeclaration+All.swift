@@ -70,6 +70,10 @@ extension SettingDeclaration {
             "defaults.profile.cpu_seconds", "Length of a CPU profile (`p`), adjustable in its dialog",
             \.cpuProfileSeconds, minimum: 1),
         size("defaults.profile.max_size", "Largest accepted CPU or heap profile, as served (gzip)", \.maxProfileBytes),
+        duration(
+            "defaults.probe_interval", flag: "probe-interval",
+            "How often passing liveness and readiness are probed (every interval once one fails, and for the instance open or acted on)",
+            \.probeInterval, minimum: 0.05),
         duration("defaults.log_level_refresh", "How often the log level is read", \.logLevelRefresh, minimum: 1),
     ]
 

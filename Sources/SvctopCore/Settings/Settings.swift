@@ -49,6 +49,9 @@ public struct Settings: Sendable, Equatable {
     public var cpuProfileSeconds: Double = 10
     /// Largest accepted profile (compressed, as served).
     public var maxProfileBytes: Double = 64 * 1_048_576
+    /// How often liveness and readiness are probed while they pass (every interval once one fails, and for an
+    /// instance open in the instance view or just sent an action).
+    public var probeInterval: Double = 5
     /// How often the log level is refreshed.
     public var logLevelRefresh: Double = 10
     /// Mutating actions are removed.
