@@ -74,7 +74,7 @@ public struct Reading: Sendable, Equatable {
         drainingGauge = read(.draining)
         for name in profile.candidates(.gcDuration) where metrics.contains(name) || metrics.contains(name + "_count") {
             sources[.gcDuration] = name
-            for s in metrics.samples(named: name) {
+            metrics.forEachSample(named: name) { s in
                 if let q = s.label("quantile").flatMap(Double.init) { gcPauses[q] = s.value }
             }
             gcCount = metrics.sum(name + "_count")
@@ -108,10 +108,18 @@ public struct Reading: Sendable, Equatable {
 
     private static func histogram(_ metrics: MetricSet, name: String, profile: Profile) -> HistogramReading {
         var h = HistogramReading()
-        for s in metrics.samples(named: name + "_bucket") {
-            guard let leText = s.label("le"), let le = Double(leText == "+Inf" ? "inf" : leText) else { continue }
+        // The same dozen `le` texts repeat for every label set: parse each once.
+        var bounds: [(text: String, value: Double)] = []
+        func bound(_ text: String) -> Double? {
+            if let known = bounds.first(where: { $0.text == text }) { return known.value }
+            guard let value = Double(text == "+Inf" ? "inf" : text) else { return nil }
+            bounds.append((text, value))
+            return value
+        }
+        metrics.forEachSample(named: name + "_bucket") { s in
+            guard let leText = s.label("le"), let le = bound(leText) else { return }
             let handler = s.label(profile.handlerLabel)
-            if let only = profile.latencyHandler, handler != only { continue }
+            if let only = profile.latencyHandler, handler != only { return }
             h.buckets[le, default: 0] += s.value
             if let handler { h.bucketsByHandler[handler, default: [:]][le, default: 0] += s.value }
         }
@@ -121,9 +129,9 @@ public struct Reading: Sendable, Equatable {
 
     private static func addCounts(_ metrics: MetricSet, name: String, profile: Profile, into h: inout HistogramReading)
     {
-        for s in metrics.samples(named: name + "_count") {
+        metrics.forEachSample(named: name + "_count") { s in
             let handler = s.label(profile.handlerLabel)
-            if let only = profile.latencyHandler, handler != only { continue }
+            if let only = profile.latencyHandler, handler != only { return }
             let isError = s.label("code")?.hasPrefix("5") ?? false
             h.count += s.value
             if isError { h.errorCount += s.value }

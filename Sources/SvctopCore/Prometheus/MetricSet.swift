@@ -179,6 +179,12 @@ public struct MetricSet: Sendable {
         return out
     }
 
+    /// Calls `body` with every sample of this name, in input order, without copying them into an array.
+    public func forEachSample(named name: String, _ body: (Sample) -> Void) {
+        guard let runs = index[name] else { return }
+        for run in runs { for i in run { body(samples[i]) } }
+    }
+
     /// The value of the first sample with this name whose labels include all of `matching`.
     public func value(_ name: String, matching: [Label] = []) -> Double? {
         guard let runs = index[name] else { return nil }
