@@ -209,6 +209,32 @@ struct ProfileFlowTests {
             "\(h.screen)")
     }
 
+    @Test(
+        "goldens: the CPU profile's top list and a peek, the heap comparison, and the dialog, at 80x24 and 120x40",
+        arguments: [(80, 24), (120, 40)])
+    func goldens(width: Int, height: Int) throws {
+        let size = "\(width)x\(height)"
+        var h = AppHarness(names: ["checkout-a", "orders-b"], width: width, height: height)
+        h.cannedProfiles = [
+            Profiles.cpu, Profiles.heap(retained: 10 << 20, churn: 6 << 20),
+            Profiles.heap(retained: 70 << 20, churn: 3 << 20),
+        ]
+        h.press(.char("p"))
+        try ScreenGoldenTests.check("pprof-dialog-\(size)", h.buffer)
+        h.press(.char("y"))
+        try ScreenGoldenTests.check("pprof-cpu-\(size)", h.buffer)
+        h.press(.enter)
+        try ScreenGoldenTests.check("pprof-peek-\(size)", h.buffer)
+        h.press(.escape)
+        h.press(.escape)
+        h.press(.char("H"))
+        h.press(.escape)
+        h.advance(60)
+        h.press(.char("H"))
+        h.press(.char("c"))
+        try ScreenGoldenTests.check("pprof-heap-compare-\(size)", h.buffer)
+    }
+
     @Test("read-only mode keeps profiles: they change nothing on the service")
     func readOnly() throws {
         var settings = Settings()
