@@ -5,10 +5,14 @@ state, time from launch to the first full frame, and key-to-screen latency.
     swift build -c release
     scripts/bench-terminal.py --instances 10 [--seconds 30] [--width 120 --height 40]
     scripts/bench-terminal.py --go-services 10 [--api-handlers 3] [--htop]
+    scripts/bench-terminal.py --instances 1000 --prometheus /path/to/prometheus
 
 The targets are a demo fleet started with `svctop demo` in a separate process, or with --go-services N real Go
 services (examples/go-service, built by scripts/test; -load 20 and --api-handlers handlers each), so the
-servers' CPU is not counted. --htop measures htop in the same pseudo-terminal setup right after, for a ratio.
+servers' CPU is not counted. --htop measures htop in the same pseudo-terminal setup right after, for a ratio;
+--prometheus measures a Prometheus server (its binary: Debian's `prometheus` package, unpacked with
+`apt-get download prometheus && dpkg -x prometheus_*.deb DIR`) scraping the same targets at the same interval,
+with a fresh TSDB in a temporary directory, after svctop.
 Prints one line per measure."""
 import argparse, fcntl, os, pty, select, signal, struct, subprocess, sys, termios, time
 
@@ -22,6 +26,7 @@ p.add_argument("--keys", type=int, default=20, help="key presses for the latency
 p.add_argument("--go-services", type=int, default=0, help="watch N real Go services instead of the demo")
 p.add_argument("--api-handlers", type=int, default=3)
 p.add_argument("--htop", action="store_true", help="measure htop the same way after svctop")
+p.add_argument("--prometheus", default="", help="a prometheus binary to measure on the same targets after svctop")
 p.add_argument("--svctop-args", default="", help="extra svctop arguments, e.g. '--probe-interval 1s'")
 a = p.parse_args()
 
@@ -134,6 +139,33 @@ if a.htop:
           f"svctop / htop = {svctop_cpu / hcpu:.2f}")
     os.kill(hpid, signal.SIGTERM)
     os.waitpid(hpid, 0)
+
+if a.prometheus:
+    import shutil, socket, tempfile
+    work = tempfile.mkdtemp(prefix="svctop-bench-prometheus-")
+    hosts = [t.split("=", 1)[1].split("://", 1)[-1].rstrip("/") for t in targets]
+    with open(f"{work}/prometheus.yml", "w") as config:
+        config.write("global:\n  scrape_interval: 1s\n  scrape_timeout: 800ms\n"
+                     "scrape_configs:\n  - job_name: bench\n    static_configs:\n      - targets:\n")
+        config.writelines(f"          - '{h}'\n" for h in hosts)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    listener.close()
+    prom = subprocess.Popen([a.prometheus, f"--config.file={work}/prometheus.yml", f"--storage.tsdb.path={work}/data",
+                             f"--web.listen-address=127.0.0.1:{port}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(10)  # first scrapes of every target, WAL created: the same settling svctop gets
+    pcpu0, pt0 = cpu_seconds(prom.pid), time.time()
+    time.sleep(a.seconds)
+    pelapsed = time.time() - pt0
+    pcpu = (cpu_seconds(prom.pid) - pcpu0) / pelapsed * 100
+    prss = int(next(l for l in open(f"/proc/{prom.pid}/status") if l.startswith("VmRSS:")).split()[1]) / 1024
+    print(f"prometheus {a.prometheus}, same {a.instances} targets at 1 s: CPU {pcpu:.2f}% of one core, "
+          f"RSS {prss:.0f} MiB; svctop / prometheus = {svctop_cpu / pcpu:.2f}")
+    prom.send_signal(signal.SIGTERM)
+    prom.wait(timeout=30)
+    shutil.rmtree(work, ignore_errors=True)
 
 if fleet:
     fleet.send_signal(signal.SIGTERM)
