@@ -39,8 +39,11 @@ public struct Sample: Sendable, Equatable {
 /// HELP texts and units, and an account of the lines that were rejected.
 public struct MetricSet: Sendable {
     public private(set) var samples: [Sample] = []
-    /// Sample metric name → the runs of `samples` that carry it (usually one run).
-    private var index: [String: [Range<Int>]] = [:]
+    /// Sample metric name → the first run of `samples` that carries it; `moreRuns` holds the rare later runs (a
+    /// name that comes back after another). One range per name, not an array: a scrape has dozens of names, and
+    /// an array each was a third of a real exposition's allocations.
+    private var index: [String: Range<Int>] = [:]
+    private var moreRuns: [String: [Range<Int>]] = [:]
     /// Family name → declared type.
     public private(set) var types: [String: MetricType] = [:]
     /// Family name → HELP text (unescaped).
@@ -81,6 +84,9 @@ public struct MetricSet: Sendable {
     {
         var set = MetricSet()
         set.format = format
+        // A Go service exposes a few dozen names and families: no regrowth of either table.
+        set.index.reserveCapacity(64)
+        set.types.reserveCapacity(64)
         set.samples.reserveCapacity(buffer.count / 64)
         var parser = ExpositionParser(bytes: buffer, format: format)
         // All labels of the parse in one buffer; each sample's labels are a slice of it.
@@ -95,6 +101,10 @@ public struct MetricSet: Sendable {
         lastSpans.reserveCapacity(16)
         var lastStart = 0
         var runStart = 0
+        // The last TYPE line's family name: a gauge's or counter's samples that follow carry the same name, and
+        // reuse its string instead of making another.
+        var typeName: Range<Int> = 0..<0
+        var typeNameString = ""
         loop: while true {
             switch parser.next() {
             case .end:
@@ -102,10 +112,12 @@ public struct MetricSet: Sendable {
             case .sample:
                 if lastNameString.isEmpty || !parser.bytesEqual(parser.name, lastName) {
                     if !lastNameString.isEmpty && runStart < set.samples.count {
-                        set.index[lastNameString, default: []].append(runStart..<set.samples.count)
+                        set.addRun(lastNameString, runStart..<set.samples.count)
                     }
                     lastName = parser.name
-                    lastNameString = parser.string(parser.name)
+                    lastNameString =
+                        !typeNameString.isEmpty && parser.bytesEqual(parser.name, typeName)
+                        ? typeNameString : parser.string(parser.name)
                     runStart = set.samples.count
                 }
                 let start = labelStorage.count
@@ -132,7 +144,9 @@ public struct MetricSet: Sendable {
                 set.samples.append(
                     Sample(name: lastNameString, labels: [], value: parser.value, timestampMs: parser.timestampMs))
             case .type:
-                set.types[parser.string(parser.name)] = parser.declaredType
+                typeName = parser.name
+                typeNameString = parser.string(parser.name)
+                set.types[typeNameString] = parser.declaredType
             case .help:
                 if keepsHelp { set.help[parser.string(parser.name)] = parser.helpText() }
             case .unit:
@@ -145,7 +159,7 @@ public struct MetricSet: Sendable {
             }
         }
         if !lastNameString.isEmpty && runStart < set.samples.count {
-            set.index[lastNameString, default: []].append(runStart..<set.samples.count)
+            set.addRun(lastNameString, runStart..<set.samples.count)
         }
         for i in set.samples.indices where !labelRanges[i].isEmpty {
             set.samples[i].labels = labelStorage[Int(labelRanges[i].lowerBound)..<Int(labelRanges[i].upperBound)]
@@ -157,12 +171,36 @@ public struct MetricSet: Sendable {
     public mutating func append(_ sample: Sample) {
         let position = samples.count
         samples.append(sample)
-        if var runs = index[sample.name], let last = runs.last, last.upperBound == position {
-            runs[runs.count - 1] = last.lowerBound..<(position + 1)
-            index[sample.name] = runs
-        } else {
-            index[sample.name, default: []].append(position..<(position + 1))
+        addRun(sample.name, position..<(position + 1))
+    }
+
+    /// Records that `run` of `samples` carries `name`, joining it to the name's last run when they touch.
+    private mutating func addRun(_ name: String, _ run: Range<Int>) {
+        guard let first = index[name] else {
+            index[name] = run
+            return
         }
+        if var more = moreRuns[name], let last = more.last {
+            if last.upperBound == run.lowerBound {
+                more[more.count - 1] = last.lowerBound..<run.upperBound
+            } else {
+                more.append(run)
+            }
+            moreRuns[name] = more
+        } else if first.upperBound == run.lowerBound {
+            index[name] = first.lowerBound..<run.upperBound
+        } else {
+            moreRuns[name] = [run]
+        }
+    }
+
+    /// Calls `body` with each run of `name`, in input order; false when there is none.
+    @discardableResult
+    private func forEachRun(_ name: String, _ body: (Range<Int>) -> Void) -> Bool {
+        guard let first = index[name] else { return false }
+        body(first)
+        if let more = moreRuns[name] { for run in more { body(run) } }
+        return true
     }
 
     /// The number of distinct sample names.
@@ -173,35 +211,31 @@ public struct MetricSet: Sendable {
 
     /// All samples with this metric name, in input order.
     public func samples(named name: String) -> [Sample] {
-        guard let runs = index[name] else { return [] }
         var out: [Sample] = []
-        for run in runs { out.append(contentsOf: samples[run]) }
+        forEachRun(name) { out.append(contentsOf: samples[$0]) }
         return out
     }
 
     /// Calls `body` with every sample of this name, in input order, without copying them into an array.
     public func forEachSample(named name: String, _ body: (Sample) -> Void) {
-        guard let runs = index[name] else { return }
-        for run in runs { for i in run { body(samples[i]) } }
+        forEachRun(name) { run in for i in run { body(samples[i]) } }
     }
 
     /// The value of the first sample with this name whose labels include all of `matching`.
     public func value(_ name: String, matching: [Label] = []) -> Double? {
-        guard let runs = index[name] else { return nil }
-        for run in runs {
-            for i in run where matching.allSatisfy({ samples[i].labels.contains($0) }) {
-                return samples[i].value
-            }
+        var found: Double?
+        forEachRun(name) { run in
+            guard found == nil else { return }
+            found = run.first { i in matching.allSatisfy { samples[i].labels.contains($0) } }.map { samples[$0].value }
         }
-        return nil
+        return found
     }
 
     /// The sum of every sample with this name (all label sets).
     public func sum(_ name: String) -> Double? {
-        guard let runs = index[name] else { return nil }
         var total = 0.0
-        for run in runs { for i in run { total += samples[i].value } }
-        return total
+        let present = forEachRun(name) { run in for i in run { total += samples[i].value } }
+        return present ? total : nil
     }
 
     /// The declared type of the family a sample name belongs to (`foo_bucket` → the type of `foo`).
