@@ -108,3 +108,34 @@ struct SeriesMathTests {
         #expect(Backoff.delay(consecutiveFailures: 40, interval: 1) == 30)
     }
 }
+
+@Suite("reading a latency histogram from samples")
+struct HistogramReadingTests {
+    @Test("buckets summed by bound over every series and per handler; a handler gets only the bounds it has")
+    func perHandler() throws {
+        let text = """
+            # TYPE http_request_duration_seconds histogram
+            http_request_duration_seconds_bucket{handler="/a",code="200",le="0.1"} 5
+            http_request_duration_seconds_bucket{handler="/a",code="200",le="1"} 8
+            http_request_duration_seconds_bucket{handler="/a",code="200",le="+Inf"} 9
+            http_request_duration_seconds_bucket{handler="/a",code="500",le="0.1"} 1
+            http_request_duration_seconds_bucket{handler="/a",code="500",le="1"} 1
+            http_request_duration_seconds_bucket{handler="/a",code="500",le="+Inf"} 2
+            http_request_duration_seconds_bucket{handler="/b",code="200",le="0.1"} 3
+            http_request_duration_seconds_bucket{handler="/b",code="200",le="0.5"} 4
+            http_request_duration_seconds_bucket{handler="/b",code="200",le="1.0"} 6
+            http_request_duration_seconds_bucket{handler="/b",code="200",le="+Inf"} 7
+            http_request_duration_seconds_count{handler="/a",code="200"} 9
+            http_request_duration_seconds_count{handler="/a",code="500"} 2
+            http_request_duration_seconds_count{handler="/b",code="200"} 7
+
+            """
+        let h = try #require(Reading(metrics: MetricSet.parse(text), profile: .go).histogram)
+        // "1" and "1.0" are the same bound.
+        #expect(h.buckets == [0.1: 9, 0.5: 4, 1: 15, .infinity: 18])
+        #expect(h.bucketsByHandler["/a"] == [0.1: 6, 1: 9, .infinity: 11])
+        #expect(h.bucketsByHandler["/b"] == [0.1: 3, 0.5: 4, 1: 6, .infinity: 7])
+        #expect(h.count == 18 && h.errorCount == 2)
+        #expect(h.countByHandler["/a"]?.count == 11 && h.countByHandler["/a"]?.errors == 2)
+    }
+}

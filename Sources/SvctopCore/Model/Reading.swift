@@ -108,20 +108,49 @@ public struct Reading: Sendable, Equatable {
 
     private static func histogram(_ metrics: MetricSet, name: String, profile: Profile) -> HistogramReading {
         var h = HistogramReading()
-        // The same dozen `le` texts repeat for every label set: parse each once.
+        // Sums by bound position, not by dictionary: the same dozen `le` texts repeat for every label set (each is
+        // parsed once), and a handler's buckets come one after the other (its name is hashed once per run).
         var bounds: [(text: String, value: Double)] = []
-        func bound(_ text: String) -> Double? {
-            if let known = bounds.first(where: { $0.text == text }) { return known.value }
-            guard let value = Double(text == "+Inf" ? "inf" : text) else { return nil }
-            bounds.append((text, value))
-            return value
+        var totals: [Double] = []
+        var byHandler: [String: [Double]] = [:]
+        var handler: String?
+        var sums: [Double] = []
+        func flush() {
+            guard let handler else { return }
+            byHandler[handler] = sums
         }
         metrics.forEachSample(named: name + "_bucket") { s in
-            guard let leText = s.label("le"), let le = bound(leText) else { return }
-            let handler = s.label(profile.handlerLabel)
-            if let only = profile.latencyHandler, handler != only { return }
-            h.buckets[le, default: 0] += s.value
-            if let handler { h.bucketsByHandler[handler, default: [:]][le, default: 0] += s.value }
+            guard let leText = s.label("le") else { return }
+            let position: Int
+            if let known = bounds.firstIndex(where: { $0.text == leText }) {
+                position = known
+            } else {
+                guard let value = Double(leText == "+Inf" ? "inf" : leText) else { return }
+                bounds.append((leText, value))
+                totals.append(0)
+                position = bounds.count - 1
+            }
+            let label = s.label(profile.handlerLabel)
+            if let only = profile.latencyHandler, label != only { return }
+            totals[position] += s.value
+            guard let label else { return }
+            if label != handler {
+                flush()
+                handler = label
+                sums = byHandler[label] ?? []
+            }
+            // NaN: a bound this handler has no bucket for (it gets no key, as before).
+            if sums.count < bounds.count {
+                sums.append(contentsOf: repeatElement(.nan, count: bounds.count - sums.count))
+            }
+            sums[position] = sums[position].isNaN ? s.value : sums[position] + s.value
+        }
+        flush()
+        for (i, bound) in bounds.enumerated() { h.buckets[bound.value, default: 0] += totals[i] }
+        for (name, values) in byHandler {
+            var buckets: [Double: Double] = [:]
+            for (i, v) in values.enumerated() where !v.isNaN { buckets[bounds[i].value, default: 0] += v }
+            h.bucketsByHandler[name] = buckets
         }
         addCounts(metrics, name: name, profile: profile, into: &h)
         return h
