@@ -45,18 +45,10 @@ struct EffectPerformer: Sendable {
                 }, timedOut: nil)
         case .saveDump(let id, let debugLevel, let fetchedAt, let raw):
             let name = state.instances[id].name
-            let directory = configuration.dumpDirectory
-            return EffectWork(
-                deadline: 30,
-                run: {
-                    do {
-                        let path = try DumpFiles.save(
-                            raw, instance: name, debugLevel: debugLevel, fetchedAt: fetchedAt, directory: directory)
-                        return .dumpSaved(path: path, error: nil)
-                    } catch {
-                        return .dumpSaved(path: nil, error: "\(directory): \(error.localizedDescription)")
-                    }
-                }, timedOut: .dumpSaved(path: nil, error: "\(directory): not written within 30s"))
+            return save(report: Event.dumpSaved) { directory in
+                try DumpFiles.save(
+                    raw, instance: name, debugLevel: debugLevel, fetchedAt: fetchedAt, directory: directory)
+            }
         case .fetchProfile(let id, let kind, let seconds):
             let target = state.instances[id].target
             // A CPU profile answers after `seconds`; the timeout counts from then.
@@ -84,18 +76,9 @@ struct EffectPerformer: Sendable {
                 }, timedOut: .profileFailed(id, kind, .fetch(.timeout)))
         case .saveProfile(let id, let kind, let fetchedAt, let raw):
             let name = state.instances[id].name
-            let directory = configuration.dumpDirectory
-            return EffectWork(
-                deadline: 30,
-                run: {
-                    do {
-                        let path = try DumpFiles.saveProfile(
-                            raw, kind: kind, instance: name, fetchedAt: fetchedAt, directory: directory)
-                        return .profileSaved(path: path, error: nil)
-                    } catch {
-                        return .profileSaved(path: nil, error: "\(directory): \(error.localizedDescription)")
-                    }
-                }, timedOut: .profileSaved(path: nil, error: "\(directory): not written within 30s"))
+            return save(report: Event.profileSaved) { directory in
+                try DumpFiles.saveProfile(raw, kind: kind, instance: name, fetchedAt: fetchedAt, directory: directory)
+            }
         case .setLogLevel(let id, let level, _, let reason):
             return action(.setLogLevel(level), id: id, state: state, reason: reason)
         case .drain(let id, let override):
@@ -111,6 +94,23 @@ struct EffectPerformer: Sendable {
                     target: target, action: action, result: refusal.journalResult, response: refusal.description))
             return nil
         }
+    }
+
+    /// Writes a file under the dump directory off the loop and reports its path, or why it was not written.
+    func save(
+        report: @escaping @Sendable (_ path: String?, _ error: String?) -> Event,
+        write: @escaping @Sendable (_ directory: String) throws -> String
+    ) -> EffectWork {
+        let directory = configuration.dumpDirectory
+        return EffectWork(
+            deadline: 30,
+            run: {
+                do {
+                    return report(try write(directory), nil)
+                } catch {
+                    return report(nil, "\(directory): \(error.localizedDescription)")
+                }
+            }, timedOut: report(nil, "\(directory): not written within 30s"))
     }
 
     func action(_ kind: ActionKind, id: InstanceID, state: AppState, reason: String) -> EffectWork {

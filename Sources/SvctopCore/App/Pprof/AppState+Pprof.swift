@@ -149,9 +149,7 @@ extension AppState {
         if v.peek == nil && v.comparison == nil { v.tableCursor = v.cursor }
         v.recompute()
         if let comparison = v.comparison, let base = comparisonBase(v) {
-            v.comparison = PprofComparison.compare(
-                before: base.profile, at: base.fetchedAt, after: v.profile, at: v.fetchedAt,
-                sampleType: v.currentSampleType.name, order: v.order)
+            v.comparison = compared(v, with: base)
             v.cursor = min(v.cursor, max(0, comparison.count - 1))
         }
         pprofView = v
@@ -165,14 +163,19 @@ extension AppState {
         v.sampleType = (v.sampleType + 1) % v.profile.sampleTypes.count
         v.recompute()
         if v.comparison != nil, let base = comparisonBase(v) {
-            v.comparison = PprofComparison.compare(
-                before: base.profile, at: base.fetchedAt, after: v.profile, at: v.fetchedAt,
-                sampleType: v.currentSampleType.name, order: v.order)
+            v.comparison = compared(v, with: base)
             v.cursor = 0
         }
         pprofView = v
         let type = v.currentSampleType
         setMessage("showing \(type.name) (\(type.unit))", .info)
+    }
+
+    /// The view's profile against `base`, in the view's sample type and order.
+    func compared(_ v: PprofViewState, with base: StoredPprof) -> [PprofDelta] {
+        PprofComparison.compare(
+            before: base.profile, at: base.fetchedAt, after: v.profile, at: v.fetchedAt,
+            sampleType: v.currentSampleType.name, order: v.order)
     }
 
     func comparisonBase(_ v: PprofViewState) -> StoredPprof? {
@@ -194,9 +197,7 @@ extension AppState {
         }
         if v.peek == nil { v.tableCursor = v.cursor }
         v.peeks = []
-        v.comparison = PprofComparison.compare(
-            before: base.profile, at: base.fetchedAt, after: v.profile, at: v.fetchedAt,
-            sampleType: v.currentSampleType.name, order: v.order)
+        v.comparison = compared(v, with: base)
         v.comparedWith = "\(v.kind.title) of \(ByteFormat.span(v.fetchedAt - base.fetchedAt)) earlier"
         v.cursor = 0
         v.updateMatches()
