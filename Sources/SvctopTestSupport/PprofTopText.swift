@@ -26,7 +26,8 @@ public enum PprofTopText {
             }
             guard inTable, fields.count >= 6, let flat = value(fields[0]), let cum = value(fields[3]) else { continue }
             var name = fields[5...].joined(separator: " ")
-            if name.hasSuffix(" (inline)") { name.removeLast(" (inline)".count) }
+            // pprof marks a function inlined at every call site " (inline)", and at some " (partial-inline)".
+            for mark in [" (inline)", " (partial-inline)"] where name.hasSuffix(mark) { name.removeLast(mark.count) }
             rows.append(Row(name: name, flat: flat, cum: cum))
         }
         return rows

@@ -93,6 +93,22 @@ struct PprofDecoderTests {
         #expect(Array(mine) == Array(expected.prefix(count)), "svctop:\n\(mine)\npprof:\n\(expected.prefix(count))")
     }
 
+    @Test("the reader of pprof's table drops its inline marks, so a partly inlined function keeps its own name")
+    func topTextMarks() {
+        let text = """
+                  flat  flat%   sum%        cum   cum%
+              30000000ns  1.5%  1.5%   30000000ns  1.5%  runtime.nanotime (partial-inline)
+              20000000ns  1.0%  2.5%   50000000ns  2.5%  main.step (inline)
+                     0     0%  2.5%   20000000ns  1.0%  net.(*Dialer).DialContext
+            """
+        #expect(
+            PprofTopText.parse(text) == [
+                .init(name: "runtime.nanotime", flat: 30_000_000, cum: 30_000_000),
+                .init(name: "main.step", flat: 20_000_000, cum: 50_000_000),
+                .init(name: "net.(*Dialer).DialContext", flat: 0, cum: 20_000_000),
+            ])
+    }
+
     @Test("a CPU profile from the Go service: top 10 by flat and by cum equal go tool pprof -top on the same file")
     func cpuFixture() throws {
         let profile = try PprofDecoder.decode(try Self.fixture("go-cpu.pb.gz"), kind: .cpu)
