@@ -39,6 +39,7 @@ public struct ConfigFile: Sendable, Equatable {
     public var basicAuthEnv: String? { access.basicAuthEnv }
     public var profiles: [String: Profile] = [:]
     public var targets: [ConfiguredTarget] = []
+    public var prometheus: ConfiguredPrometheus?
     /// Action name → keys.
     public var keys: [Action: [Key]] = [:]
 
@@ -132,7 +133,7 @@ public struct ConfigFile: Sendable, Equatable {
         }
 
         mutating func read(_ root: Node) throws(ConfigError) -> ConfigFile {
-            let top = ["defaults", "auth", "tls", "profiles", "targets", "keys"]
+            let top = ["defaults", "auth", "tls", "profiles", "targets", "prometheus", "keys"]
             for (key, keyNode, value) in try mapping(root, "") {
                 switch key {
                 case "defaults": try readSettings(value, "defaults")
@@ -140,6 +141,7 @@ public struct ConfigFile: Sendable, Equatable {
                 case "tls": try readTLS(value, "tls", into: &config.access)
                 case "profiles": try readProfiles(value)
                 case "targets": try readTargets(value)
+                case "prometheus": try readPrometheus(value)
                 case "keys": try readKeys(value)
                 default: throw unknown(keyNode, key, in: "the top level", allowed: top)
                 }
@@ -298,6 +300,58 @@ public struct ConfigFile: Sendable, Equatable {
                 }
                 config.profiles[name] = profile
             }
+        }
+
+        mutating func readPrometheus(_ node: Node) throws(ConfigError) {
+            var source = ConfiguredPrometheus(url: "")
+            var urlSeen = false
+            func seconds(_ v: Node, _ k: String) throws(ConfigError) -> Double {
+                let text = try string(v, k)
+                guard let d = SettingDeclaration.seconds(text), d > 0 else {
+                    throw fail(v, k, "expected a duration like 15s or 1m")
+                }
+                return d
+            }
+            for (key, keyNode, v) in try mapping(node, "prometheus") {
+                let k = "prometheus.\(key)"
+                switch key {
+                case "url":
+                    source.url = try string(v, k)
+                    urlSeen = true
+                case "selector": source.selector = try string(v, k)
+                case "instance_label": source.instanceLabel = try string(v, k)
+                case "step": source.step = try seconds(v, k)
+                case "scrape_interval": source.scrapeInterval = try seconds(v, k)
+                case "profile":
+                    let p = try string(v, k)
+                    guard config.profiles[p] != nil || Profile.builtIn[p] != nil else {
+                        throw fail(v, k, "unknown profile '\(p)' (define it under profiles, or use go or generic)")
+                    }
+                    source.profile = p
+                case "auth":
+                    var access = source.access ?? AccessConfig()
+                    try readAuth(v, k, into: &access)
+                    source.access = access
+                case "tls":
+                    var access = source.access ?? AccessConfig()
+                    try readTLS(v, k, into: &access)
+                    source.access = access
+                default:
+                    throw unknown(
+                        keyNode, k, in: "prometheus",
+                        allowed: [
+                            "url", "selector", "instance_label", "step", "scrape_interval", "profile", "auth", "tls",
+                        ])
+                }
+            }
+            guard urlSeen else { throw fail(node, "prometheus.url", "missing: the server's URL") }
+            do {
+                _ = try PrometheusSource(
+                    url: source.url, selector: source.selector, instanceLabel: source.instanceLabel)
+            } catch {
+                throw fail(node, "prometheus", error.description)
+            }
+            config.prometheus = source
         }
 
         mutating func readTargets(_ node: Node) throws(ConfigError) {

@@ -36,14 +36,15 @@ struct DashboardRunner {
         defer { reader.stop() }
         let renderer = makeRenderer(terminal)
 
-        let transport = HTTPTransport(maxBodyBytes: configuration.maxBodyBytes)
+        let transport = HTTPTransport(maxBodyBytes: configuration.transportCap)
         let client = ServiceClient(transport: transport, options: configuration.options)
         let journal = Journal(path: configuration.journalPath)
+        let poller = configuration.makePoller(transport: transport)
         let performer = EffectPerformer(
             configuration: configuration, client: client,
             performer: configuration.settings.isReadOnly
                 ? nil : ActionPerformer(client: client, journal: journal, timeout: configuration.actionTimeout),
-            journal: journal)
+            journal: journal, poller: poller)
         // Health is probed every interval for the instance on screen and those just acted on; the others every
         // probe interval while they pass.
         let focus = ProbeFocus()
@@ -51,14 +52,12 @@ struct DashboardRunner {
             client: client, settings: configuration.settings, timeout: configuration.timeout,
             maxBodyBytes: configuration.maxBodyBytes, focus: focus)
 
-        var state = AppState(
-            targets: configuration.targets, settings: configuration.settings, keyMap: configuration.keyMap,
-            now: Date().timeIntervalSince1970)
+        var state = configuration.initialState(now: Date().timeIntervalSince1970)
         _ = state.reduce(.resized(width: terminal.width, height: terminal.height), now: state.now)
         terminal.apply(renderer.render(state))
 
         let (inputs, sink) = AsyncStream.makeStream(of: LoopInput.self, bufferingPolicy: .unbounded)
-        let sources = startSources(reader: reader, engine: engine, sink: sink)
+        let sources = startSources(reader: reader, engine: engine, poller: poller, sink: sink)
         await withTaskGroup(of: Void.self) { effects in
             var running = 0
             var waiting = Deque<EffectWork>()
@@ -144,9 +143,11 @@ struct DashboardRunner {
         return Renderer(theme: theme, glyphs: glyphs)
     }
 
-    /// The keyboard and signals, the scrape engine and the one-second clock, each feeding the loop.
+    /// The keyboard and signals, the scrape engine, the source's poller and the one-second clock, each feeding the
+    /// loop.
     func startSources(
-        reader: InputReader, engine: ScrapeEngine, sink: AsyncStream<LoopInput>.Continuation
+        reader: InputReader, engine: ScrapeEngine, poller: PrometheusPoller?,
+        sink: AsyncStream<LoopInput>.Continuation
     ) -> Task<Void, Never> {
         let targets = configuration.targets
         return Task {
@@ -155,6 +156,9 @@ struct DashboardRunner {
                     for await input in reader.inputs { sink.yield(.terminal(input)) }
                 }
                 group.addTask { await engine.run(targets: targets) { sink.yield(.events($0)) } }
+                if let poller {
+                    group.addTask { await poller.run { sink.yield(.events($0)) } }
+                }
                 group.addTask {
                     // The clock: ages, staleness, timeouts and timed reverts move once a second.
                     while !Task.isCancelled {

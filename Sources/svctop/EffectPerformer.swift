@@ -10,6 +10,8 @@ struct EffectPerformer: Sendable {
     let client: ServiceClient
     let performer: ActionPerformer?
     let journal: Journal
+    /// The source's poller, when the fleet comes from a Prometheus-compatible server.
+    var poller: PrometheusPoller?
 
     /// The work for `effect`, or nil for what the loop does itself (quit, suspend) and for what is done at once
     /// (journaling a refusal).
@@ -87,6 +89,13 @@ struct EffectPerformer: Sendable {
             )
         case .undrain(let id):
             return action(.undrain, id: id, state: state, reason: "manual")
+        case .loadSourceHistory(_, let key):
+            guard let poller, let settled = state.source?.configuration else { return nil }
+            return EffectWork(
+                deadline: max(30, poller.client.timeout * 2),
+                run: { await poller.instanceHistory(key, settled, now: Date().timeIntervalSince1970) },
+                timedOut: .sourceFailed(
+                    "the history of \(key) did not arrive within \(Int(max(30, poller.client.timeout * 2)))s"))
         case .recordRefusal(let id, let action, let refusal):
             let target = state.instances[id].target
             journal.append(

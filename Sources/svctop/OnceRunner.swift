@@ -10,15 +10,18 @@ struct OnceRunner {
 
     /// Returns the exit status: 0 when at least one target answered, 1 when none did.
     func run() async -> Int32 {
-        let transport = HTTPTransport(maxBodyBytes: configuration.maxBodyBytes)
+        let transport = HTTPTransport(maxBodyBytes: configuration.transportCap)
         let client = ServiceClient(transport: transport, options: configuration.options)
         let engine = ScrapeEngine(
             client: client, settings: configuration.settings, timeout: configuration.timeout,
             maxBodyBytes: configuration.maxBodyBytes)
-        let collector = Collector(
-            state: AppState(
-                targets: configuration.targets, settings: configuration.settings,
-                now: Date().timeIntervalSince1970))
+        let collector = Collector(state: configuration.initialState(now: Date().timeIntervalSince1970))
+        if let poller = configuration.makePoller(transport: transport) {
+            // A source answers rates and quantiles over its own window: one refresh is the snapshot.
+            let events = await poller.once(now: Date().timeIntervalSince1970)
+            await collector.reduce(events)
+            for case .sourceFailed(let error) in events { Output.error("svctop: \(error)") }
+        }
         let targets = configuration.targets
         let scrapesWanted = max(2, Int((window / configuration.settings.interval).rounded(.up)) + 1)
         let deadline = Date().addingTimeInterval(window + configuration.timeout + 2)

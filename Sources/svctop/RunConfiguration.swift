@@ -1,4 +1,5 @@
 import SvctopCore
+import SvctopNetwork
 import SvctopRender
 import SvctopTerminal
 
@@ -14,9 +15,35 @@ struct RunConfiguration: Sendable {
     var dumpMaxBytes: Int = 256 << 20
     var journalPath: String
     var dumpDirectory: String
+    /// A Prometheus-compatible server as the source of the fleet, and the profile its instances are read with.
+    var prometheus: PrometheusSource?
+    var sourceProfile: Profile = .go
 
     /// Request timeout, read from the settings (80% of the interval unless set).
     var timeout: Double { settings.effectiveTimeout }
     var maxBodyBytes: Int { Int(settings.maxBodyBytes) }
+    /// The transport's own cap: every scrape, probe and action passes its smaller one; a source's history
+    /// answers may be larger.
+    var transportCap: Int { prometheus == nil ? maxBodyBytes : max(maxBodyBytes, PrometheusClient.defaultMaxBytes) }
     var actionTimeout: Double { settings.actionTimeout }
+}
+
+extension RunConfiguration {
+    /// The dashboard's state before any data: the targets, and the source (its rows come as it answers).
+    func initialState(now: Double) -> AppState {
+        var state = AppState(targets: targets, settings: settings, keyMap: keyMap, now: now)
+        if let prometheus {
+            state.source = SourceState(url: prometheus.url)
+            state.sourceProfile = sourceProfile
+        }
+        return state
+    }
+
+    /// The source's poller, sharing the dashboard's transport; nil without a source.
+    func makePoller(transport: HTTPTransport) -> PrometheusPoller? {
+        guard let prometheus else { return nil }
+        let client = PrometheusClient(
+            transport: transport, source: prometheus, options: options, timeout: max(timeout, 10))
+        return PrometheusPoller(client: client, profile: sourceProfile, settings: settings)
+    }
 }

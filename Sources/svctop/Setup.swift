@@ -13,7 +13,7 @@ struct SetupError: Error, CustomStringConvertible {
 struct Setup {
     var configuration: RunConfiguration
 
-    static func make(targets specs: [String], options: WatchOptions) throws -> Setup {
+    static func make(targets specs: [String], options: WatchOptions, prometheus: PromCommand? = nil) throws -> Setup {
         let environment = ProcessInfo.processInfo.environment
         var file = ConfigFile()
         if let path = options.config {
@@ -94,6 +94,43 @@ struct Setup {
             offset += 1
         }
 
+        // A Prometheus-compatible source: `svctop prom`'s arguments over the file's `prometheus:` section.
+        var spec = file.prometheus
+        if let cli = prometheus {
+            guard let url = cli.url ?? spec?.url else {
+                throw SetupError(
+                    description: "svctop prom: give the server's URL (or prometheus.url in the config file)")
+            }
+            var s = spec ?? ConfiguredPrometheus(url: url)
+            s.url = url
+            if let v = cli.selector { s.selector = v }
+            if let v = cli.instanceLabel { s.instanceLabel = v }
+            for (flag, text, path) in [
+                ("--step", cli.step, \ConfiguredPrometheus.step),
+                ("--scrape-interval", cli.scrapeInterval, \.scrapeInterval),
+            ] {
+                guard let text else { continue }
+                guard let seconds = SettingDeclaration.seconds(text), seconds > 0 else {
+                    throw SetupError(description: "\(flag): expected a duration like 15s or 1m, got '\(text)'")
+                }
+                s[keyPath: path] = seconds
+            }
+            spec = s
+        }
+        var source: PrometheusSource?
+        var sourceProfile = cliProfile
+        if let spec {
+            if let name = spec.profile { sourceProfile = try profile(named: name) }
+            let access = try spec.access.map { try resolve($0, over: transport, environment: environment) }
+            do {
+                source = try PrometheusSource(
+                    url: spec.url, selector: spec.selector, instanceLabel: spec.instanceLabel, step: spec.step,
+                    scrapeInterval: spec.scrapeInterval, transport: access)
+            } catch {
+                throw SetupError(description: error.description)
+            }
+        }
+
         // Theme.
         let themeName = settings.theme
         let theme: Theme
@@ -121,7 +158,8 @@ struct Setup {
                 targets: targets, settings: settings, keyMap: keyMap, theme: theme, forceASCII: options.ascii,
                 colorMode: noColor ? .monochrome : .automatic, options: transport,
                 journalPath: settings.journal ?? Journal.defaultPath,
-                dumpDirectory: settings.dumpDirectory ?? DumpFiles.defaultDirectory))
+                dumpDirectory: settings.dumpDirectory ?? DumpFiles.defaultDirectory, prometheus: source,
+                sourceProfile: sourceProfile))
     }
 
     /// The options `access` gives, over `base`: its credentials (read now from their file or variable) replace

@@ -21,6 +21,7 @@ struct Svctop: AsyncParsableCommand {
             Subcommands:
               svctop demo [--instances N] [--scenario S]      run the demo fleet headless, print its URLs
               svctop journal [--file F] [--last N]            print the audit journal
+              svctop prom URL [--selector S]                  the fleet a Prometheus-compatible server scrapes
             """,
         version: "\(SvctopVersion.current) (commit \(String(cString: svctop_build_commit())))")
 
@@ -30,14 +31,15 @@ struct Svctop: AsyncParsableCommand {
     @OptionGroup var options: WatchOptions
 
     func run() async throws {
-        let status = await runWatch()
+        let status = await Self.runWatch(targets: targets, options: options, prometheus: nil)
         throw ExitCode(status)
     }
 
-    func runWatch() async -> Int32 {
+    /// The dashboard or `--once`, for targets, a source, or both.
+    static func runWatch(targets: [String], options: WatchOptions, prometheus: PromCommand?) async -> Int32 {
         let setup: Setup
         do {
-            setup = try Setup.make(targets: targets, options: options)
+            setup = try Setup.make(targets: targets, options: options, prometheus: prometheus)
         } catch {
             Output.error("svctop: \(error)")
             return 2
@@ -56,7 +58,7 @@ struct Svctop: AsyncParsableCommand {
             demo = fleet
             configuration.targets += fleet.targets.map { try! Target.parse($0) }
         }
-        guard !configuration.targets.isEmpty else {
+        guard !configuration.targets.isEmpty || configuration.prometheus != nil else {
             Output.error("svctop: no targets: give host:port arguments, --config FILE, or --demo (see --help)")
             return 2
         }

@@ -2,7 +2,7 @@ extension AppState {
     /// Applies one event at time `now` and returns the effects to perform. Pure: no I/O, no clock reads.
     ///
     /// This is the dispatcher only: each feature's rules live in its own room (`Drain/`, `LogLevel/`, `Dump/`,
-    /// `Pprof/`, `Dialog/`, `Keys/`, `Fleet/`).
+    /// `Pprof/`, `Dialog/`, `Keys/`, `Fleet/`, `Source/`).
     public mutating func reduce(_ event: Event, now: Double) -> [Effect] {
         self.now = now
         let effects = apply(event)
@@ -81,6 +81,18 @@ extension AppState {
             return []
         case .profileSaved(let path, let error):
             profileSaved(path: path, error: error)
+            return []
+        case .sourceConfigured(let configuration):
+            sourceConfigured(configuration)
+            return []
+        case .sourceRefreshed(let refresh):
+            sourceRefreshed(refresh)
+            return []
+        case .sourceHistoryLoaded(let history):
+            sourceHistoryLoaded(history)
+            return []
+        case .sourceFailed(let error):
+            sourceFailed(error)
             return []
         }
     }

@@ -39,6 +39,10 @@ public struct AppState: Sendable {
     /// Actions waiting for their answer: instance → what and since when.
     public var pendingActions: [InstanceID: (kind: ActionKind, since: Double)] = [:]
     public var isQuitting = false
+    /// The source of the fleet when it is a server rather than the target list; nil for direct scraping.
+    public var source: SourceState?
+    /// The profile a source's instances are read with.
+    public var sourceProfile: Profile?
 
     public init(targets: [Target], settings: Settings = Settings(), keyMap: KeyMap = .standard, now: Double) {
         self.settings = settings

@@ -11,6 +11,8 @@ public enum Effect: Sendable, Equatable {
     case setLogLevel(InstanceID, level: String, previous: String?, reason: String)
     case drain(InstanceID, override: Bool)
     case undrain(InstanceID)
+    /// The full history of an instance a source names, for its charts.
+    case loadSourceHistory(InstanceID, key: String)
     /// A mutating action that was asked for but not performed: the journal records why.
     case recordRefusal(InstanceID, action: ActionKind, refusal: Refusal)
 

@@ -19,4 +19,12 @@ public enum Event: Sendable {
     case profileLoaded(InstanceID, raw: [UInt8], profile: PprofProfile, fetchedAt: Double)
     case profileFailed(InstanceID, PprofKind, PprofFailure)
     case profileSaved(path: String?, error: String?)
+    /// The source settled its scrape interval, refresh and windows.
+    case sourceConfigured(SourceConfiguration)
+    /// The source answered a refresh of the whole fleet.
+    case sourceRefreshed(SourceRefresh)
+    /// The source answered a history query.
+    case sourceHistoryLoaded(SourceHistory)
+    /// A source query failed; the text names the query and the server's message.
+    case sourceFailed(String)
 }

@@ -33,6 +33,8 @@ public struct InstanceState: Sendable {
     public var logLevel: String?
     public var logLevelError: String?
     public var drain: DrainProgress?
+    /// Whether a source's full history (every chart) has been loaded for this instance.
+    public var hasFullHistory = false
 
     // History.
     public var goroutines: TimeSeries
@@ -130,20 +132,68 @@ public struct InstanceState: Sendable {
 
     /// Records a successful scrape at `now` and recomputes everything derived from it.
     public mutating func ingest(_ metrics: MetricSet, duration: Double, now: Double, settings: Settings) {
-        let new = Reading(metrics: metrics, profile: target.profile)
+        rejectedLines = metrics.rejectedLines
+        lastParseError = metrics.firstError
+        record(Reading(metrics: metrics, profile: target.profile), latency: nil, now: now, settings: settings)
+        lastDuration = duration
+        status = duration > settings.interval * 0.5 ? .slow : .up
+    }
+
+    /// Records what a source said at `now` (the refresh's time): its reading, and latency the server computed.
+    /// The data's age is the server's: the last time it scraped the instance, when it says.
+    public mutating func ingest(_ sample: SourceSample, duration: Double, now: Double, settings: Settings) {
+        record(sample.reading, latency: sample.latency, now: now, settings: settings)
+        if let seen = sample.seen { lastSuccess = min(now, seen) }
+        lastDuration = duration
+        status = sample.up == 0 ? .down(.sourceDown) : .up
+    }
+
+    /// The instance's series are gone from its source: it stays, with its last values, marked gone.
+    public mutating func markGone(now: Double) {
+        if status != .down(.gone) { consecutiveFailures = 0 }
+        status = .down(.gone)
+        lastAttempt = now
+        consecutiveFailures += 1
+    }
+
+    /// Points a source had before svctop started, put before the ones recorded since, then the trends again.
+    public mutating func backfill(_ history: [PromQueries.Tag: [TimeSeries.Point]], now: Double, settings: Settings) {
+        for (tag, points) in history {
+            switch tag {
+            case .signal(.goroutines): goroutines.backfill(points)
+            case .signal(.threads): threads.backfill(points)
+            case .signal(.memory): memory.backfill(points)
+            case .signal(.heap): heap.backfill(points)
+            case .p50: p50.backfill(points)
+            case .p90: p90.backfill(points)
+            case .p99: p99.backfill(points)
+            case .rate: requestRate.backfill(points)
+            case .errors: errorRatio.backfill(points)
+            default: break
+            }
+        }
+        func ratio(_ part: PromQueries.Tag, _ whole: PromQueries.Tag) -> [TimeSeries.Point] {
+            guard let parts = history[part], let wholes = history[whole] else { return [] }
+            var byTime: [Double: Double] = [:]
+            for p in wholes where p.value > 0 { byTime[p.time] = p.value }
+            return parts.compactMap { p in byTime[p.time].map { TimeSeries.Point(time: p.time, value: p.value / $0) } }
+        }
+        poolUtilization.backfill(ratio(.signal(.workersBusy), .signal(.workersMax)))
+        dbUtilization.backfill(ratio(.signal(.dbInUse), .signal(.dbMaxOpen)))
+        updateTrends(now: now, settings: settings)
+    }
+
+    /// Records a reading; latency is the given one (a source's) or computed from the reading's histogram.
+    mutating func record(_ new: Reading, latency given: LatencySummary?, now: Double, settings: Settings) {
         if let old = reading, InstanceState.looksRestarted(old: old, new: new) {
             restarts += 1
             lastRestart = now
             latencyWindow.removeAll()
         }
         reading = new
-        rejectedLines = metrics.rejectedLines
-        lastParseError = metrics.firstError
         lastSuccess = now
         lastAttempt = now
-        lastDuration = duration
         consecutiveFailures = 0
-        status = duration > settings.interval * 0.5 ? .slow : .up
 
         if let v = new.goroutines { goroutines.append(time: now, value: v) }
         if let v = new.threads { threads.append(time: now, value: v) }
@@ -151,9 +201,13 @@ public struct InstanceState: Sendable {
         if let v = new.heap { heap.append(time: now, value: v) }
         if let r = poolRatio { poolUtilization.append(time: now, value: r) }
         if let r = dbRatio { dbUtilization.append(time: now, value: r) }
-        if let h = new.histogram {
+        if let given {
+            latency = given
+        } else if let h = new.histogram {
             latencyWindow.add(time: now, reading: h)
             latency = latencyWindow.summary(summaryQuantiles: new.latencySummary)
+        }
+        if given != nil || new.histogram != nil {
             if let v = latency.p50 { p50.append(time: now, value: v) }
             if let v = latency.p90 { p90.append(time: now, value: v) }
             if let v = latency.p99 { p99.append(time: now, value: v) }

@@ -10,6 +10,10 @@ public enum ScrapeFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case parse(String)
     case unsupported(String)
     case other(String)
+    /// The source no longer has the instance's series (stale or deleted); its last values stay on screen.
+    case gone
+    /// The source's server reports that its own scrape of the instance fails (`up` is 0).
+    case sourceDown
 
     /// A short reason for a table cell.
     public var shortReason: String {
@@ -24,6 +28,8 @@ public enum ScrapeFailure: Error, Sendable, Equatable, CustomStringConvertible {
         case .parse: return "bad data"
         case .unsupported: return "format"
         case .other: return "error"
+        case .gone: return "gone"
+        case .sourceDown: return "up=0"
         }
     }
 
@@ -39,6 +45,8 @@ public enum ScrapeFailure: Error, Sendable, Equatable, CustomStringConvertible {
         case .parse(let d): return "unparseable exposition: \(d)"
         case .unsupported(let d): return d
         case .other(let d): return d
+        case .gone: return "gone: the source has no current series for it (last values shown)"
+        case .sourceDown: return "the source server cannot scrape it (up is 0)"
         }
     }
 }

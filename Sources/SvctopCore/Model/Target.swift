@@ -10,12 +10,40 @@ public struct Target: Sendable, Equatable {
     /// Credentials, headers and TLS for this target alone (from its entry in the config file); nil means the
     /// defaults.
     public var transport: TransportOptions?
+    /// The instance's name in a source (the instance label's value), when it came from one rather than from the
+    /// target list.
+    public var sourceKey: String?
 
-    public init(name: String, baseURL: String, profile: Profile = .go, transport: TransportOptions? = nil) {
+    public init(
+        name: String, baseURL: String, profile: Profile = .go, transport: TransportOptions? = nil,
+        sourceKey: String? = nil
+    ) {
         self.name = name
         self.baseURL = baseURL
         self.profile = profile
         self.transport = transport
+        self.sourceKey = sourceKey
+    }
+
+    /// Whether svctop can send this instance requests of its own (dumps, profiles, log level, drain): false for
+    /// an instance a source names without an address.
+    public var isReachable: Bool { !baseURL.isEmpty }
+
+    /// Why an instance cannot be sent requests, for the status bar.
+    public var unreachableReason: String {
+        "\(name) has no address svctop can reach: its series carry no host:port in the instance label"
+    }
+
+    /// An instance a source names: reachable at `http://host:port` when the name is one, else not at all (never
+    /// guessed).
+    public static func fromSource(key: String, profile: Profile) -> Target {
+        var url = ""
+        if let parsed = try? Target.parse(key, profile: profile), !key.contains("/"), !key.contains("="),
+            key.contains(":")
+        {
+            url = parsed.baseURL
+        }
+        return Target(name: key, baseURL: url, profile: profile, sourceKey: key)
     }
 
     /// The full URL of an endpoint path (which may carry a query).

@@ -70,6 +70,16 @@ public struct TimeSeries: Sendable, Equatable {
         return lo
     }
 
+    /// Puts `older` points (oldest first) before the ones held: those from before the first held point are kept,
+    /// and the oldest go when the whole does not fit. For history a source had before svctop started.
+    public mutating func backfill(_ older: [Point]) {
+        let held = points
+        let cutoff = held.first?.time ?? .infinity
+        let merged = older.filter { $0.time < cutoff } + held
+        removeAll()
+        for p in merged.suffix(capacity) { append(time: p.time, value: p.value) }
+    }
+
     /// Removes every point.
     public mutating func removeAll() {
         storage.removeAll(keepingCapacity: true)

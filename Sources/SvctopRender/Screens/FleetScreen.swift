@@ -102,13 +102,14 @@ enum FleetScreen {
 
     static func drawSummary(_ p: inout Painter, _ state: AppState) {
         let total = state.instances.count
-        var up = 0, ready = 0, draining = 0
+        var up = 0, ready = 0, draining = 0, probed = 0
         var goroutines = 0.0
         var worstP99: (Double, InstanceID)?
         var worstMemory: (Double, InstanceID)?
         for i in state.instances.indices {
             let instance = state.instances[i]
             if instance.health.isReady == true { ready += 1 }
+            if instance.health.ready != nil { probed += 1 }
             if instance.health.isDraining { draining += 1 }
             guard instance.status.isUp else { continue }
             up += 1
@@ -119,8 +120,13 @@ enum FleetScreen {
         var x = 0
         x += p.text("up ", x: x, y: 1, .dim)
         x += p.text("\(up)/\(total)", x: x, y: 1, up == total ? .good : (up == 0 && total > 0 ? .critical : .warning))
-        x += p.text("  ready ", x: x, y: 1, .dim)
-        x += p.text("\(ready)/\(total)", x: x, y: 1, ready == total ? .good : .warning)
+        // Instances from a source are not probed by svctop: readiness counts those that are.
+        if probed > 0 || state.source == nil {
+            x += p.text("  ready ", x: x, y: 1, .dim)
+            x += p.text(
+                "\(ready)/\(probed > 0 && state.source != nil ? probed : total)", x: x, y: 1,
+                ready == (state.source != nil ? probed : total) ? .good : .warning)
+        }
         if draining > 0 {
             x += p.text("  draining ", x: x, y: 1, .dim)
             x += p.text("\(draining)", x: x, y: 1, .warning)
@@ -173,6 +179,12 @@ enum FleetScreen {
                 if isDown {
                     if case .down(let failure) = instance.status { text = failure.shortReason }
                     role = .down
+                } else if instance.target.sourceKey != nil && instance.health.live == nil
+                    && instance.health.ready == nil
+                {
+                    // The source's own scrape works (`up` is 1); svctop does not probe it.
+                    text = "up" + (instance.health.isDraining ? g.draining : "")
+                    role = instance.health.isDraining ? .warning : .good
                 } else if instance.status == .pending {
                     text = "…"
                     role = .dim

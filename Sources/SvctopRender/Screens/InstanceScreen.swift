@@ -221,7 +221,7 @@ enum InstanceScreen {
         let r = p.box(
             x: rect.x, y: rect.y, width: rect.width, height: rect.height,
             title: "Latency (\(Int(state.settings.latencyWindow))s)", trailing: trailing)
-        guard instance.reading?.histogram != nil else {
+        guard instance.reading?.histogram != nil || instance.reading?.sources[.latency] != nil else {
             missing(&p, r, y: r.y, instance, [.latency])
             return
         }
@@ -373,8 +373,22 @@ enum InstanceScreen {
             }
             y += 1
         }
-        probe("live", h.live, instance.target.profile.endpoints.liveness)
-        probe("ready", h.ready, instance.target.profile.endpoints.readiness)
+        if instance.target.sourceKey != nil && h.live == nil && h.ready == nil {
+            // A source's instance: its server's scrape is the health svctop knows.
+            let down = instance.status == .down(.sourceDown)
+            p.text(Cells.fit("up", 7), x: r.x + 1, y: y, .dim)
+            p.text(
+                down ? g.failing + " the server cannot scrape it (up 0)" : g.ok + " the server scrapes it (up 1)",
+                x: r.x + 8, y: y, down ? .critical : .good, maxWidth: r.width - 9)
+            y += 1
+            if y < r.y + r.height {
+                p.text("not probed: it comes from the source", x: r.x + 1, y: y, .dim, maxWidth: r.width - 2)
+                y += 1
+            }
+        } else {
+            probe("live", h.live, instance.target.profile.endpoints.liveness)
+            probe("ready", h.ready, instance.target.profile.endpoints.readiness)
+        }
         if y < r.y + r.height, let t = h.lastTransition {
             p.text("last change \(ByteFormat.span(state.now - t)) ago", x: r.x + 1, y: y, .dim)
             y += 1

@@ -11,7 +11,17 @@ enum StatusBar {
         let interval =
             state.settings.interval < 1
             ? "\(Int(state.settings.interval * 1000))ms" : "\(ByteFormat.oneDecimalTrimmed(state.settings.interval))s"
-        x += p.text(" \(state.instances.count) targets · every \(interval) · \(refreshed) ", x: x, y: y, .statusBar)
+        if let source = state.source {
+            let host = source.url.split(separator: "/").dropFirst().first.map(String.init) ?? source.url
+            let age =
+                source.lastRefresh.map { "refreshed \(ByteFormat.span(state.now - $0)) ago" }
+                ?? "waiting for the server"
+            x += p.text(
+                " prometheus \(host) · \(state.instances.count) instances · every \(interval) · \(age) ", x: x, y: y,
+                source.error == nil ? .statusBar : .statusKey)
+        } else {
+            x += p.text(" \(state.instances.count) targets · every \(interval) · \(refreshed) ", x: x, y: y, .statusBar)
+        }
         if state.settings.isReadOnly { x += p.text("READ-ONLY ", x: x, y: y, .statusKey) }
         if let loading = state.loadingDump {
             x += p.text(
@@ -36,6 +46,12 @@ enum StatusBar {
             var style = p.style(role)
             style.background = p.style(.statusBar).background
             p.text("│ " + m.text, x: x, y: y, style: style, maxWidth: p.width - x)
+            return
+        }
+        if let problem = state.source?.problem {
+            var style = p.style(.critical)
+            style.background = p.style(.statusBar).background
+            p.text("│ " + problem, x: x, y: y, style: style, maxWidth: p.width - x)
             return
         }
         let hints: [(Action, String)]

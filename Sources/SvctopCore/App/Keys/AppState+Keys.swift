@@ -33,6 +33,7 @@ extension AppState {
         case .open:
             if view == .fleet, let id = selected {
                 views.append(.instance(id))
+                return historyEffect(for: id)
             } else if view == .dump {
                 toggleDumpGroup()
             }
@@ -49,17 +50,21 @@ extension AppState {
         case .toggleHandlers:
             showHandlers.toggle()
         case .fetchDump:
+            guard requireAddress(focusedInstance) else { return [] }
             return requestDump(debugLevel: 1)
         case .fetchFullDump:
-            guard let id = focusedInstance else { return [] }
+            guard let id = focusedInstance, requireAddress(id) else { return [] }
             dialog = Dialog(kind: .fullDump(id))
         case .chooseLogLevel:
+            guard requireAddress(focusedInstance) else { return [] }
             chooseLogLevel(forAll: false)
         case .chooseLogLevelForAll:
             chooseLogLevel(forAll: true)
         case .drain:
+            guard requireAddress(focusedInstance) else { return [] }
             askToDrain()
         case .undrain:
+            guard requireAddress(focusedInstance) else { return [] }
             askToUndrain()
         case .saveDump:
             guard let d = dumpView else { return [] }
@@ -75,8 +80,10 @@ extension AppState {
         case .previousMatch:
             if view == .pprof { jumpToProfileMatch(forward: false) } else { jumpToMatch(forward: false) }
         case .cpuProfile:
+            guard requireAddress(focusedInstance) else { return [] }
             return requestProfile(.cpu)
         case .heapProfile:
+            guard requireAddress(focusedInstance) else { return [] }
             return requestProfile(.heap)
         case .peek:
             peekAtSelection()

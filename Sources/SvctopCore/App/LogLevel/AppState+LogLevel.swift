@@ -15,7 +15,7 @@ extension AppState {
             dialog = Dialog(kind: .chooseLevel([id]))
             return
         }
-        let ids = visibleInstances().filter { instances[$0].status.isUp }
+        let ids = visibleInstances().filter { instances[$0].status.isUp && instances[$0].target.isReachable }
         guard !ids.isEmpty else {
             setMessage("no instance is up to change", .error)
             return

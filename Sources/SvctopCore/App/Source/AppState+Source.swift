@@ -1,0 +1,73 @@
+extension AppState {
+    /// The source settled its scrape interval and windows: svctop's interval follows its refresh, so ages and
+    /// staleness are measured against what the server can deliver.
+    mutating func sourceConfigured(_ configuration: SourceConfiguration) {
+        source?.configuration = configuration
+        settings.interval = configuration.refreshInterval
+        settings.latencyWindow = configuration.rateWindow
+    }
+
+    /// A refresh of the whole fleet: new instances get a row, known ones are updated, those the source no longer
+    /// has are marked gone (their rows stay, with their last values).
+    mutating func sourceRefreshed(_ refresh: SourceRefresh) {
+        guard source != nil else { return }
+        for key in refresh.samples.keys.sorted() {
+            let id = row(forSourceKey: key)
+            instances[id].ingest(
+                refresh.samples[key]!, duration: refresh.duration, now: refresh.time, settings: settings)
+            updateDrainProgress(id)
+        }
+        for (key, id) in source!.rows where refresh.samples[key] == nil {
+            instances[id].markGone(now: refresh.time)
+        }
+        source!.lastRefresh = refresh.time
+        source!.refreshes += 1
+        source!.warnings = refresh.warnings
+        source!.error = nil
+        for id in instances.indices { refreshAssessment(id) }
+        if selected == nil { selected = instances.first?.id }
+    }
+
+    /// History from the source: the fleet's short one at start, or one instance's full one when it is opened.
+    mutating func sourceHistoryLoaded(_ history: SourceHistory) {
+        guard source != nil else { return }
+        for key in history.series.keys.sorted() {
+            let id = row(forSourceKey: key)
+            instances[id].backfill(history.series[key]!, now: now, settings: settings)
+            if history.isFull { instances[id].hasFullHistory = true }
+            refreshAssessment(id)
+        }
+        if !history.isFull { source!.hasFleetHistory = true }
+        if !history.warnings.isEmpty { source!.warnings = history.warnings }
+        if selected == nil { selected = instances.first?.id }
+    }
+
+    mutating func sourceFailed(_ error: String) {
+        source?.error = error
+    }
+
+    /// The row of a source's instance, made when it first appears.
+    mutating func row(forSourceKey key: String) -> InstanceID {
+        if let id = source?.rows[key] { return id }
+        let id = instances.count
+        let profile = sourceProfile ?? .go
+        instances.append(
+            InstanceState(id: id, target: Target.fromSource(key: key, profile: profile), settings: settings))
+        source?.rows[key] = id
+        return id
+    }
+
+    /// Opening an instance from a source loads its full history (every chart) once.
+    func historyEffect(for id: InstanceID) -> [Effect] {
+        guard let key = instance(id)?.target.sourceKey, instance(id)?.hasFullHistory == false else { return [] }
+        return [.loadSourceHistory(id, key: key)]
+    }
+
+    /// Refuses a request to an instance svctop has no address for, saying why.
+    mutating func requireAddress(_ id: InstanceID?) -> Bool {
+        guard let id, let target = instance(id)?.target else { return true }
+        if target.isReachable { return true }
+        setMessage(target.unreachableReason, .error)
+        return false
+    }
+}

@@ -1,0 +1,26 @@
+/// The source the fleet comes from when it is not the target list (a Prometheus-compatible server): where it is,
+/// what it settled on, and how its last refresh went.
+public struct SourceState: Sendable, Equatable {
+    /// The server, for the title and messages (no credentials: they never travel in the URL).
+    public var url: String
+    public var configuration: SourceConfiguration?
+    /// When the last refresh answered (the queries' evaluation time).
+    public var lastRefresh: Double?
+    public var refreshes = 0
+    /// The server's warnings on the last refresh, verbatim.
+    public var warnings: [String] = []
+    /// The last refresh's error (naming the query and the server's message); nil once a refresh works.
+    public var error: String?
+    /// Instance name → its row: instances come and go, rows stay.
+    public var rows: [String: InstanceID] = [:]
+    /// Whether the fleet's short history (goroutines and memory behind leak and OOM) has been loaded.
+    public var hasFleetHistory = false
+
+    public init(url: String) { self.url = url }
+
+    /// What the status bar shows about the source when something is wrong: the error, else the warnings.
+    public var problem: String? {
+        if let error { return error }
+        return warnings.isEmpty ? nil : "server warning: " + warnings.joined(separator: "; ")
+    }
+}
