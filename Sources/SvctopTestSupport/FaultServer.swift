@@ -229,6 +229,30 @@ public final class FaultServer: @unchecked Sendable {
                     : ("404 Not Found", "404 page not found\n")
             send(fd, head(status, length: body.utf8.count, type: "text/plain; charset=utf-8"))
             send(fd, body)
+        case let p where p.hasPrefix("/promhtml"):
+            // A login page in front of the query API.
+            let body = "<!DOCTYPE html>\n<html><body>Sign in</body></html>\n"
+            send(fd, head("200 OK", length: body.utf8.count, type: "text/html; charset=utf-8"))
+            send(fd, body)
+        case let p where p.hasPrefix("/promerror"):
+            let body = #"{"status":"error","errorType":"bad_data","error":"1:15: parse error: unexpected \"}\""}"#
+            send(fd, head("400 Bad Request", length: body.utf8.count, type: "application/json"))
+            send(fd, body)
+        case let p where p.hasPrefix("/prom503"):
+            let body = "upstream connect error or disconnect/reset before headers\n"
+            send(fd, head("503 Service Unavailable", length: body.utf8.count, type: "text/plain"))
+            send(fd, body)
+        case let p where p.hasPrefix("/promwarn"):
+            // Thanos with a store down: a partial answer, NaN and Inf values.
+            let body = """
+                {"status":"success","warnings":["partial response: store 10.0.0.7:10901 unavailable"],"data":{"resultType":"vector","result":[\
+                {"metric":{"instance":"a:1","svctop_signal":"goroutines"},"value":[1700000000.5,"42"]},\
+                {"metric":{"instance":"a:1","svctop_signal":"p99"},"value":[1700000000.5,"NaN"]},\
+                {"metric":{"instance":"a:1","svctop_signal":"p90"},"value":[1700000000.5,"+Inf"]},\
+                {"metric":{"instance":"b:2","svctop_signal":"up"},"value":[1700000000.5,"0"]}]}}
+                """
+            send(fd, head("200 OK", length: body.utf8.count, type: "application/json"))
+            send(fd, body)
         case let p where p.hasPrefix("/500"):
             let body = "{\"error\":\"internal failure\"}\n"
             send(fd, head("500 Internal Server Error", length: body.utf8.count, type: "application/json"))

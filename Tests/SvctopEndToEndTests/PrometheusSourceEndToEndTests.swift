@@ -1,0 +1,170 @@
+import Foundation
+import SvctopTestSupport
+import Testing
+
+@Suite(
+    "the Prometheus source against a real Prometheus", .serialized,
+    .enabled(
+        if: PrometheusServer.isAvailable && GoService.isAvailable && Tmux.isAvailable,
+        "needs Debian's prometheus package (.ci/run unpacks it), the Go reference service and tmux"))
+struct PrometheusSourceEndToEndTests {
+    /// The services' histogram bounds (the Go service and the demo use the same).
+    static let bounds: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, .infinity]
+
+    static func bucket(_ v: Double) -> Int { bounds.firstIndex { v <= $0 } ?? bounds.count }
+
+    static func snapshots(_ result: (status: Int32, stdout: String, stderr: String)) throws -> [String: [String: Any]] {
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]],
+            Comment(rawValue: "\(result.stdout)\n\(result.stderr)"))
+        return Dictionary(uniqueKeysWithValues: json.map { ($0["name"] as? String ?? "", $0) })
+    }
+
+    /// The demo fleet as a child process: its host:port list.
+    final class Demo {
+        let pid: pid_t
+        let targets: [String]
+        init(instances: Int, scenario: String) throws {
+            let out = try TerminalEndToEndTests.tempDir() + "/demo.out"
+            pid = try spawn(
+                Tmux.binary, ["demo", "--instances", String(instances), "--scenario", scenario], stdout: out,
+                stderr: "/dev/null")
+            var found: [String] = []
+            _ = GoServiceTests.waitUntil(20) {
+                let text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+                found = text.split(separator: "\n").filter { !$0.hasPrefix("#") }.compactMap { line in
+                    line.split(separator: "\t").first?.split(separator: "/").last.map(String.init)
+                }
+                return found.count == instances
+            }
+            targets = found
+        }
+        deinit {
+            kill(pid, SIGTERM)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+        }
+    }
+
+    @Test(
+        "every instance: p50/p90/p99 within one bucket, request rate and error ratio within 5% of direct scraping over the same 30 s; limits equal"
+    )
+    func agreement() throws {
+        let service = try GoService(load: 60)
+        let demo = try Demo(instances: 3, scenario: "saturated")
+        try #require(demo.targets.count == 3)
+        let targets = [String(service.url.dropFirst("http://".count))] + demo.targets
+        let prometheus = try PrometheusServer(targets: targets)
+        // 40 s of samples of every target before comparing 30 s windows.
+        let filled = GoServiceTests.waitUntil(120) {
+            let counts = prometheus.query("count_over_time(up{job=\"svc\"}[40s])")
+            return counts.count == targets.count && counts.allSatisfy { $0.1 >= 38 }
+        }
+        try #require(filled, "Prometheus did not scrape every target for 40 s")
+        let direct = try Self.snapshots(
+            runProcess(
+                Tmux.binary,
+                ["--once", "--format", "json", "--window", "30", "--latency-window", "30", "--journal", "/dev/null"]
+                    + targets, timeout: 90))
+        let viaSource = try Self.snapshots(
+            runProcess(
+                Tmux.binary,
+                [
+                    "prom", prometheus.url, "--selector", "{job=\"svc\"}", "--once", "--format", "json",
+                    "--latency-window", "30", "--journal", "/dev/null",
+                ], timeout: 60))
+        #expect(Set(viaSource.keys) == Set(targets))
+        for name in targets {
+            let d = try #require(direct[name], "\(name) missing from direct scraping")
+            let s = try #require(viaSource[name], "\(name) missing from the source")
+            #expect(s["up"] as? Bool == true, "\(name)")
+            let dl = d["latency_seconds"] as? [String: Any] ?? [:]
+            let sl = s["latency_seconds"] as? [String: Any] ?? [:]
+            for q in ["p50", "p90", "p99"] {
+                let a = try #require(dl[q] as? Double, "\(name) \(q) direct")
+                let b = try #require(sl[q] as? Double, "\(name) \(q) source")
+                #expect(abs(Self.bucket(a) - Self.bucket(b)) <= 1, "\(name) \(q): direct \(a), source \(b)")
+            }
+            let rate = try #require(d["request_rate"] as? Double)
+            let sourceRate = try #require(s["request_rate"] as? Double)
+            #expect(abs(sourceRate / rate - 1) <= 0.05, "\(name) rate: direct \(rate), source \(sourceRate)")
+            let errors = d["error_ratio"] as? Double ?? 0
+            let sourceErrors = s["error_ratio"] as? Double ?? 0
+            #expect(
+                abs(sourceErrors - errors) <= max(0.05 * errors, 0.005),
+                "\(name) errors: direct \(errors), source \(sourceErrors)")
+            #expect(
+                d["memory_limit_bytes"] as? Double == s["memory_limit_bytes"] as? Double, "\(name) memory limit")
+            let g = try #require(d["goroutines"] as? Double)
+            let sg = try #require(s["goroutines"] as? Double)
+            // A live count read a second apart: close, not equal.
+            #expect(abs(sg - g) <= max(0.1 * g, 10), "\(name) goroutines: direct \(g), source \(sg)")
+            for key in ["memory_bytes", "heap_bytes", "threads"] {
+                #expect((s[key] as? Double ?? 0) > 0, "\(name) \(key)")
+            }
+        }
+        // The saturated demo instance reads saturated from the source too.
+        let pools = viaSource.values.compactMap { ($0["pool"] as? [String: Any])?["utilization"] as? Double }
+        #expect(pools.contains { $0 >= 0.95 }, "\(pools)")
+    }
+
+    /// OpenMetrics text for 30 minutes ending `end`: a leaking instance (goroutines 100 → 700, memory climbing
+    /// towards its limit) and a steady one, every 15 s.
+    static func backfill(end: Double, instances: Int = 2) -> String {
+        var goroutines = "# TYPE go_goroutines gauge\n"
+        var memory = "# TYPE process_resident_memory_bytes gauge\n"
+        var limit = "# TYPE go_gc_gomemlimit_bytes gauge\n"
+        var up = "# TYPE up gauge\n"
+        for i in 0..<instances {
+            let leaky = i == 0
+            let labels = "{job=\"old\",instance=\"10.0.\(i / 250).\(i % 250 + 1):8080\"}"
+            for step in 0...120 {
+                let t = end - 1800 + Double(step) * 15
+                let g = leaky ? 100 + Double(step) * 5 : 200 + Double(step % 3)
+                let m = leaky ? 100e6 + Double(step) * 2.5e6 : 80e6 + Double(step % 2) * 1e6
+                goroutines += "go_goroutines\(labels) \(Int(g)) \(String(format: "%.3f", t))\n"
+                memory += "process_resident_memory_bytes\(labels) \(Int(m)) \(String(format: "%.3f", t))\n"
+                limit += "go_gc_gomemlimit_bytes\(labels) 512000000 \(String(format: "%.3f", t))\n"
+                up += "up\(labels) 1 \(String(format: "%.3f", t))\n"
+            }
+        }
+        return goroutines + memory + limit + up + "# EOF\n"
+    }
+
+    static func backfilledServer(instances: Int) throws -> PrometheusServer {
+        let dir = try TerminalEndToEndTests.tempDir()
+        try backfill(end: Date().timeIntervalSince1970 - 5, instances: instances).write(
+            toFile: "\(dir)/history.om", atomically: true, encoding: .utf8)
+        let made = try runProcess(
+            PrometheusServer.promtool!,
+            ["tsdb", "create-blocks-from", "openmetrics", "-q", "\(dir)/history.om", "\(dir)/data"], timeout: 300)
+        try #require(made.status == 0, Comment(rawValue: made.stderr))
+        return try PrometheusServer(targets: [], data: "\(dir)/data")
+    }
+
+    @Test("history: a leak that has run for 30 minutes before svctop starts is on the first frame, with its trend")
+    func historyOnFirstFrame() throws {
+        let prometheus = try Self.backfilledServer(instances: 2)
+        let tmux = try Tmux(
+            width: 120, height: 40,
+            command: "\(Tmux.binary) prom \(prometheus.url) --selector '{job=\"old\"}' --journal /dev/null; sleep 600")
+        // The first frame with the rows on it.
+        let (shown, screen) = try tmux.waitFor(30) { $0.contains("10.0.0.1:8080") && $0.contains("10.0.0.2:8080") }
+        #expect(shown, Comment(rawValue: screen))
+        let leaky = screen.split(separator: "\n").last { $0.contains("10.0.0.1:8080") }.map(String.init) ?? ""
+        let steady = screen.split(separator: "\n").last { $0.contains("10.0.0.2:8080") }.map(String.init) ?? ""
+        #expect(leaky.contains("700↑"), "the leak is flagged: \(leaky)")
+        #expect(!steady.contains("↑"), "\(steady)")
+        #expect(leaky.contains("▁") && leaky.contains("█"), "the trend is drawn from history: \(leaky)")
+        #expect(screen.contains("prometheus 127.0.0.1:"), Comment(rawValue: screen))
+
+        let once = try Self.snapshots(
+            runProcess(
+                Tmux.binary,
+                ["prom", prometheus.url, "--selector", "{job=\"old\"}", "--once", "--journal", "/dev/null"],
+                timeout: 60))
+        #expect(once["10.0.0.1:8080"]?["possible_leak"] as? Bool == true)
+        #expect(once["10.0.0.1:8080"]?["oom_eta_seconds"] as? Double != nil, "memory climbing to its limit")
+        #expect(once["10.0.0.2:8080"]?["possible_leak"] as? Bool == false)
+    }
+}
