@@ -25,6 +25,7 @@ p.add_argument("--svctop", default=".build/release/svctop")
 p.add_argument("--prometheus", default="/opt/prometheus-deb/usr/bin/prometheus")
 p.add_argument("--width", type=int, default=120)
 p.add_argument("--height", type=int, default=40)
+p.add_argument("--serve-only", action="store_true", help="only start the backfilled Prometheus, print its URL, wait")
 a = p.parse_args()
 promtool = os.path.join(os.path.dirname(a.prometheus), "promtool")
 
@@ -80,6 +81,16 @@ for _ in range(600):
             break
     except Exception:
         time.sleep(0.2)
+
+if a.serve_only:
+    print(f"serving {a.instances} instances of history at {url} (job=\"bench\"); Ctrl-C stops", flush=True)
+    try:
+        prom.wait()
+    except KeyboardInterrupt:
+        prom.send_signal(signal.SIGTERM)
+        prom.wait(timeout=60)
+    shutil.rmtree(work, ignore_errors=True)
+    raise SystemExit(0)
 
 def served():
     """Queries Prometheus has answered (its own counter, read from its /metrics)."""

@@ -122,6 +122,17 @@ struct ConfigFileTests {
                 "unknown key"
             ),
             ("wat: 1\n", 1, "wat", "unknown key"),
+            ("prometheus:\n  selector: '{job=\"a\"}'\n", 2, "prometheus.url", "missing"),
+            ("prometheus:\n  url: http://p:9090\n  step: soon\n", 3, "prometheus.step", "expected a duration"),
+            ("prometheus:\n  url: http://p:9090\n  selectr: x\n", 3, "prometheus.selectr", "allowed: url, selector"),
+            (
+                "prometheus:\n  url: http://p:9090\n  selector: 'up{job=\"a\"}'\n", 2, "prometheus",
+                "label matchers only"
+            ),
+            (
+                "prometheus:\n  url: http://p:9090\n  auth:\n    bearer_token: t\n", 4, "prometheus.auth.bearer_token",
+                "not accepted inline"
+            ),
             ("defaults: [1, 2\n", 2, "", "invalid YAML"),
         ])
     func mistakes(yaml: String, line: Int, key: String, message: String) {
@@ -134,6 +145,26 @@ struct ConfigFileTests {
             #expect(error.key == key, "\(error)")
             #expect(error.message.contains(message), "\(error)")
         }
+    }
+
+    @Test("a prometheus: section: server, selector, label, step, scrape interval, profile, its own auth and tls")
+    func prometheus() throws {
+        let config = try ConfigFile.parse(
+            yaml: """
+                prometheus:
+                  url: https://thanos.example
+                  selector: '{job="checkout"}'
+                  instance_label: pod
+                  step: 5s
+                  scrape_interval: 30s
+                  profile: generic
+                  auth: { bearer_token_env: THANOS_TOKEN }
+                  tls: { ca_file: /etc/ssl/thanos.pem }
+                """, file: "fleet.yaml")
+        let p = try #require(config.prometheus)
+        #expect(p.url == "https://thanos.example" && p.selector == "{job=\"checkout\"}" && p.instanceLabel == "pod")
+        #expect(p.step == 5 && p.scrapeInterval == 30 && p.profile == "generic")
+        #expect(p.access?.bearerTokenEnv == "THANOS_TOKEN" && p.access?.transport.caFile == "/etc/ssl/thanos.pem")
     }
 
     @Test("an empty file is an empty config")

@@ -49,6 +49,57 @@ struct SetupTests {
         // Secrets never show in descriptions.
         #expect(!String(describing: special).contains("pa55"))
     }
+
+    @Test(
+        "svctop prom: its arguments over the file's prometheus: section; its own auth over the defaults; mistakes exit 2"
+    )
+    func prometheusSource() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "svctop-setup-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("config.yaml").path
+        try """
+        auth: { bearer_token_env: SVCTOP_TEST_FLEET }
+        prometheus:
+          url: http://thanos:10902
+          selector: '{job="checkout"}'
+          instance_label: pod
+          auth: { bearer_token_env: SVCTOP_TEST_THANOS }
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        setenv("SVCTOP_TEST_FLEET", "fleet-token", 1)
+        setenv("SVCTOP_TEST_THANOS", "thanos-token", 1)
+        defer {
+            unsetenv("SVCTOP_TEST_FLEET")
+            unsetenv("SVCTOP_TEST_THANOS")
+        }
+        // The file alone: the plain command gets the source beside its targets.
+        let fromFile = try Setup.make(targets: [], options: try WatchOptions.parse(["--config", config]))
+        let source = try #require(fromFile.configuration.prometheus)
+        #expect(source.url == "http://thanos:10902" && source.matchers == "job=\"checkout\"")
+        #expect(source.instanceLabel == "pod" && source.transport?.bearerToken?.value == "thanos-token")
+        #expect(fromFile.configuration.options.bearerToken?.value == "fleet-token")
+        // svctop prom's arguments win.
+        let command = try PromCommand.parse([
+            "http://prom:9090", "--selector", "{job=\"api\"}", "--step", "5s", "--config", config,
+        ])
+        let fromCommand = try Setup.make(targets: [], options: command.options, prometheus: command)
+        let overridden = try #require(fromCommand.configuration.prometheus)
+        #expect(overridden.url == "http://prom:9090" && overridden.matchers == "job=\"api\"" && overridden.step == 5)
+        #expect(overridden.instanceLabel == "pod")
+
+        // Mistakes, from the real binary: a clear line on stderr, exit 2, before any terminal.
+        for (arguments, message) in [
+            (["prom", "--journal", "/dev/null"], "give the server's URL"),
+            (["prom", "http://prom:9090", "--selector", "up{job=\"a\"}"], "label matchers only"),
+            (["prom", "http://prom:9090", "--step", "soon"], "--step: expected a duration"),
+            (["prom", "ftp://prom"], "only http and https"),
+        ] {
+            let run = try runProcess(Tmux.binary, arguments, environment: ["HOME": directory.path], timeout: 20)
+            #expect(run.status == 2, "\(arguments): \(run.stderr)")
+            #expect(run.stderr.contains(message), "\(arguments): \(run.stderr)")
+        }
+    }
 }
 
 /// Settings are declared once (`SettingDeclaration.all`); these tests hold everything else to that declaration.

@@ -59,6 +59,23 @@ final class SecureServer: Sendable {
         }
         router.get("/healthz") { _, _ in "ok" }
         router.get("/readyz") { _, _ in "ok" }
+        // A Prometheus query API behind the same TLS and token.
+        router.post("/prom/api/v1/query") { request, _ -> Response in
+            let auth = request.headers[.authorization] ?? ""
+            seen.value.withLock { $0.append(auth) }
+            var headers = HTTPFields()
+            headers[.contentType] = "application/json"
+            guard auth == "Bearer s3cret-token" else {
+                return Response(
+                    status: .unauthorized, headers: headers,
+                    body: .init(
+                        byteBuffer: ByteBuffer(
+                            string: #"{"status":"error","errorType":"unauthorized","error":"bad token"}"#)))
+            }
+            let body =
+                #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"instance":"a:1","svctop_signal":"goroutines"},"value":[1700000000,"77"]}]}}"#
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+        }
         let port = Shared<Int?>(nil)
         var logger = Logger(label: "svctop-tls-test")
         logger.logLevel = .critical
@@ -132,6 +149,36 @@ struct TLSAuthTests {
             return
         }
         #expect(line == "missing or wrong token")
+    }
+
+    @Test("the Prometheus source over https with the CA and a bearer token; a wrong token is named, never shown")
+    func prometheusSource() async throws {
+        let server = try await SecureServer(requireClientCertificate: false)
+        defer { server.stop() }
+        var options = TransportOptions()
+        options.caFile = try SecureServer.fixture("ca.pem")
+        options.bearerToken = Secret("s3cret-token")
+        let source = try PrometheusSource(url: "https://127.0.0.1:\(server.port)/prom", transport: options)
+        let transport = HTTPTransport()
+        defer { Task { await transport.shutdown() } }
+        // The source's own options win over the defaults (which here have no CA and no token).
+        let client = PrometheusClient(transport: transport, source: source, options: TransportOptions(), timeout: 5)
+        let answer = try await client.query("up", at: 1_700_000_000).get()
+        #expect(PromQueries(source: source, profile: .go).samples([answer])["a:1"]?.reading.goroutines == 77)
+        #expect(server.seen.current == ["Bearer s3cret-token"])
+
+        var wrong = options
+        wrong.bearerToken = Secret("n0pe-token")
+        let refused = PrometheusClient(
+            transport: transport, source: try PrometheusSource(url: source.url, transport: wrong),
+            options: TransportOptions(), timeout: 5)
+        let result = await refused.query("up", at: 1_700_000_000, name: "the fleet query")
+        guard case .failure(let error) = result else {
+            Issue.record("a wrong token was accepted")
+            return
+        }
+        #expect(error.description == "the fleet query: unauthorized: bad token")
+        #expect(!error.description.contains("n0pe") && !error.description.contains("s3cret"))
     }
 
     @Test("a target's own credentials and CA (from its config entry) win over the client's defaults")

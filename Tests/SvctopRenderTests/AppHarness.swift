@@ -37,6 +37,11 @@ struct AppHarness {
         }
     }
 
+    /// The fleet comes from a Prometheus-compatible server at `url` (its rows come with `.sourceRefreshed`).
+    mutating func useSource(_ url: String) {
+        state.source = SourceState(url: url)
+    }
+
     /// The clock moves `seconds` (one tick).
     mutating func advance(_ seconds: Double) {
         now += seconds

@@ -16,9 +16,11 @@ enum StatusBar {
             let age =
                 source.lastRefresh.map { "refreshed \(ByteFormat.span(state.now - $0)) ago" }
                 ?? "waiting for the server"
+            // A problem needs the room: the server's words, verbatim, come right after the server's name.
+            let detail =
+                source.problem == nil ? "· \(state.instances.count) instances · every \(interval) · \(age) " : ""
             x += p.text(
-                " prometheus \(host) · \(state.instances.count) instances · every \(interval) · \(age) ", x: x, y: y,
-                source.error == nil ? .statusBar : .statusKey)
+                " prometheus \(host) \(detail)", x: x, y: y, source.error == nil ? .statusBar : .statusKey)
         } else {
             x += p.text(" \(state.instances.count) targets · every \(interval) · \(refreshed) ", x: x, y: y, .statusBar)
         }
