@@ -27,7 +27,9 @@ final class PrometheusServer {
 
     /// Scrapes `targets` (host:port) every `interval` seconds as job `job`; `data` is a TSDB directory to start from
     /// (backfilled blocks), else a new one.
-    init(targets: [String], job: String = "svc", interval: Int = 1, data: String? = nil) throws {
+    init(
+        targets: [String], job: String = "svc", interval: Int = 1, data: String? = nil, arguments: [String] = []
+    ) throws {
         directory = try TerminalEndToEndTests.tempDir()
         let port = try FaultServer.freePort()
         let list = targets.map { "\"\($0)\"" }.joined(separator: ", ")
@@ -51,7 +53,7 @@ final class PrometheusServer {
             [
                 "--config.file=\(directory)/prometheus.yml", "--storage.tsdb.path=\(data ?? directory + "/data")",
                 "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn",
-            ], stdout: "\(directory)/out.log", stderr: "\(directory)/err.log")
+            ] + arguments, stdout: "\(directory)/out.log", stderr: "\(directory)/err.log")
         let ready = GoServiceTests.waitUntil(30) {
             self.get("/-/ready")?.hasPrefix("Prometheus Server is Ready") == true
         }

@@ -108,6 +108,51 @@ struct PrometheusSourceEndToEndTests {
         #expect(pools.contains { $0 >= 0.95 }, "\(pools)")
     }
 
+    @Test("native histograms: with only native buckets on the server, quantiles, rate and error ratio still agree")
+    func nativeHistograms() throws {
+        let service = try GoService(load: 60, arguments: ["-native-histograms", "-api-handlers", "3"])
+        let target = String(service.url.dropFirst("http://".count))
+        let prometheus = try PrometheusServer(targets: [target], arguments: ["--enable-feature=native-histograms"])
+        let filled = GoServiceTests.waitUntil(120) {
+            (prometheus.query("count_over_time(up{job=\"svc\"}[40s])").first?.1 ?? 0) >= 38
+        }
+        try #require(filled, "Prometheus did not scrape the service for 40 s")
+        // The server holds the native histogram, not the classic buckets: the source must use the native path.
+        #expect(prometheus.query("http_request_duration_seconds_bucket").isEmpty)
+        #expect(!prometheus.query("histogram_count(http_request_duration_seconds)").isEmpty)
+        let direct = try Self.snapshots(
+            runProcess(
+                Tmux.binary,
+                [
+                    "--once", "--format", "json", "--window", "30", "--latency-window", "30", "--journal", "/dev/null",
+                    target,
+                ],
+                timeout: 90))
+        let viaSource = try Self.snapshots(
+            runProcess(
+                Tmux.binary,
+                [
+                    "prom", prometheus.url, "--selector", "{job=\"svc\"}", "--once", "--format", "json",
+                    "--latency-window", "30", "--journal", "/dev/null",
+                ], timeout: 60))
+        let d = try #require(direct[target])
+        let s = try #require(viaSource[target], "\(viaSource.keys)")
+        let dl = d["latency_seconds"] as? [String: Any] ?? [:]
+        let sl = s["latency_seconds"] as? [String: Any] ?? [:]
+        for q in ["p50", "p90", "p99"] {
+            let a = try #require(dl[q] as? Double, "\(q) direct")
+            let b = try #require(sl[q] as? Double, "\(q) source")
+            #expect(abs(Self.bucket(a) - Self.bucket(b)) <= 1, "\(q): direct \(a), source \(b)")
+        }
+        let rate = try #require(d["request_rate"] as? Double)
+        let sourceRate = try #require(s["request_rate"] as? Double)
+        #expect(abs(sourceRate / rate - 1) <= 0.05, "rate: direct \(rate), source \(sourceRate)")
+        let errors = try #require(d["error_ratio"] as? Double)
+        let sourceErrors = try #require(s["error_ratio"] as? Double, "the 5xx ratio from the native histogram")
+        #expect(
+            abs(sourceErrors - errors) <= max(0.05 * errors, 0.005), "errors: direct \(errors), source \(sourceErrors)")
+    }
+
     /// OpenMetrics text for 30 minutes ending `end`: a leaking instance (goroutines 100 → 700, memory climbing
     /// towards its limit) and a steady one, every 15 s.
     static func backfill(end: Double, instances: Int = 2) -> String {

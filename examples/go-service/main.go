@@ -41,6 +41,7 @@ func main() {
 	burn := flag.Int("burn", 0, "percent of one core spent in main.burnCPU (for CPU profiles)")
 	retain := flag.Int("retain-kib", 0, "KiB per second kept for good in main.retainCache (memory that grows, for heap profiles)")
 	churn := flag.Int("churn-kib", 0, "KiB per second allocated and dropped in main.churnBuffers (garbage the GC collects)")
+	native := flag.Bool("native-histograms", false, "also keep the latency histogram as a native (sparse) histogram, for Prometheus's native-histograms feature")
 	apiHandlers := flag.Int("api-handlers", 1, "API handlers the load is spread over (more than 1: /api/h2... answer 200, some 404 and 500, like a real API)")
 	flag.Parse()
 
@@ -52,11 +53,16 @@ func main() {
 	// 2. Metrics: the default registry already has the Go and process collectors.
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	duration := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+	histogramOpts := prometheus.HistogramOpts{
 		Name:    "http_request_duration_seconds",
 		Help:    "A histogram of latencies for requests.",
 		Buckets: []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10},
-	}, []string{"code", "method", "handler"})
+	}
+	if *native {
+		// Classic buckets stay (the text format has only those); protobuf scrapes get the native ones too.
+		histogramOpts.NativeHistogramBucketFactor = 1.1
+	}
+	duration := prometheus.NewHistogramVec(histogramOpts, []string{"code", "method", "handler"})
 	inflight := prometheus.NewGauge(prometheus.GaugeOpts{Name: "http_requests_in_flight", Help: "Requests being served."})
 	registry.MustRegister(duration, inflight)
 

@@ -136,10 +136,14 @@ public struct PromQueries: Sendable {
         }
         parts.append(tagged(firstPresent(requests), .rate))
         let errorOnly = [only, "code=~\"5.*\""].filter { !$0.isEmpty }.joined(separator: ",")
-        let errors = names.map { name in
+        let errors = names.flatMap { name in
             let total = "sum \(by) (rate(\(selector(name + "_count", only))[\(w)]))"
-            return
-                "(sum \(by) (rate(\(selector(name + "_count", errorOnly))[\(w)])) or on(\(instanceLabel)) (0 * \(total))) / \(total)"
+            let nativeTotal = "sum \(by) (histogram_count(rate(\(selector(name, only))[\(w)])))"
+            let nativeErrors = "sum \(by) (histogram_count(rate(\(selector(name, errorOnly))[\(w)])))"
+            return [
+                "(sum \(by) (rate(\(selector(name + "_count", errorOnly))[\(w)])) or on(\(instanceLabel)) (0 * \(total))) / \(total)",
+                "(\(nativeErrors) or on(\(instanceLabel)) (0 * \(nativeTotal))) / \(nativeTotal)",
+            ]
         }
         parts.append(tagged(firstPresent(errors), .errors))
         return parts.joined(separator: " or ")
