@@ -69,66 +69,27 @@ public struct PrometheusClient: Sendable {
                     "\(q): HTTP \(answer.status) with an HTML page, not the query API (a login page or a proxy? check the URL and credentials)"
                 ))
         }
-        let json = try? JSONSerialization.jsonObject(with: Data(answer.body.readableBytesView))
-        guard let object = json as? [String: Any] else {
+        let response: PromResponse
+        do {
+            response = try PromResponseReader.read(answer.bytes)
+        } catch {
             let line = answer.firstLine()
             return .failure(
                 SourceError(
                     "\(q): HTTP \(answer.status), not the query API's JSON\(line.isEmpty ? "" : ": \(line)")"))
         }
-        let warnings =
-            (object["warnings"] as? [Any] ?? []).map { "\($0)" } + (object["infos"] as? [Any] ?? []).map { "\($0)" }
-        if object["status"] as? String != "success" {
-            let kind = object["errorType"] as? String ?? "error"
-            let message = object["error"] as? String ?? "HTTP \(answer.status)"
+        if response.status != "success" {
+            let kind = response.errorType ?? "error"
+            let message = response.error ?? "HTTP \(answer.status)"
             return .failure(SourceError("\(q): \(kind): \(message)"))
         }
-        guard let data = object["data"] as? [String: Any], let resultType = data["resultType"] as? String else {
+        guard let resultType = response.resultType else {
             return .failure(SourceError("\(q): the answer has no data"))
         }
-        var series: [PromSeries] = []
-        switch resultType {
-        case "vector", "matrix":
-            guard let result = data["result"] as? [[String: Any]] else {
-                return .failure(SourceError("\(q): the answer's result is not a list"))
-            }
-            series.reserveCapacity(result.count)
-            for item in result {
-                let labels = (item["metric"] as? [String: Any] ?? [:]).compactMapValues { $0 as? String }
-                var points: [TimeSeries.Point] = []
-                if let value = item["value"] as? [Any], let p = point(value) {
-                    points.append(p)
-                } else if let values = item["values"] as? [[Any]] {
-                    points.reserveCapacity(values.count)
-                    for v in values { if let p = point(v) { points.append(p) } }
-                }
-                series.append(PromSeries(labels: labels, points: points))
-            }
-        case "scalar":
-            if let value = data["result"] as? [Any], let p = point(value) {
-                series.append(PromSeries(labels: [:], points: [p]))
-            }
-        default:
+        guard ["vector", "matrix", "scalar"].contains(resultType) else {
             return .failure(SourceError("\(q): unexpected result type '\(resultType)'"))
         }
-        return .success(PromAnswer(series: series, warnings: warnings))
-    }
-
-    /// `[1712345678.123, "42"]`; values "NaN", "+Inf", "-Inf" as the doubles they name.
-    static func point(_ pair: [Any]) -> TimeSeries.Point? {
-        guard pair.count == 2, let t = (pair[0] as? NSNumber)?.doubleValue, let text = pair[1] as? String else {
-            return nil
-        }
-        let value: Double
-        switch text {
-        case "NaN": value = .nan
-        case "+Inf", "Inf": value = .infinity
-        case "-Inf": value = -.infinity
-        default:
-            guard let v = Double(text) else { return nil }
-            value = v
-        }
-        return TimeSeries.Point(time: t, value: value)
+        return .success(PromAnswer(series: response.series, warnings: response.warnings))
     }
 
     /// Seconds since the epoch with millisecond precision, as the API takes them.

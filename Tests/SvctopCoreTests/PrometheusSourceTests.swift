@@ -1,3 +1,4 @@
+import SvctopTestSupport
 import Testing
 
 @testable import SvctopCore
@@ -159,5 +160,67 @@ struct PrometheusSourceTests {
         #expect(s.points.map(\.time) == [7, 8, 9, 10] && s.last?.value == 1)
         s.backfill([.init(time: 1, value: 1)])
         #expect(s.points.map(\.time) == [7, 8, 9, 10])
+    }
+
+    @Test(
+        "the API's JSON: vectors, matrices, scalars, errors, warnings, escapes; unknown keys and native points skipped")
+    func responses() throws {
+        let vector = #"""
+            {"status":"success","warnings":["partial response"],"infos":["PromQL info: x"],"data":{"resultType":"vector",
+             "result":[{"metric":{"instance":"a:1","path":"/q\"x\u00e9\ud83d\ude00\n"},"value":[1700000000.25,"+Inf"]},
+                       {"metric":{},"histogram":[1700000000,{"count":"3","buckets":[[0,"0.1","0.2","3"]]}]},
+                       {"metric":{"x":"y"},"value":[1.7e9,"NaN"],"extra":{"deep":[true,false,null,-1.5e-3]}}]}}
+            """#
+        let v = try PromResponseReader.read(Array(vector.utf8))
+        #expect(v.status == "success" && v.resultType == "vector")
+        #expect(v.warnings == ["partial response", "PromQL info: x"])
+        #expect(v.series.count == 3)
+        #expect(v.series[0].labels == ["instance": "a:1", "path": "/q\"xé😀\n"])
+        #expect(v.series[0].points == [.init(time: 1_700_000_000.25, value: .infinity)])
+        #expect(v.series[1].points.isEmpty, "a native histogram point is not a float")
+        #expect(v.series[2].points.first?.value.isNaN == true && v.series[2].points.first?.time == 1.7e9)
+
+        let matrix =
+            #"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"a":"b"},"values":[[1,"1"],[2,"2.5"],[3,"-4e2"]]}]}}"#
+        #expect(try PromResponseReader.read(Array(matrix.utf8)).series[0].points.map(\.value) == [1, 2.5, -400])
+        let scalar = #"{"status":"success","data":{"resultType":"scalar","result":[5,"7"]}}"#
+        #expect(
+            try PromResponseReader.read(Array(scalar.utf8)).series == [
+                PromSeries(labels: [:], points: [.init(time: 5, value: 7)])
+            ])
+        let error = #"{"status":"error","errorType":"bad_data","error":"parse error at char 3"}"#
+        let e = try PromResponseReader.read(Array(error.utf8))
+        #expect(e.status == "error" && e.errorType == "bad_data" && e.error == "parse error at char 3")
+
+        for bad in [
+            "", "{", "[1,2]x", "{\"data\":{\"result\":[{\"value\":[1,2]}]}}", String(repeating: "[", count: 100),
+            "{\"status\":\"succ", "<html>", "{\"a\":tru}",
+        ] {
+            #expect(throws: PromResponseReader.Failure.self, "\(bad)") { try PromResponseReader.read(Array(bad.utf8)) }
+        }
+    }
+
+    @Test("truncated and mutated answers never crash")
+    func responseFuzz() throws {
+        var answer = #"{"status":"success","warnings":["w"],"data":{"resultType":"matrix","result":["#
+        for i in 0..<20 {
+            answer +=
+                (i > 0 ? "," : "")
+                + #"{"metric":{"instance":"10.0.0.\#(i):8080","svctop_signal":"p99"},"values":[[1,"0.5"],[2,"NaN"]]}"#
+        }
+        answer += "]}}"
+        let bytes = Array(answer.utf8)
+        #expect(try PromResponseReader.read(bytes).series.count == 20)
+        var random = SeededRandom.forFuzzing("prometheus API JSON")
+        for cut in stride(from: 0, to: bytes.count, by: 7) {
+            _ = try? PromResponseReader.read(Array(bytes[..<cut]))
+        }
+        for _ in 0..<1000 {
+            var m = bytes
+            for _ in 0..<4 {
+                m[Int.random(in: 0..<m.count, using: &random)] = UInt8.random(in: 0...255, using: &random)
+            }
+            if let r = try? PromResponseReader.read(m) { #expect(r.series.count <= 20, "\(random.label)") }
+        }
     }
 }
