@@ -9,7 +9,9 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "svctop-bench",
         abstract: "Benchmarks of svctop's parsers and renderer. Build with -c release.",
-        subcommands: [ParseBench.self, DumpBench.self, ProfileBench.self, RenderBench.self, EngineBench.self])
+        subcommands: [
+            ParseBench.self, DumpBench.self, ProfileBench.self, RenderBench.self, EngineBench.self, SourceBench.self,
+        ])
 }
 
 /// Wall time of `body`, in seconds.

@@ -271,6 +271,11 @@ public struct InstanceState: Sendable {
         return false
     }
 
+    /// Refreshes `severity` and `reasons`.
+    public mutating func reassess(now: Double, settings: Settings) {
+        (severity, reasons) = assess(now: now, settings: settings)
+    }
+
     /// How bad this instance looks now, and why (most important reason first).
     public func assess(now: Double, settings: Settings) -> (severity: Severity, reasons: [String]) {
         var reasons: [String] = []

@@ -106,16 +106,18 @@ enum FleetScreen {
         var goroutines = 0.0
         var worstP99: (Double, InstanceID)?
         var worstMemory: (Double, InstanceID)?
-        for i in state.instances.indices {
-            let instance = state.instances[i]
-            if instance.health.isReady == true { ready += 1 }
-            if instance.health.ready != nil { probed += 1 }
-            if instance.health.isDraining { draining += 1 }
-            guard instance.status.isUp else { continue }
+        // Fields read through the index: a copy of each instance would retain every one of its series.
+        let instances = state.instances
+        for i in instances.indices {
+            let health = instances[i].health
+            if health.isReady == true { ready += 1 }
+            if health.ready != nil { probed += 1 }
+            if health.isDraining { draining += 1 }
+            guard instances[i].status.isUp else { continue }
             up += 1
-            goroutines += instance.reading?.goroutines ?? 0
-            if let v = instance.latency.p99, v > (worstP99?.0 ?? -1) { worstP99 = (v, i) }
-            if let v = instance.memoryRatio, v > (worstMemory?.0 ?? -1) { worstMemory = (v, i) }
+            goroutines += instances[i].reading?.goroutines ?? 0
+            if let v = instances[i].latency.p99, v > (worstP99?.0 ?? -1) { worstP99 = (v, i) }
+            if let v = instances[i].memoryRatio, v > (worstMemory?.0 ?? -1) { worstMemory = (v, i) }
         }
         var x = 0
         x += p.text("up ", x: x, y: 1, .dim)

@@ -2,9 +2,8 @@
 extension AppState {
     /// Recomputes the cached assessment of one instance.
     mutating func refreshAssessment(_ id: InstanceID) {
-        let (severity, reasons) = instances[id].assess(now: now, settings: settings)
-        instances[id].severity = severity
-        instances[id].reasons = reasons
+        // In place: reading `instances[id]` to call `assess` would copy the whole instance (a retain per field).
+        instances[id].reassess(now: now, settings: settings)
     }
 
     /// The instances shown in the fleet, filtered and sorted. O(n log n); sorts ids, never copies instances.
