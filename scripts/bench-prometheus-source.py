@@ -11,8 +11,10 @@ go_gc_gomemlimit_bytes, up and an http_request_duration_seconds histogram (7 buc
 for --minutes, ending now. Prints: blocks written, time to the first frame with every row, steady CPU and RSS of
 svctop refreshing every --step, the queries Prometheus served per refresh (its own request counter), and
 key-to-screen latency while refreshes are in flight."""
-import argparse, fcntl, os, pty, select, shutil, signal, socket, struct, subprocess, tempfile, termios, time
-import urllib.request
+import argparse, os, select, shutil, signal, socket, subprocess, sys, tempfile, time, urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ptybench import cpu_seconds, read_available, rss_mib, spawn
 
 p = argparse.ArgumentParser()
 p.add_argument("--instances", type=int, default=2000)
@@ -100,35 +102,8 @@ def served():
             total += float(line.rsplit(" ", 1)[1])
     return total
 
-def cpu_seconds(pid):
-    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-def read_available(fd, timeout):
-    data = b""
-    stop = time.time() + timeout
-    while True:
-        remaining = stop - time.time()
-        if remaining <= 0:
-            return data
-        r, _, _ = select.select([fd], [], [], remaining)
-        if not r:
-            return data
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:
-            return data
-        if not chunk:
-            return data
-        data += chunk
-
-pid, fd = pty.fork()
-if pid == 0:
-    os.environ["TERM"] = "xterm-256color"
-    os.environ["LANG"] = os.environ["LC_ALL"] = "C.UTF-8"
-    os.execv(a.svctop, [a.svctop, "prom", url, "--selector", '{job="bench"}', "--step", a.step,
-                        "--journal", "/dev/null"])
-fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", a.height, a.width, 0, 0))
+pid, fd = spawn([a.svctop, "prom", url, "--selector", '{job="bench"}', "--step", a.step, "--journal", "/dev/null"],
+                a.width, a.height)
 start = time.time()
 buffer = b""
 first = None
@@ -148,7 +123,7 @@ elapsed = time.time() - t0
 cpu = (cpu_seconds(pid) - cpu0) / elapsed * 100
 queries = served() - queries0
 step = float(a.step.rstrip("s"))
-rss = int(next(l for l in open(f"/proc/{pid}/status") if l.startswith("VmRSS:")).split()[1]) / 1024
+rss = rss_mib(pid)
 print(f"steady state, refresh every {a.step}: svctop CPU {cpu:.2f}% of one core, RSS {rss:.0f} MiB; "
       f"Prometheus served {queries:.0f} queries in {elapsed:.0f} s = {queries / (elapsed / step):.1f} per refresh")
 

@@ -14,7 +14,10 @@ servers' CPU is not counted. --htop measures htop in the same pseudo-terminal se
 `apt-get download prometheus && dpkg -x prometheus_*.deb DIR`) scraping the same targets at the same interval,
 with a fresh TSDB in a temporary directory, after svctop.
 Prints one line per measure."""
-import argparse, fcntl, os, pty, select, signal, struct, subprocess, sys, termios, time
+import argparse, os, select, shutil, signal, subprocess, sys, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ptybench import cpu_seconds, read_available, rss_mib, spawn
 
 p = argparse.ArgumentParser()
 p.add_argument("--instances", type=int, default=10)
@@ -50,34 +53,8 @@ else:
             break
         targets.append(line.split("\t")[0])
 
-def cpu_seconds(pid):
-    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-def read_available(fd, timeout):
-    data = b""
-    end = time.time() + timeout
-    while True:
-        remaining = end - time.time()
-        if remaining <= 0:
-            return data
-        r, _, _ = select.select([fd], [], [], remaining)
-        if not r:
-            return data
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:
-            return data
-        if not chunk:
-            return data
-        data += chunk
-
-pid, fd = pty.fork()
-if pid == 0:
-    os.environ["TERM"] = "xterm-256color"
-    os.environ["LANG"] = os.environ["LC_ALL"] = "C.UTF-8"
-    os.execv(a.svctop, [a.svctop, "--journal", "/dev/null", "--interval", "1"] + a.svctop_args.split() + targets)
-fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", a.height, a.width, 0, 0))
+pid, fd = spawn([a.svctop, "--journal", "/dev/null", "--interval", "1"] + a.svctop_args.split() + targets,
+                a.width, a.height)
 start = time.time()
 buffer = b""
 first_frame = None
@@ -95,7 +72,7 @@ while time.time() - t0 < a.seconds:
     written += len(read_available(fd, 0.5))
 elapsed = time.time() - t0
 cpu = cpu_seconds(pid) - cpu0
-rss = int(next(l for l in open(f"/proc/{pid}/status") if l.startswith("VmRSS:")).split()[1]) / 1024
+rss = rss_mib(pid)
 svctop_cpu = cpu / elapsed * 100
 print(f"steady state, {a.instances} instances at {a.width}x{a.height}, 1 s interval: "
       f"{written / elapsed / 1024:.2f} KB/s to the terminal, CPU {svctop_cpu:.2f}% of one core, RSS {rss:.0f} MiB")
@@ -123,11 +100,7 @@ except ChildProcessError:
     pass
 
 if a.htop:
-    hpid, hfd = pty.fork()
-    if hpid == 0:
-        os.environ["TERM"] = "xterm-256color"
-        os.execvp("htop", ["htop", "--delay", "10"])
-    fcntl.ioctl(hfd, termios.TIOCSWINSZ, struct.pack("HHHH", a.height, a.width, 0, 0))
+    hpid, hfd = spawn([shutil.which("htop") or "/usr/bin/htop", "--delay", "10"], a.width, a.height)
     read_available(hfd, 5)
     hcpu0, ht0 = cpu_seconds(hpid), time.time()
     hwritten = 0
@@ -141,7 +114,7 @@ if a.htop:
     os.waitpid(hpid, 0)
 
 if a.prometheus:
-    import shutil, socket, tempfile
+    import socket, tempfile
     work = tempfile.mkdtemp(prefix="svctop-bench-prometheus-")
     hosts = [t.split("=", 1)[1].split("://", 1)[-1].rstrip("/") for t in targets]
     with open(f"{work}/prometheus.yml", "w") as config:
@@ -160,7 +133,7 @@ if a.prometheus:
     time.sleep(a.seconds)
     pelapsed = time.time() - pt0
     pcpu = (cpu_seconds(prom.pid) - pcpu0) / pelapsed * 100
-    prss = int(next(l for l in open(f"/proc/{prom.pid}/status") if l.startswith("VmRSS:")).split()[1]) / 1024
+    prss = rss_mib(prom.pid)
     print(f"prometheus {a.prometheus}, same {a.instances} targets at 1 s: CPU {pcpu:.2f}% of one core, "
           f"RSS {prss:.0f} MiB; svctop / prometheus = {svctop_cpu / pcpu:.2f}")
     prom.send_signal(signal.SIGTERM)

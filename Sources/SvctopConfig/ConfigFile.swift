@@ -302,6 +302,26 @@ public struct ConfigFile: Sendable, Equatable {
             }
         }
 
+        /// A profile's name, defined under `profiles` or built in.
+        func profileName(_ node: Node, _ key: String) throws(ConfigError) -> String {
+            let p = try string(node, key)
+            guard config.profiles[p] != nil || Profile.builtIn[p] != nil else {
+                throw fail(node, key, "unknown profile '\(p)' (define it under profiles, or use go or generic)")
+            }
+            return p
+        }
+
+        /// An entry's own `auth` or `tls` (`section`), added to what it already has.
+        func readAccess(
+            _ section: String, _ node: Node, _ key: String, into access: inout AccessConfig?
+        )
+            throws(ConfigError)
+        {
+            var a = access ?? AccessConfig()
+            if section == "auth" { try readAuth(node, key, into: &a) } else { try readTLS(node, key, into: &a) }
+            access = a
+        }
+
         mutating func readPrometheus(_ node: Node) throws(ConfigError) {
             var source = ConfiguredPrometheus(url: "")
             var urlSeen = false
@@ -322,20 +342,8 @@ public struct ConfigFile: Sendable, Equatable {
                 case "instance_label": source.instanceLabel = try string(v, k)
                 case "step": source.step = try seconds(v, k)
                 case "scrape_interval": source.scrapeInterval = try seconds(v, k)
-                case "profile":
-                    let p = try string(v, k)
-                    guard config.profiles[p] != nil || Profile.builtIn[p] != nil else {
-                        throw fail(v, k, "unknown profile '\(p)' (define it under profiles, or use go or generic)")
-                    }
-                    source.profile = p
-                case "auth":
-                    var access = source.access ?? AccessConfig()
-                    try readAuth(v, k, into: &access)
-                    source.access = access
-                case "tls":
-                    var access = source.access ?? AccessConfig()
-                    try readTLS(v, k, into: &access)
-                    source.access = access
+                case "profile": source.profile = try profileName(v, k)
+                case "auth", "tls": try readAccess(key, v, k, into: &source.access)
                 default:
                     throw unknown(
                         keyNode, k, in: "prometheus",
@@ -377,21 +385,10 @@ public struct ConfigFile: Sendable, Equatable {
                             throw fail(v, kk, error.description)
                         }
                     case "profile":
-                        let p = try string(v, kk)
-                        guard config.profiles[p] != nil || Profile.builtIn[p] != nil else {
-                            throw fail(v, kk, "unknown profile '\(p)' (define it under profiles, or use go or generic)")
-                        }
-                        target.profile = p
+                        target.profile = try profileName(v, kk)
                     case "memory_limit": target.memoryLimit = try bytes(v, kk)
                     case "handler": target.handler = try string(v, kk)
-                    case "auth":
-                        var access = target.access ?? AccessConfig()
-                        try readAuth(v, kk, into: &access)
-                        target.access = access
-                    case "tls":
-                        var access = target.access ?? AccessConfig()
-                        try readTLS(v, kk, into: &access)
-                        target.access = access
+                    case "auth", "tls": try readAccess(key, v, kk, into: &target.access)
                     default:
                         throw unknown(
                             keyNode, kk, in: k,

@@ -13,6 +13,51 @@ struct PrometheusSourceEndToEndTests {
 
     static func bucket(_ v: Double) -> Int { bounds.firstIndex { v <= $0 } ?? bounds.count }
 
+    /// Once Prometheus has 40 s of samples of every target (and `check` holds): `--once` over the same 30 s by
+    /// direct scraping of `targets`, then from the source.
+    static func compared(
+        _ prometheus: PrometheusServer, _ targets: [String], check: () -> Void = {}
+    ) throws -> (direct: [String: [String: Any]], source: [String: [String: Any]]) {
+        let filled = GoServiceTests.waitUntil(120) {
+            let counts = prometheus.query("count_over_time(up{job=\"svc\"}[40s])")
+            return counts.count == targets.count && counts.allSatisfy { $0.1 >= 38 }
+        }
+        try #require(filled, "Prometheus did not scrape every target for 40 s")
+        check()
+        let direct = try snapshots(
+            runProcess(
+                Tmux.binary,
+                ["--once", "--format", "json", "--window", "30", "--latency-window", "30", "--journal", "/dev/null"]
+                    + targets, timeout: 90))
+        let source = try snapshots(
+            runProcess(
+                Tmux.binary,
+                [
+                    "prom", prometheus.url, "--selector", "{job=\"svc\"}", "--once", "--format", "json",
+                    "--latency-window", "30", "--journal", "/dev/null",
+                ], timeout: 60))
+        return (direct, source)
+    }
+
+    /// p50/p90/p99 within one bucket; request rate within 5 %; 5xx ratio within 5 % (or half a point).
+    static func expectLatencyAgrees(_ d: [String: Any], _ s: [String: Any], _ name: String) throws {
+        let dl = d["latency_seconds"] as? [String: Any] ?? [:]
+        let sl = s["latency_seconds"] as? [String: Any] ?? [:]
+        for q in ["p50", "p90", "p99"] {
+            let a = try #require(dl[q] as? Double, "\(name) \(q) direct")
+            let b = try #require(sl[q] as? Double, "\(name) \(q) source")
+            #expect(abs(bucket(a) - bucket(b)) <= 1, "\(name) \(q): direct \(a), source \(b)")
+        }
+        let rate = try #require(d["request_rate"] as? Double)
+        let sourceRate = try #require(s["request_rate"] as? Double)
+        #expect(abs(sourceRate / rate - 1) <= 0.05, "\(name) rate: direct \(rate), source \(sourceRate)")
+        let errors = d["error_ratio"] as? Double ?? 0
+        let sourceErrors = s["error_ratio"] as? Double ?? 0
+        #expect(
+            abs(sourceErrors - errors) <= max(0.05 * errors, 0.005),
+            "\(name) errors: direct \(errors), source \(sourceErrors)")
+    }
+
     static func snapshots(_ result: (status: Int32, stdout: String, stderr: String)) throws -> [String: [String: Any]] {
         let json = try #require(
             try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]],
@@ -55,44 +100,13 @@ struct PrometheusSourceEndToEndTests {
         try #require(demo.targets.count == 3)
         let targets = [String(service.url.dropFirst("http://".count))] + demo.targets
         let prometheus = try PrometheusServer(targets: targets)
-        // 40 s of samples of every target before comparing 30 s windows.
-        let filled = GoServiceTests.waitUntil(120) {
-            let counts = prometheus.query("count_over_time(up{job=\"svc\"}[40s])")
-            return counts.count == targets.count && counts.allSatisfy { $0.1 >= 38 }
-        }
-        try #require(filled, "Prometheus did not scrape every target for 40 s")
-        let direct = try Self.snapshots(
-            runProcess(
-                Tmux.binary,
-                ["--once", "--format", "json", "--window", "30", "--latency-window", "30", "--journal", "/dev/null"]
-                    + targets, timeout: 90))
-        let viaSource = try Self.snapshots(
-            runProcess(
-                Tmux.binary,
-                [
-                    "prom", prometheus.url, "--selector", "{job=\"svc\"}", "--once", "--format", "json",
-                    "--latency-window", "30", "--journal", "/dev/null",
-                ], timeout: 60))
+        let (direct, viaSource) = try Self.compared(prometheus, targets)
         #expect(Set(viaSource.keys) == Set(targets))
         for name in targets {
             let d = try #require(direct[name], "\(name) missing from direct scraping")
             let s = try #require(viaSource[name], "\(name) missing from the source")
             #expect(s["up"] as? Bool == true, "\(name)")
-            let dl = d["latency_seconds"] as? [String: Any] ?? [:]
-            let sl = s["latency_seconds"] as? [String: Any] ?? [:]
-            for q in ["p50", "p90", "p99"] {
-                let a = try #require(dl[q] as? Double, "\(name) \(q) direct")
-                let b = try #require(sl[q] as? Double, "\(name) \(q) source")
-                #expect(abs(Self.bucket(a) - Self.bucket(b)) <= 1, "\(name) \(q): direct \(a), source \(b)")
-            }
-            let rate = try #require(d["request_rate"] as? Double)
-            let sourceRate = try #require(s["request_rate"] as? Double)
-            #expect(abs(sourceRate / rate - 1) <= 0.05, "\(name) rate: direct \(rate), source \(sourceRate)")
-            let errors = d["error_ratio"] as? Double ?? 0
-            let sourceErrors = s["error_ratio"] as? Double ?? 0
-            #expect(
-                abs(sourceErrors - errors) <= max(0.05 * errors, 0.005),
-                "\(name) errors: direct \(errors), source \(sourceErrors)")
+            try Self.expectLatencyAgrees(d, s, name)
             #expect(
                 d["memory_limit_bytes"] as? Double == s["memory_limit_bytes"] as? Double, "\(name) memory limit")
             let g = try #require(d["goroutines"] as? Double)
@@ -113,44 +127,14 @@ struct PrometheusSourceEndToEndTests {
         let service = try GoService(load: 60, arguments: ["-native-histograms", "-api-handlers", "3"])
         let target = String(service.url.dropFirst("http://".count))
         let prometheus = try PrometheusServer(targets: [target], arguments: ["--enable-feature=native-histograms"])
-        let filled = GoServiceTests.waitUntil(120) {
-            (prometheus.query("count_over_time(up{job=\"svc\"}[40s])").first?.1 ?? 0) >= 38
+        let (direct, viaSource) = try Self.compared(prometheus, [target]) {
+            // The server holds the native histogram, not the classic buckets: the source must use the native path.
+            #expect(prometheus.query("http_request_duration_seconds_bucket").isEmpty)
+            #expect(!prometheus.query("histogram_count(http_request_duration_seconds)").isEmpty)
         }
-        try #require(filled, "Prometheus did not scrape the service for 40 s")
-        // The server holds the native histogram, not the classic buckets: the source must use the native path.
-        #expect(prometheus.query("http_request_duration_seconds_bucket").isEmpty)
-        #expect(!prometheus.query("histogram_count(http_request_duration_seconds)").isEmpty)
-        let direct = try Self.snapshots(
-            runProcess(
-                Tmux.binary,
-                [
-                    "--once", "--format", "json", "--window", "30", "--latency-window", "30", "--journal", "/dev/null",
-                    target,
-                ],
-                timeout: 90))
-        let viaSource = try Self.snapshots(
-            runProcess(
-                Tmux.binary,
-                [
-                    "prom", prometheus.url, "--selector", "{job=\"svc\"}", "--once", "--format", "json",
-                    "--latency-window", "30", "--journal", "/dev/null",
-                ], timeout: 60))
-        let d = try #require(direct[target])
         let s = try #require(viaSource[target], "\(viaSource.keys)")
-        let dl = d["latency_seconds"] as? [String: Any] ?? [:]
-        let sl = s["latency_seconds"] as? [String: Any] ?? [:]
-        for q in ["p50", "p90", "p99"] {
-            let a = try #require(dl[q] as? Double, "\(q) direct")
-            let b = try #require(sl[q] as? Double, "\(q) source")
-            #expect(abs(Self.bucket(a) - Self.bucket(b)) <= 1, "\(q): direct \(a), source \(b)")
-        }
-        let rate = try #require(d["request_rate"] as? Double)
-        let sourceRate = try #require(s["request_rate"] as? Double)
-        #expect(abs(sourceRate / rate - 1) <= 0.05, "rate: direct \(rate), source \(sourceRate)")
-        let errors = try #require(d["error_ratio"] as? Double)
-        let sourceErrors = try #require(s["error_ratio"] as? Double, "the 5xx ratio from the native histogram")
-        #expect(
-            abs(sourceErrors - errors) <= max(0.05 * errors, 0.005), "errors: direct \(errors), source \(sourceErrors)")
+        #expect(s["error_ratio"] as? Double != nil, "the 5xx ratio from the native histogram")
+        try Self.expectLatencyAgrees(try #require(direct[target]), s, target)
     }
 
     /// OpenMetrics text for 30 minutes ending `end`: a leaking instance (goroutines 100 → 700, memory climbing
