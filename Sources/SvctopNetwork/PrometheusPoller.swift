@@ -3,7 +3,7 @@ import SvctopCore
 
 /// Feeds the loop from a Prometheus-compatible server: settles the scrape interval, loads the fleet's recent
 /// history (so leaks and OOM estimates show from the first frame), then refreshes the whole fleet every
-/// interval with a fixed number of queries (`SourceConfiguration.queriesPerRefresh`), whatever its size.
+/// interval with two queries (one when the profile maps no latency metric), whatever its size.
 public struct PrometheusPoller: Sendable {
     public let client: PrometheusClient
     public let queries: PromQueries
@@ -60,7 +60,6 @@ public struct PrometheusPoller: Sendable {
     /// follows from it. nil with the reason when the server cannot be asked.
     public func configure(now: Double) async -> (SourceConfiguration?, String?) {
         var interval = client.source.scrapeInterval
-        var measured = false
         if interval == nil {
             switch await client.query(queries.upQuery, at: now, name: "the instance list (\(queries.upQuery))") {
             case .failure(let error):
@@ -75,17 +74,15 @@ public struct PrometheusPoller: Sendable {
                         let spacing = Self.medianSpacing(samples.series.first?.points ?? [])
                     {
                         interval = spacing
-                        measured = true
                     }
                 }
             }
         }
         let scrape = interval ?? Self.fallbackScrapeInterval
         let configuration = SourceConfiguration(
-            scrapeInterval: scrape, isMeasured: measured,
+            scrapeInterval: scrape, isAssumed: interval == nil,
             refreshInterval: client.source.refreshInterval(scrapeInterval: scrape),
-            rateWindow: client.source.rateWindow(scrapeInterval: scrape, latencyWindow: settings.latencyWindow),
-            queriesPerRefresh: queries.latency(window: 60) == nil ? 1 : 2)
+            rateWindow: client.source.rateWindow(scrapeInterval: scrape, latencyWindow: settings.latencyWindow))
         return (configuration, nil)
     }
 

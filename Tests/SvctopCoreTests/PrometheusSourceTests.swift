@@ -131,7 +131,7 @@ struct PrometheusSourceTests {
         _ = state.reduce(
             .sourceConfigured(
                 SourceConfiguration(
-                    scrapeInterval: 15, isMeasured: true, refreshInterval: 15, rateWindow: 60, queriesPerRefresh: 2)),
+                    scrapeInterval: 15, refreshInterval: 15, rateWindow: 60)),
             now: 5000)
         #expect(state.settings.interval == 15)
         let points = stride(from: 3200.0, through: 4990, by: 15).map {

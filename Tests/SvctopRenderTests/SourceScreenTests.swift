@@ -30,7 +30,7 @@ struct SourceScreenTests {
         app.send(
             .sourceConfigured(
                 SourceConfiguration(
-                    scrapeInterval: 15, isMeasured: true, refreshInterval: 15, rateWindow: 60, queriesPerRefresh: 2)))
+                    scrapeInterval: 15, refreshInterval: 15, rateWindow: 60)))
         app.send(.sourceRefreshed(Self.refresh(app.now, ["a:1": 120, "b:2": 80])))
         var screen = app.screen
         #expect(
@@ -64,7 +64,11 @@ struct SourceScreenTests {
     func instance() throws {
         var app = AppHarness(names: [])
         app.useSource("http://prom:9090")
+        app.send(
+            .sourceConfigured(
+                SourceConfiguration(scrapeInterval: 15, isAssumed: true, refreshInterval: 15, rateWindow: 60)))
         app.send(.sourceRefreshed(Self.refresh(app.now, ["a:1": 120])))
+        #expect(app.screen.contains("every 15s (assumed: no series to measure)"), "\(app.screen)")
         app.press(.enter)
         #expect(app.unperformed == [.loadSourceHistory(0, key: "a:1")])
         let screen = app.screen

@@ -1,20 +1,16 @@
-/// What a source settled on when it started: the server's scrape interval (given or measured), how often svctop
-/// refreshes, and the rate window.
+/// What a source settled on when it started: the server's scrape interval (given, measured, or assumed when it
+/// could be neither), how often svctop refreshes, and the rate window.
 public struct SourceConfiguration: Sendable, Equatable {
     public var scrapeInterval: Double
-    public var isMeasured: Bool
+    /// True when the interval is Prometheus' default because no series could be measured (the status bar says so).
+    public var isAssumed: Bool
     public var refreshInterval: Double
     public var rateWindow: Double
-    /// Queries sent per refresh, whatever the number of instances.
-    public var queriesPerRefresh: Int
 
-    public init(
-        scrapeInterval: Double, isMeasured: Bool, refreshInterval: Double, rateWindow: Double, queriesPerRefresh: Int
-    ) {
+    public init(scrapeInterval: Double, isAssumed: Bool = false, refreshInterval: Double, rateWindow: Double) {
         self.scrapeInterval = scrapeInterval
-        self.isMeasured = isMeasured
+        self.isAssumed = isAssumed
         self.refreshInterval = refreshInterval
         self.rateWindow = rateWindow
-        self.queriesPerRefresh = queriesPerRefresh
     }
 }

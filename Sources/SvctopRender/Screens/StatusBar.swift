@@ -18,7 +18,9 @@ enum StatusBar {
                 ?? "waiting for the server"
             // A problem needs the room: the server's words, verbatim, come right after the server's name.
             let detail =
-                source.problem == nil ? "· \(state.instances.count) instances · every \(interval) · \(age) " : ""
+                source.problem == nil
+                ? "· \(state.instances.count) instances · every \(interval)\(source.configuration?.isAssumed == true ? " (assumed: no series to measure)" : "") · \(age) "
+                : ""
             x += p.text(
                 " prometheus \(host) \(detail)", x: x, y: y, source.error == nil ? .statusBar : .statusKey)
         } else {

@@ -21,7 +21,6 @@ extension AppState {
             instances[id].markGone(now: refresh.time)
         }
         source!.lastRefresh = refresh.time
-        source!.refreshes += 1
         source!.warnings = refresh.warnings
         source!.error = nil
         for id in instances.indices { refreshAssessment(id) }
@@ -37,7 +36,6 @@ extension AppState {
             if history.isFull { instances[id].hasFullHistory = true }
             refreshAssessment(id)
         }
-        if !history.isFull { source!.hasFleetHistory = true }
         if !history.warnings.isEmpty { source!.warnings = history.warnings }
         if selected == nil { selected = instances.first?.id }
     }

@@ -6,15 +6,12 @@ public struct SourceState: Sendable, Equatable {
     public var configuration: SourceConfiguration?
     /// When the last refresh answered (the queries' evaluation time).
     public var lastRefresh: Double?
-    public var refreshes = 0
     /// The server's warnings on the last refresh, verbatim.
     public var warnings: [String] = []
     /// The last refresh's error (naming the query and the server's message); nil once a refresh works.
     public var error: String?
     /// Instance name → its row: instances come and go, rows stay.
     public var rows: [String: InstanceID] = [:]
-    /// Whether the fleet's short history (goroutines and memory behind leak and OOM) has been loaded.
-    public var hasFleetHistory = false
 
     public init(url: String) { self.url = url }
 
