@@ -343,10 +343,13 @@ public struct ExpositionParser {
             }
             return .sample
         }
-        guard let seconds = FloatParser.parse(bytes, tsStart..<i), seconds.isFinite else {
+        // A timestamp past Int64 milliseconds (finite, but absurd) is as wrong as one that is not a number.
+        guard let seconds = FloatParser.parse(bytes, tsStart..<i), seconds.isFinite,
+            let milliseconds = Int64(exactly: (seconds * 1000).rounded())
+        else {
             return fail(at: tsStart, expected: "a timestamp in seconds", found: "'\(string(tsStart..<i))'", end: end)
         }
-        timestampMs = Int64((seconds * 1000).rounded())
+        timestampMs = milliseconds
         guard i < end else { return .sample }
         i += 1
         guard i < end && bytes[i] == UInt8(ascii: "#") else {
