@@ -11,10 +11,10 @@ go_gc_gomemlimit_bytes, up and an http_request_duration_seconds histogram (7 buc
 for --minutes, ending now. Prints: blocks written, time to the first frame with every row, steady CPU and RSS of
 svctop refreshing every --step, the queries Prometheus served per refresh (its own request counter), and
 key-to-screen latency while refreshes are in flight."""
-import argparse, os, select, shutil, signal, socket, subprocess, sys, tempfile, time, urllib.request
+import argparse, os, shutil, signal, socket, subprocess, sys, tempfile, time, urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ptybench import cpu_seconds, read_available, rss_mib, spawn
+from ptybench import cpu_seconds, key_latencies, quit_svctop, read_available, rss_mib, spawn
 
 p = argparse.ArgumentParser()
 p.add_argument("--instances", type=int, default=2000)
@@ -127,25 +127,11 @@ rss = rss_mib(pid)
 print(f"steady state, refresh every {a.step}: svctop CPU {cpu:.2f}% of one core, RSS {rss:.0f} MiB; "
       f"Prometheus served {queries:.0f} queries in {elapsed:.0f} s = {queries / (elapsed / step):.1f} per refresh")
 
-latencies = []
-for i in range(a.keys):
-    read_available(fd, 0.1)
-    t = time.time()
-    os.write(fd, b"s")
-    r, _, _ = select.select([fd], [], [], 2)
-    if r:
-        latencies.append(time.time() - t)
-        os.read(fd, 65536)
-latencies.sort()
+latencies = key_latencies(fd, a.keys, 0.1)
 if latencies:
     print(f"key-to-screen latency over {a.keys * 0.1:.0f}+ s of refreshes: median {latencies[len(latencies) // 2] * 1000:.1f} ms, "
           f"p90 {latencies[int(len(latencies) * 0.9)] * 1000:.1f} ms, max {latencies[-1] * 1000:.1f} ms")
-os.write(fd, b"q")
-read_available(fd, 3)
-try:
-    os.waitpid(pid, 0)
-except ChildProcessError:
-    pass
+quit_svctop(pid, fd)
 prom.send_signal(signal.SIGTERM)
 prom.wait(timeout=60)
 shutil.rmtree(work, ignore_errors=True)

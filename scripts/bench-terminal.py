@@ -14,10 +14,10 @@ servers' CPU is not counted. --htop measures htop in the same pseudo-terminal se
 `apt-get download prometheus && dpkg -x prometheus_*.deb DIR`) scraping the same targets at the same interval,
 with a fresh TSDB in a temporary directory, after svctop.
 Prints one line per measure."""
-import argparse, os, select, shutil, signal, subprocess, sys, time
+import argparse, os, shutil, signal, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ptybench import cpu_seconds, read_available, rss_mib, spawn
+from ptybench import cpu_seconds, key_latencies, quit_svctop, read_available, rss_mib, spawn
 
 p = argparse.ArgumentParser()
 p.add_argument("--instances", type=int, default=10)
@@ -77,27 +77,11 @@ svctop_cpu = cpu / elapsed * 100
 print(f"steady state, {a.instances} instances at {a.width}x{a.height}, 1 s interval: "
       f"{written / elapsed / 1024:.2f} KB/s to the terminal, CPU {svctop_cpu:.2f}% of one core, RSS {rss:.0f} MiB")
 
-latencies = []
-for i in range(a.keys):
-    read_available(fd, 0.2)
-    key = b"s"
-    t = time.time()
-    os.write(fd, key)
-    # Every press changes the sort column, so the screen changes: time to the first byte of the redraw.
-    r, _, _ = select.select([fd], [], [], 2)
-    if r:
-        latencies.append(time.time() - t)
-        os.read(fd, 65536)
-latencies.sort()
+latencies = key_latencies(fd, a.keys, 0.2)
 if latencies:
     print(f"key-to-screen latency: median {latencies[len(latencies) // 2] * 1000:.1f} ms, "
           f"max {latencies[-1] * 1000:.1f} ms ({len(latencies)} presses of s)")
-os.write(fd, b"q")
-read_available(fd, 3)
-try:
-    os.waitpid(pid, 0)
-except ChildProcessError:
-    pass
+quit_svctop(pid, fd)
 
 if a.htop:
     hpid, hfd = spawn([shutil.which("htop") or "/usr/bin/htop", "--delay", "10"], a.width, a.height)

@@ -42,3 +42,28 @@ def spawn(argv, width, height):
         os.execv(argv[0], argv)
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", height, width, 0, 0))
     return pid, fd
+
+
+def key_latencies(fd, presses, pause):
+    """Presses `s` (which re-sorts, so the screen always changes) `presses` times, `pause` seconds apart: the
+    sorted times from each press to the first byte of the redraw."""
+    latencies = []
+    for _ in range(presses):
+        read_available(fd, pause)
+        t = time.time()
+        os.write(fd, b"s")
+        r, _, _ = select.select([fd], [], [], 2)
+        if r:
+            latencies.append(time.time() - t)
+            os.read(fd, 65536)
+    return sorted(latencies)
+
+
+def quit_svctop(pid, fd):
+    """`q`, then waits for it to exit."""
+    os.write(fd, b"q")
+    read_available(fd, 3)
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
