@@ -70,6 +70,16 @@ let package = Package(
             ],
             exclude: ["profile.proto"]
         ),
+        // Recordings: the flight recorder's file format (blocks of deflated, delta-encoded events), its reader, and
+        // incident bundles (.tar.gz).
+        .target(
+            name: "SvctopRecord",
+            dependencies: [
+                "SvctopCore", "SvctopPprof",
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         // ncurses only: the one owner of the terminal, raw input, signals.
         .target(
             name: "SvctopTerminal",
@@ -94,7 +104,7 @@ let package = Package(
             name: "svctop",
             dependencies: [
                 "CSvctopSys", "SvctopCore", "SvctopRender", "SvctopNetwork", "SvctopTerminal", "SvctopDemo",
-                "SvctopConfig", "SvctopPprof",
+                "SvctopConfig", "SvctopPprof", "SvctopRecord",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -124,6 +134,9 @@ let package = Package(
             ],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(
+            name: "SvctopRecordTests",
+            dependencies: ["SvctopRecord", "SvctopCore", "SvctopRender", "SvctopTestSupport"]),
         .testTarget(name: "SvctopConfigTests", dependencies: ["SvctopConfig", "SvctopCore", "SvctopTestSupport"]),
         .testTarget(
             name: "SvctopNetworkTests",

@@ -2,6 +2,7 @@ import DequeModule
 import Foundation
 import SvctopCore
 import SvctopNetwork
+import SvctopRecord
 import SvctopRender
 import SvctopTerminal
 
@@ -54,6 +55,7 @@ struct DashboardRunner {
 
         var state = configuration.initialState(now: Date().timeIntervalSince1970)
         _ = state.reduce(.resized(width: terminal.width, height: terminal.height), now: state.now)
+        let recorder = startRecorder(&state)
         terminal.apply(renderer.render(state))
 
         let (inputs, sink) = AsyncStream.makeStream(of: LoopInput.self, bufferingPolicy: .unbounded)
@@ -73,14 +75,22 @@ struct DashboardRunner {
                     requested = state.reduce(event, now: now)
                     trigger = isUrgent ? .urgent : .none
                 case .events(let events):
-                    for event in events { requested += state.reduce(event, now: now) }
+                    for event in events {
+                        requested += state.reduce(event, now: now)
+                        recorder?.record(event, time: now, state: state)
+                    }
                     trigger = .data
                 case .effectFinished(let event):
                     running -= 1
-                    if let event { requested = state.reduce(event, now: now) }
+                    if let event {
+                        requested = state.reduce(event, now: now)
+                        recorder?.record(event, time: now, state: state)
+                    }
                     trigger = .data
                 case .tick:
                     requested = state.reduce(.ticked, now: now)
+                    recorder?.record(.ticked, time: now, state: state)
+                    if let problem = recorder?.tick(now: now, state: state) { state.setMessage(problem, .error) }
                     trigger = .tick
                     if case .instance(let id) = state.view { focus.watch(id, until: now + 2) }
                 case .frame:
@@ -93,6 +103,10 @@ struct DashboardRunner {
                         await Self.finishBeforeQuit(
                             requested.filter(\.outlivesQuit).compactMap { performer.work(for: $0, in: state) })
                         break loop
+                    case .writeBundle(let since):
+                        waiting.append(
+                            Self.bundleWork(
+                                recorder: recorder, since: since, journal: configuration.journalPath, now: now))
                     case .suspend:
                         terminal.suspend()
                         _ = state.reduce(.resized(width: terminal.width, height: terminal.height), now: now)
@@ -125,11 +139,49 @@ struct DashboardRunner {
             effects.cancelAll()
             sources.cancel()
             terminal.close()
+            recorder?.close(now: Date().timeIntervalSince1970)
         }
         sink.finish()
         await sources.value
         await transport.shutdown()
         return 0
+    }
+
+    /// Writes the bundle off the loop, from the recording flushed up to now, into the working directory.
+    static func bundleWork(recorder: FlightRecorder?, since: Double, journal: String, now: Double) -> EffectWork {
+        guard let recorder else {
+            return EffectWork(
+                deadline: 1, run: { .bundleWritten(path: nil, error: "this session is not recorded (--no-record)") },
+                timedOut: nil)
+        }
+        recorder.flush(now: now)
+        let path = recorder.path
+        let output = FileManager.default.currentDirectoryPath + "/svctop-incident-\(BundleMaker.stamp(now)).tar.gz"
+        return EffectWork(
+            deadline: 120,
+            run: {
+                do {
+                    let recording = try Recording.read(path: path)
+                    let written = try BundleMaker.write(
+                        recording: recording, since: since, journalPath: journal, output: output, now: now)
+                    return .bundleWritten(path: written, error: nil)
+                } catch {
+                    return .bundleWritten(path: nil, error: "\(error)")
+                }
+            }, timedOut: .bundleWritten(path: nil, error: "it took longer than 2 minutes"))
+    }
+
+    /// The session's recording, as configured; when it cannot be written the dashboard runs without and says why.
+    func startRecorder(_ state: inout AppState) -> FlightRecorder? {
+        let path: String?
+        switch configuration.recording {
+        case .off: return nil
+        case .flight: path = nil
+        case .file(let file): path = file
+        }
+        let (recorder, problem) = FlightRecorder.start(configuration: configuration, path: path, now: state.now)
+        if let problem { state.setMessage(problem, .error) }
+        return recorder
     }
 
     func makeRenderer(_ terminal: TerminalScreen) -> Renderer {

@@ -13,11 +13,11 @@ struct EffectPerformer: Sendable {
     /// The source's poller, when the fleet comes from a Prometheus-compatible server.
     var poller: PrometheusPoller?
 
-    /// The work for `effect`, or nil for what the loop does itself (quit, suspend) and for what is done at once
-    /// (journaling a refusal).
+    /// The work for `effect`, or nil for what the loop does itself (quit, suspend, a bundle of its recording) and
+    /// for what is done at once (journaling a refusal).
     func work(for effect: Effect, in state: AppState) -> EffectWork? {
         switch effect {
-        case .quit, .suspend:
+        case .quit, .suspend, .writeBundle:
             return nil
         case .fetchDump(let id, let debugLevel):
             let target = state.instances[id].target

@@ -18,6 +18,8 @@ struct RunConfiguration: Sendable {
     /// A Prometheus-compatible server as the source of the fleet, and the profile its instances are read with.
     var prometheus: PrometheusSource?
     var sourceProfile: Profile = .go
+    /// Where the session is recorded: the rolling flight recording, a file the user named, or nowhere.
+    var recording: RecordingChoice = .flight
 
     /// Request timeout, read from the settings (80% of the interval unless set).
     var timeout: Double { settings.effectiveTimeout }

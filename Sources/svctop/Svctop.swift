@@ -22,6 +22,8 @@ struct Svctop: AsyncParsableCommand {
               svctop demo [--instances N] [--scenario S]      run the demo fleet headless, print its URLs
               svctop journal [--file F] [--last N]            print the audit journal
               svctop prom URL [--selector S]                  the fleet a Prometheus-compatible server scrapes
+              svctop replay FILE [--once --at TIME]           replay a recording or an incident bundle
+              svctop bundle [--since 30m] [-o FILE]           write an incident bundle from the flight recording
             """,
         version: "\(SvctopVersion.current) (commit \(String(cString: svctop_build_commit())))")
 
@@ -46,6 +48,7 @@ struct Svctop: AsyncParsableCommand {
         }
         var demo: DemoFleet?
         var configuration = setup.configuration
+        configuration.recording = options.noRecord ? .off : options.record.map { .file($0) } ?? .flight
         if options.demo {
             let fleet = DemoFleet(
                 specs: DemoInstanceSpec.fleet(count: options.demoInstances, only: options.demoScenario))

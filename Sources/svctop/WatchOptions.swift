@@ -66,6 +66,14 @@ struct WatchOptions: ParsableArguments {
     @Flag(name: .long, help: "Do not verify TLS certificates (only when you must).")
     var insecureSkipVerify = false
 
+    @Flag(name: .long, help: "Do not keep a flight recording of this session.")
+    var noRecord = false
+
+    @Option(
+        name: .long,
+        help: "Record this session to FILE (kept until you delete it) instead of the rolling flight recording.")
+    var record: String?
+
     // Settings: each property's flag, help and parsing come from its `SettingDeclaration` (matched by name:
     // `latencyWindow` is `--latency-window`); `settingArguments` reads them back generically.
     @Option(name: .setting("interval"), help: .setting("interval")) var interval: String?
@@ -79,4 +87,6 @@ struct WatchOptions: ParsableArguments {
     @Option(name: .setting("theme"), help: .setting("theme")) var theme: String?
     @Option(name: .setting("journal"), help: .setting("journal")) var journal: String?
     @Option(name: .setting("dump-dir"), help: .setting("dump-dir")) var dumpDir: String?
+    @Option(name: .setting("record-max-size"), help: .setting("record-max-size")) var recordMaxSize: String?
+    @Option(name: .setting("record-max-age"), help: .setting("record-max-age")) var recordMaxAge: String?
 }

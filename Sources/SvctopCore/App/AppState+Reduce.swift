@@ -35,6 +35,10 @@ extension AppState {
             switch outcome {
             case .success(let metrics, let duration):
                 instances[id].ingest(metrics, duration: duration, now: now, settings: settings)
+            case .read(let reading, let rejected, let parseError, let duration):
+                instances[id].ingest(
+                    reading, rejectedLines: rejected, parseError: parseError, duration: duration, now: now,
+                    settings: settings)
             case .failure(let failure, _):
                 instances[id].recordFailure(failure, now: now)
             }
@@ -73,6 +77,13 @@ extension AppState {
         case .dumpSaved(let path, let error):
             dumpSaved(path: path, error: error)
             return []
+        case .bundleWritten(let path, let error):
+            if let path {
+                setMessage("incident bundle: \(path) (svctop replay opens it anywhere)", .success)
+            } else {
+                setMessage("no incident bundle: \(error ?? "unknown error")", .error)
+            }
+            return []
         case .profileLoaded(let id, let raw, let profile, let fetchedAt):
             profileLoaded(id, raw: raw, profile: profile, fetchedAt: fetchedAt)
             return []
@@ -99,7 +110,10 @@ extension AppState {
 
     func name(_ id: InstanceID) -> String { instance(id)?.name ?? "instance \(id)" }
 
-    mutating func setMessage(_ text: String, _ level: StatusMessage.Level) {
+    /// The span `B` bundles.
+    public static let bundleSpan = 1800.0
+
+    public mutating func setMessage(_ text: String, _ level: StatusMessage.Level) {
         message = StatusMessage(text: text, level: level, time: now)
     }
 

@@ -43,6 +43,8 @@ public struct AppState: Sendable {
     public var source: SourceState?
     /// The profile a source's instances are read with.
     public var sourceProfile: Profile?
+    /// Set while a recording is replayed (`svctop replay`): the status bar shows the recorded time.
+    public var replay: ReplayStatus?
 
     public init(targets: [Target], settings: Settings = Settings(), keyMap: KeyMap = .standard, now: Double) {
         self.settings = settings

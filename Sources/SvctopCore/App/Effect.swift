@@ -13,6 +13,8 @@ public enum Effect: Sendable, Equatable {
     case undrain(InstanceID)
     /// The full history of an instance a source names, for its charts.
     case loadSourceHistory(InstanceID, key: String)
+    /// An incident bundle of the last `since` seconds of the session's recording.
+    case writeBundle(since: Double)
     /// A mutating action that was asked for but not performed: the journal records why.
     case recordRefusal(InstanceID, action: ActionKind, refusal: Refusal)
 

@@ -2,4 +2,7 @@
 public enum ScrapeOutcome: Sendable {
     case success(MetricSet, duration: Double)
     case failure(ScrapeFailure, duration: Double)
+    /// A scrape as a recording replays it: the reading already taken from the exposition, with what the parser
+    /// rejected.
+    case read(Reading, rejectedLines: Int, parseError: ExpositionError?, duration: Double)
 }

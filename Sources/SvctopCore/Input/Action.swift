@@ -11,6 +11,7 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
     case cpuProfile, heapProfile
     case peek, profileOrder, sampleType, saveProfile, compareProfile
     case suspend
+    case bundle
     // Dialog answers.
     case confirm, overrideGuard
     case levelDebug, levelInfo, levelWarn, levelError, levelDebugTimed
@@ -65,6 +66,7 @@ public enum Action: String, Sendable, CaseIterable, Hashable {
         case .longerProfile: return "longer profile"
         case .shorterProfile: return "shorter profile"
         case .suspend: return "suspend (fg resumes)"
+        case .bundle: return "incident bundle of the last 30 minutes (recording, dumps, journal, snapshot)"
         case .confirm: return "confirm (any key not listed here cancels)"
         case .overrideGuard: return "override a guard rail (then confirm)"
         case .levelDebug: return "debug"

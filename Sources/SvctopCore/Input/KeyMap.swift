@@ -48,6 +48,7 @@ public struct KeyMap: Sendable, Equatable {
         KeyBinding(.char("s"), .saveProfile, [.pprof]), KeyBinding(.char("c"), .compareProfile, [.pprof]),
         KeyBinding(.char("n"), .nextMatch, [.dump, .pprof]), KeyBinding(.char("N"), .previousMatch, [.dump, .pprof]),
         KeyBinding(.ctrl("z"), .suspend, all),
+        KeyBinding(.char("B"), .bundle, [.fleet, .instance]),
         KeyBinding(.char("y"), .confirm, [.dialog, .quitDialog, .profileDialog]),
         KeyBinding(.enter, .confirm, [.profileDialog]),
         KeyBinding(.char("+"), .longerProfile, [.profileDialog]), KeyBinding(.right, .longerProfile, [.profileDialog]),

@@ -132,9 +132,19 @@ public struct InstanceState: Sendable {
 
     /// Records a successful scrape at `now` and recomputes everything derived from it.
     public mutating func ingest(_ metrics: MetricSet, duration: Double, now: Double, settings: Settings) {
-        rejectedLines = metrics.rejectedLines
-        lastParseError = metrics.firstError
-        record(Reading(metrics: metrics, profile: target.profile), latency: nil, now: now, settings: settings)
+        ingest(
+            Reading(metrics: metrics, profile: target.profile), rejectedLines: metrics.rejectedLines,
+            parseError: metrics.firstError, duration: duration, now: now, settings: settings)
+    }
+
+    /// Records a scrape already mapped to a reading (a recording's), as `ingest(_:duration:now:settings:)` does.
+    public mutating func ingest(
+        _ reading: Reading, rejectedLines: Int, parseError: ExpositionError?, duration: Double, now: Double,
+        settings: Settings
+    ) {
+        self.rejectedLines = rejectedLines
+        lastParseError = parseError
+        record(reading, latency: nil, now: now, settings: settings)
         lastDuration = duration
         status = duration > settings.interval * 0.5 ? .slow : .up
     }

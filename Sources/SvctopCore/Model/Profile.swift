@@ -1,5 +1,5 @@
 /// How to read a kind of service: which metric names feed which signal, and where its endpoints are.
-public struct Profile: Sendable, Equatable {
+public struct Profile: Sendable, Equatable, Codable {
     public var name: String
     /// Candidate metric names per signal, first present wins.
     public var signals: [Signal: [String]]

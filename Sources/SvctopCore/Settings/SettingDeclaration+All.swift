@@ -75,6 +75,12 @@ extension SettingDeclaration {
             "How often passing liveness and readiness are probed (every interval once one fails, and for the instance open or acted on)",
             \.probeInterval, minimum: 0.05),
         duration("defaults.log_level_refresh", "How often the log level is read", \.logLevelRefresh, minimum: 1),
+        size(
+            "defaults.record.max_size", flag: "record-max-size",
+            "Flight recordings kept under the state directory, in all (the oldest go first)", \.recordMaxBytes),
+        duration(
+            "defaults.record.max_age", flag: "record-max-age", "Flight recordings older than this are deleted",
+            \.recordMaxAge, minimum: 60),
     ]
 
     /// The declaration with this YAML key.

@@ -3,7 +3,7 @@
 /// Every field here is declared once, in `SettingDeclaration.all` (name, type, default, command-line flag, YAML
 /// key, help): the flags, the config file's `defaults:` section, `--help` and the table in
 /// docs/configuration.md all come from that declaration.
-public struct Settings: Sendable, Equatable {
+public struct Settings: Sendable, Equatable, Codable {
     /// Scrape interval.
     public var interval: Double = 1
     /// Request timeout; nil means 80% of the interval.
@@ -54,6 +54,10 @@ public struct Settings: Sendable, Equatable {
     public var probeInterval: Double = 5
     /// How often the log level is refreshed.
     public var logLevelRefresh: Double = 10
+    /// The flight recordings under the state directory, in all, at most (bytes).
+    public var recordMaxBytes: Double = 1_073_741_824
+    /// Flight recordings older than this are deleted (seconds).
+    public var recordMaxAge: Double = 7 * 86_400
     /// Mutating actions are removed.
     public var isReadOnly = false
     /// A built-in theme name or a theme file.

@@ -6,6 +6,16 @@ enum StatusBar {
         let y = p.height - 1
         p.clear(x: 0, y: y, width: p.width, .statusBar)
         var x = 0
+        if let replay = state.replay {
+            let mode = replay.isPaused ? "paused" : "\(ByteFormat.trimmed(replay.speed))x"
+            x += p.text(" REPLAY \(ReplayStatus.clock(replay.time)) \(mode) ", x: x, y: y, .statusKey)
+            if let prompt = replay.prompt {
+                p.text(
+                    "│ jump to (HH:MM[:SS], +5m, -30s; empty: next warning): \(prompt)▏", x: x, y: y, .statusBar,
+                    maxWidth: p.width - x)
+                return
+            }
+        }
         let lastRefresh = state.instances.compactMap(\.lastSuccess).max()
         let refreshed = lastRefresh.map { "refreshed \(ByteFormat.span(state.now - $0)) ago" } ?? "waiting for data"
         let interval =

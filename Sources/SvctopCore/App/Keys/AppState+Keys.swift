@@ -96,6 +96,9 @@ extension AppState {
             return [.saveProfile(v.instance, kind: v.kind, fetchedAt: v.fetchedAt, raw: v.raw)]
         case .compareProfile:
             compareProfile()
+        case .bundle:
+            setMessage("writing an incident bundle of the last 30 minutes…", .info)
+            return [.writeBundle(since: AppState.bundleSpan)]
         case .confirm, .overrideGuard, .levelDebug, .levelInfo, .levelWarn, .levelError, .levelDebugTimed,
             .quitWithoutRestore, .longerProfile, .shorterProfile:
             // Dialog answers: bound only in dialog contexts, handled by `handleDialogKey`.

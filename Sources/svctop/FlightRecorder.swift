@@ -1,0 +1,127 @@
+import Foundation
+import SvctopCore
+import SvctopRecord
+
+/// The session's recording: by default a rolling flight recording under `$XDG_STATE_HOME/svctop/recordings`
+/// (a new file when one grows past an eighth of the size bound; the oldest files deleted past the size and age
+/// bounds), or one file the user named with `--record`, kept whole.
+final class FlightRecorder {
+    private var writer: RecordingWriter
+    private let header: RecordingHeader
+    private let isRolling: Bool
+    private let maxBytes: Double
+    private let maxAge: Double
+    /// Why recording stopped, once it did.
+    private(set) var failure: String?
+
+    static var directory: String { StateDirectory.path + "/recordings" }
+    static let fileExtension = "svrec"
+
+    /// Opens the recording; nil (with a message for stderr) when it cannot be written.
+    static func start(
+        configuration: RunConfiguration, path: String?, now: Double
+    ) -> (FlightRecorder?, String?) {
+        let header = RecordingHeader(
+            startedAt: now, host: ProcessInfo.processInfo.hostName, settings: configuration.settings,
+            targets: configuration.targets, source: configuration.prometheus?.url,
+            sourceProfile: configuration.prometheus == nil ? nil : configuration.sourceProfile)
+        let file: String
+        if let path {
+            file = path
+        } else {
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                return (nil, "svctop: not recording: cannot create \(directory): \(error.localizedDescription)")
+            }
+            file = Self.newFile(now: now)
+        }
+        do {
+            let writer = try RecordingWriter(path: file, header: header)
+            let recorder = FlightRecorder(
+                writer: writer, header: header, isRolling: path == nil,
+                maxBytes: configuration.settings.recordMaxBytes, maxAge: configuration.settings.recordMaxAge)
+            if path == nil { recorder.prune(now: now) }
+            return (recorder, nil)
+        } catch {
+            return (nil, "svctop: not recording: \(error)")
+        }
+    }
+
+    private init(writer: RecordingWriter, header: RecordingHeader, isRolling: Bool, maxBytes: Double, maxAge: Double) {
+        self.writer = writer
+        self.header = header
+        self.isRolling = isRolling
+        self.maxBytes = maxBytes
+        self.maxAge = maxAge
+    }
+
+    var path: String { writer.path }
+
+    static func newFile(now: Double) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        let stamp = formatter.string(from: Date(timeIntervalSince1970: now))
+        return "\(directory)/svctop-\(stamp)-\(getpid()).\(fileExtension)"
+    }
+
+    func record(_ event: Event, time: Double, state: AppState) {
+        writer.record(event, time: time, state: state)
+    }
+
+    /// Once a second: the pending second goes to disk; a rolling file that grew too large is closed and a new
+    /// one begun (with the state's targets as they are now).
+    func tick(now: Double, state: AppState) -> String? {
+        writer.flushIfDue(now: now)
+        if let error = writer.failure, failure == nil {
+            failure = error
+            return "recording stopped: \(error)"
+        }
+        if isRolling, Double(writer.size) > max(Double(8 << 20), maxBytes / 8) {
+            writer.close(now: now)
+            var next = header
+            next.startedAt = now
+            next.targets = state.instances.map { RecordedTarget($0.target) }
+            if let replacement = try? RecordingWriter(path: Self.newFile(now: now), header: next) {
+                writer = replacement
+                prune(now: now)
+            }
+        }
+        return nil
+    }
+
+    /// Writes everything pending (before a bundle reads the file, and on exit).
+    func flush(now: Double) { writer.flush(now: now) }
+
+    func close(now: Double) { writer.close(now: now) }
+
+    /// Deletes flight recordings past the age bound, then the oldest until the rest fit the size bound (never the
+    /// one being written).
+    func prune(now: Double) {
+        for file in Self.recordings().reversed() where file.path != writer.path {
+            if now - file.modified > maxAge { try? FileManager.default.removeItem(atPath: file.path) }
+        }
+        var files = Self.recordings().filter { $0.path != writer.path }
+        var total = Double(files.reduce(writer.size) { $0 + $1.size })
+        while total > maxBytes, let oldest = files.first {
+            try? FileManager.default.removeItem(atPath: oldest.path)
+            total -= Double(oldest.size)
+            files.removeFirst()
+        }
+    }
+
+    /// The flight recordings, oldest first.
+    static func recordings() -> [(path: String, size: Int, modified: Double)] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.filter { $0.hasSuffix("." + fileExtension) }.compactMap { name in
+            let path = directory + "/" + name
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
+            let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
+            let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            return (path, size, modified)
+        }.sorted { $0.modified < $1.modified }
+    }
+}
