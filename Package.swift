@@ -114,7 +114,7 @@ let package = Package(
         .executableTarget(
             name: "svctop-bench",
             dependencies: [
-                "SvctopCore", "SvctopRender", "SvctopNetwork", "SvctopPprof", "CMallocCounter",
+                "SvctopCore", "SvctopRender", "SvctopNetwork", "SvctopPprof", "SvctopRecord", "CMallocCounter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -11,6 +11,9 @@ struct ReadingCodec {
     private var names: [String] = []
     private var previousNumbers: [String: [Int: Double]] = [:]
     private var previousTexts: [String: [Int: String]] = [:]
+    /// The last whole-number step written for each key of each stream: a counter that grows steadily is written
+    /// as the change of its step, mostly 0.
+    private var previousSteps: [String: [Int: Int64]] = [:]
 
     /// Operations of one entry, in the low two bits of its key index.
     private enum Op: UInt64 {
@@ -42,6 +45,7 @@ struct ReadingCodec {
             }
             opCount += 1
         }
+        var steps = previousSteps[stream] ?? [:]
         let before = previousNumbers[stream] ?? [:]
         let beforeTexts = previousTexts[stream] ?? [:]
         ReadingCodec.flatten(reading) { key, value in
@@ -52,10 +56,13 @@ struct ReadingCodec {
             let base = old ?? 0
             if ReadingCodec.isSmallIntegral(value) && ReadingCodec.isSmallIntegral(base) {
                 emit(i, .integralDelta)
-                ops.signed(Int64(value) - Int64(base))
+                let step = Int64(value) - Int64(base)
+                ops.signed(step &- (steps[i] ?? 0))
+                steps[i] = step
             } else {
                 emit(i, .rawDouble)
                 ops.double(value)
+                steps[i] = nil
             }
         } text: { key, value in
             let i = index(key)
@@ -64,10 +71,14 @@ struct ReadingCodec {
             emit(i, .text)
             ops.string(value)
         }
-        for i in before.keys where numbers[i] == nil { emit(i, .removed) }
+        for i in before.keys where numbers[i] == nil {
+            emit(i, .removed)
+            steps[i] = nil
+        }
         for i in beforeTexts.keys where texts[i] == nil { emit(i, .removed) }
         previousNumbers[stream] = numbers
         previousTexts[stream] = texts
+        previousSteps[stream] = steps
         sink.count(opCount)
         sink.bytes.append(contentsOf: ops.bytes)
     }
@@ -77,6 +88,7 @@ struct ReadingCodec {
     mutating func read(stream: String, from source: inout ByteSource) throws(RecordingError) -> Reading {
         var numbers = previousNumbers[stream] ?? [:]
         var texts = previousTexts[stream] ?? [:]
+        var steps = previousSteps[stream] ?? [:]
         let n = try source.count(max: 1 << 20)
         for _ in 0..<n {
             let word = try source.varint()
@@ -91,21 +103,27 @@ struct ReadingCodec {
             case .integralDelta:
                 let base = numbers[i] ?? 0
                 guard ReadingCodec.isSmallIntegral(base) else { throw .corrupt("a difference from a fraction") }
-                numbers[i] = Double(Int64(base) &+ (try source.signed()))
+                let step = (steps[i] ?? 0) &+ (try source.signed())
+                steps[i] = step
+                numbers[i] = Double(Int64(base) &+ step)
                 texts[i] = nil
             case .rawDouble:
                 numbers[i] = try source.double()
                 texts[i] = nil
+                steps[i] = nil
             case .removed:
                 numbers[i] = nil
                 texts[i] = nil
+                steps[i] = nil
             case .text:
                 texts[i] = try source.string()
                 numbers[i] = nil
+                steps[i] = nil
             }
         }
         previousNumbers[stream] = numbers
         previousTexts[stream] = texts
+        previousSteps[stream] = steps
         var named: [String: Double] = [:]
         for (i, v) in numbers { named[names[i]] = v }
         var namedTexts: [String: String] = [:]
@@ -137,11 +155,29 @@ struct ReadingCodec {
         for (q, v) in r.gcPauses { number("gp:\(q)", v) }
         if let h = r.histogram {
             number("H", 1)
-            number("hc", h.count)
-            number("he", h.errorCount)
-            for (le, v) in h.buckets { number("b:\(le)", v) }
+            // The totals are the handlers' sums when every series has a handler: then only the handlers are
+            // written. Whole-number cumulative buckets are written per bucket (a request changes one, not all
+            // above it).
+            let derived = derivedTotals(h)
+            if derived {
+                number("Hd", 1)
+            } else {
+                number("hc", h.count)
+                number("he", h.errorCount)
+                for (le, v) in h.buckets { number("b:\(le)", v) }
+            }
             for (handler, buckets) in h.bucketsByHandler {
-                for (le, v) in buckets { number("hb:\(handler)\(separator)\(le)", v) }
+                let sorted = buckets.sorted { $0.key < $1.key }
+                if sorted.allSatisfy({ isSmallIntegral($0.value) }) {
+                    number("hk:\(handler)", 1)
+                    var previous = 0.0
+                    for (le, v) in sorted {
+                        number("hb:\(handler)\(separator)\(le)", v - previous)
+                        previous = v
+                    }
+                } else {
+                    for (le, v) in sorted { number("hb:\(handler)\(separator)\(le)", v) }
+                }
             }
             for (handler, entry) in h.countByHandler {
                 number("hn:\(handler)", entry.count)
@@ -153,6 +189,21 @@ struct ReadingCodec {
             for (q, v) in s { number("s:\(q)", v) }
         }
         for (signal, name) in r.sources { text("src:\(signal.rawValue)", name) }
+    }
+
+    /// Whether the totals are exactly the sums of the handlers' whole-number counts (so they need not be written).
+    static func derivedTotals(_ h: HistogramReading) -> Bool {
+        guard !h.bucketsByHandler.isEmpty, h.countByHandler.count == h.bucketsByHandler.count else { return false }
+        var sums: [Double: Double] = [:]
+        for buckets in h.bucketsByHandler.values {
+            for (le, v) in buckets {
+                guard isSmallIntegral(v) else { return false }
+                sums[le, default: 0] += v
+            }
+        }
+        let count = h.countByHandler.values.reduce(0) { $0 + $1.count }
+        let errors = h.countByHandler.values.reduce(0) { $0 + $1.errors }
+        return sums == h.buckets && count == h.count && errors == h.errorCount
     }
 
     static func unflatten(_ numbers: [String: Double], texts: [String: String]) -> Reading {
@@ -176,9 +227,27 @@ struct ReadingCodec {
             default: break
             }
         }
-        if h != nil {
-            h?.count = numbers["hc"] ?? 0
-            h?.errorCount = numbers["he"] ?? 0
+        if var histogram = h {
+            for (handler, buckets) in histogram.bucketsByHandler where numbers["hk:\(handler)"] != nil {
+                var total = 0.0
+                var cumulative: [Double: Double] = [:]
+                for (le, v) in buckets.sorted(by: { $0.key < $1.key }) {
+                    total += v
+                    cumulative[le] = total
+                }
+                histogram.bucketsByHandler[handler] = cumulative
+            }
+            if numbers["Hd"] != nil {
+                for buckets in histogram.bucketsByHandler.values {
+                    for (le, v) in buckets { histogram.buckets[le, default: 0] += v }
+                }
+                histogram.count = histogram.countByHandler.values.reduce(0) { $0 + $1.count }
+                histogram.errorCount = histogram.countByHandler.values.reduce(0) { $0 + $1.errors }
+            } else {
+                histogram.count = numbers["hc"] ?? 0
+                histogram.errorCount = numbers["he"] ?? 0
+            }
+            h = histogram
         }
         r.histogram = h
         for (key, name) in texts where key.hasPrefix("src:") {

@@ -29,12 +29,15 @@ public final class RecordingWriter {
     public private(set) var failure: String?
 
     public static let flushInterval = 1.0
-    public static let blockSeconds = 60.0
     public static let blockBytes = 4 << 20
+    /// A block ends after this many seconds (each block starts its delta state again: longer is smaller, shorter
+    /// is finer for bundles).
+    public let blockSeconds: Double
 
     /// Creates (or replaces) `path` and writes the header.
-    public init(path: String, header: RecordingHeader) throws(RecordingError) {
+    public init(path: String, header: RecordingHeader, blockSeconds: Double = 60) throws(RecordingError) {
         self.path = path
+        self.blockSeconds = blockSeconds
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             throw .io("cannot write the recording \(path): \(String(cString: strerror(errno)))")
@@ -122,7 +125,7 @@ public final class RecordingWriter {
         pending = ByteSink()
         pendingRecords = 0
         pendingFirst = nil
-        if blockRawBytes >= Self.blockBytes || now - (blockStart ?? now) >= Self.blockSeconds {
+        if blockRawBytes >= Self.blockBytes || now - (blockStart ?? now) >= blockSeconds {
             endBlock()
         }
     }
