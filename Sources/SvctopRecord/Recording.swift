@@ -140,13 +140,7 @@ public struct Recording: Sendable {
     /// decode on their own, so the result is a complete recording of that span).
     public func bytes(since: Double) -> [UInt8] {
         var sink = ByteSink()
-        sink.bytes = RecordingFormat.magic
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let json = (try? encoder.encode(header)) ?? Data()
-        sink.fixed32(UInt32(json.count))
-        sink.bytes.append(contentsOf: json)
-        sink.fixed32(CRC32.checksum(json))
+        sink.bytes = header.fileStart()
         for block in blocks where block.lastTime >= since { sink.bytes.append(contentsOf: block.stored) }
         return sink.bytes
     }

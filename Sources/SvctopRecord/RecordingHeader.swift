@@ -1,3 +1,4 @@
+import Foundation
 import SvctopCore
 
 /// The start of every recording (JSON, after the magic line): what was watched and with which settings, so a
@@ -30,6 +31,19 @@ public struct RecordingHeader: Codable, Sendable, Equatable {
         self.targets = targets.map(RecordedTarget.init)
         self.source = source.map(RecordedTarget.withoutSecrets)
         self.sourceProfile = sourceProfile
+    }
+
+    /// A recording file's first bytes: the magic line, the header's JSON length, the JSON, its CRC-32.
+    public func fileStart() -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = (try? encoder.encode(self)) ?? Data()
+        var sink = ByteSink()
+        sink.bytes = RecordingFormat.magic
+        sink.fixed32(UInt32(json.count))
+        sink.bytes.append(contentsOf: json)
+        sink.fixed32(CRC32.checksum(json))
+        return sink.bytes
     }
 
     /// The dashboard's state before the first recorded event, as the live run had it.

@@ -52,15 +52,7 @@ public final class RecordingWriter {
             Glibc.close(fd)
             throw .io("cannot start compression: \(error)")
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let json = (try? encoder.encode(header)) ?? Data()
-        var sink = ByteSink()
-        sink.bytes = RecordingFormat.magic
-        sink.fixed32(UInt32(json.count))
-        sink.bytes.append(contentsOf: json)
-        sink.fixed32(CRC32.checksum(json))
-        write(sink.bytes)
+        write(header.fileStart())
         if let failure { throw .io(failure) }
     }
 
