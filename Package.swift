@@ -80,6 +80,16 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // Kubernetes: pods from the API's JSON, list and watch through `kubectl proxy`, the kubectl children.
+        .target(
+            name: "SvctopKubernetes",
+            dependencies: [
+                "SvctopCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         // ncurses only: the one owner of the terminal, raw input, signals.
         .target(
             name: "SvctopTerminal",
@@ -104,7 +114,7 @@ let package = Package(
             name: "svctop",
             dependencies: [
                 "CSvctopSys", "SvctopCore", "SvctopRender", "SvctopNetwork", "SvctopTerminal", "SvctopDemo",
-                "SvctopConfig", "SvctopPprof", "SvctopRecord",
+                "SvctopConfig", "SvctopPprof", "SvctopRecord", "SvctopKubernetes",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -137,6 +147,7 @@ let package = Package(
         .testTarget(
             name: "SvctopRecordTests",
             dependencies: ["SvctopRecord", "SvctopCore", "SvctopRender", "SvctopTestSupport"]),
+        .testTarget(name: "SvctopKubernetesTests", dependencies: ["SvctopKubernetes", "SvctopCore"]),
         .testTarget(name: "SvctopConfigTests", dependencies: ["SvctopConfig", "SvctopCore", "SvctopTestSupport"]),
         .testTarget(
             name: "SvctopNetworkTests",
@@ -151,7 +162,15 @@ let package = Package(
         ),
         .testTarget(
             name: "SvctopEndToEndTests",
-            dependencies: ["SvctopCore", "SvctopPprof", "SvctopTestSupport", "svctop"]
+            dependencies: [
+                "SvctopCore", "SvctopPprof", "SvctopTestSupport", "svctop",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

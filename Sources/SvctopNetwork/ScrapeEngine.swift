@@ -43,9 +43,12 @@ public struct ScrapeEngine: Sendable {
         self.batchDelay = batchDelay
     }
 
-    public func run(targets: [Target], emit: @escaping @Sendable ([Event]) -> Void) async {
-        // A small fleet stays on one loop (one thread to wake per interval); larger ones use them all.
-        let loops = Array(client.transport.eventLoops.prefix(max(1, targets.count / 64)))
+    public func run(
+        targets: [Target], control: ScrapeControl? = nil, emit: @escaping @Sendable ([Event]) -> Void
+    ) async {
+        // A small fleet stays on one loop (one thread to wake per interval); larger ones use them all, and so does
+        // a fleet that changes (pods), whose size is not known.
+        let loops = Array(client.transport.eventLoops.prefix(control != nil ? .max : max(1, targets.count / 64)))
         let shards = loops.map {
             Shard(loop: $0, limit: max(4, maxConcurrentRequests / loops.count), batchDelay: batchDelay, emit: emit)
         }
@@ -63,10 +66,12 @@ public struct ScrapeEngine: Sendable {
                 let phase = settings.interval * Double(poller.id % groups) / Double(groups)
                 poller.shard.loop.execute { poller.start(after: phase) }
             }
+            control?.attach { [self] change in perform(change, shards: shards) }
             await stop.wait()
         } onCancel: {
             stop.fire()
         }
+        control?.detach()
         for shard in shards {
             try? await shard.loop.submit { shard.stop() }.get()
         }
@@ -120,6 +125,15 @@ final class Shard: @unchecked Sendable {
     }
 
     func register(_ poller: TargetPoller) { pollers.append(poller) }
+
+    /// Stops and forgets the poller of `id` (a target removed while the engine runs).
+    func remove(_ id: InstanceID) {
+        pollers.removeAll { poller in
+            guard poller.id == id else { return false }
+            poller.stop()
+            return true
+        }
+    }
 
     /// Runs `work` when a request slot is free (at once when one is); `work` must call `release()` when done.
     func acquire(_ work: @escaping () -> Void) {
@@ -335,6 +349,25 @@ final class TargetPoller: @unchecked Sendable {
                 guard !shard.isStopped else { return }
                 completion(result)
             }
+        }
+    }
+}
+
+extension ScrapeEngine {
+    /// A target added or removed while the engine runs (ScrapeControl), on its shard's loop.
+    fileprivate func perform(_ change: ScrapeControl.Change, shards: [Shard]) {
+        switch change {
+        case .add(let id, let target):
+            let shard = shards[id % shards.count]
+            shard.loop.execute { [self] in
+                shard.remove(id)
+                let poller = TargetPoller(
+                    id: id, requests: client.pollRequests(target, maxBytes: maxBodyBytes), engine: self, shard: shard)
+                poller.start(after: 0)
+            }
+        case .remove(let id):
+            let shard = shards[id % shards.count]
+            shard.loop.execute { shard.remove(id) }
         }
     }
 }

@@ -14,6 +14,7 @@ public struct RecordCodec {
     enum Kind: UInt8 {
         case tick = 1, scrapeReading, scrapeFailure, probe, logLevel, action, dumpLoaded, dumpFailed
         case profileLoaded, profileFailed, sourceConfigured, sourceRefreshed, sourceHistory, sourceFailed, journal
+        case podsChanged, kubernetesFailed
     }
 
     public init() {}
@@ -154,6 +155,15 @@ public struct RecordCodec {
             }
         case .sourceFailed(let text):
             kind = .sourceFailed
+            body.string(text)
+        case .podsChanged(let change):
+            // Rare (a pod appears, changes or goes): JSON keeps it simple and readable by later versions.
+            kind = .podsChanged
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            body.string(String(decoding: (try? encoder.encode(change)) ?? Data(), as: UTF8.self))
+        case .kubernetesFailed(let text):
+            kind = .kubernetesFailed
             body.string(text)
         case .keyPressed, .resized, .suspendRequested, .dumpRegrouped, .dumpSaved, .profileSaved, .bundleWritten:
             return false
@@ -356,6 +366,14 @@ public struct RecordCodec {
             event = .sourceHistoryLoaded(SourceHistory(series: series, isFull: isFull, warnings: warnings))
         case .sourceFailed:
             event = .sourceFailed(try source.string())
+        case .podsChanged:
+            let text = try source.string()
+            guard let change = try? JSONDecoder().decode(PodChange.self, from: Data(text.utf8)) else {
+                throw .corrupt("a pod change that is not JSON")
+            }
+            event = .podsChanged(change)
+        case .kubernetesFailed:
+            event = .kubernetesFailed(try source.string())
         case .journal:
             let text = try source.string()
             guard let entry = try? JSONDecoder().decode(JournalEntry.self, from: Data(text.utf8)) else {

@@ -16,6 +16,8 @@ public struct RecordingHeader: Codable, Sendable, Equatable {
     /// The Prometheus-compatible source, without credentials, and the profile its instances were read with.
     public var source: String?
     public var sourceProfile: Profile?
+    /// The Kubernetes selection (context, namespace, selector), when the fleet was pods.
+    public var kubernetes: KubernetesState?
 
     public static let currentFormat = 1
 
@@ -52,6 +54,10 @@ public struct RecordingHeader: Codable, Sendable, Equatable {
             targets: targets.map(\.target), settings: settings, keyMap: keyMap, now: startedAt)
         if let source {
             state.source = SourceState(url: source)
+            state.sourceProfile = sourceProfile
+        }
+        if let kubernetes {
+            state.kubernetes = kubernetes
             state.sourceProfile = sourceProfile
         }
         return state

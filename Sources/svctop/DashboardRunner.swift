@@ -59,7 +59,8 @@ struct DashboardRunner {
         terminal.apply(renderer.render(state))
 
         let (inputs, sink) = AsyncStream.makeStream(of: LoopInput.self, bufferingPolicy: .unbounded)
-        let sources = startSources(reader: reader, engine: engine, poller: poller, sink: sink)
+        let control = ScrapeControl()
+        let sources = startSources(reader: reader, engine: engine, control: control, poller: poller, sink: sink)
         await withTaskGroup(of: Void.self) { effects in
             var running = 0
             var waiting = Deque<EffectWork>()
@@ -107,6 +108,10 @@ struct DashboardRunner {
                         waiting.append(
                             Self.bundleWork(
                                 recorder: recorder, since: since, journal: configuration.journalPath, now: now))
+                    case .startPolling(let id, let target):
+                        control.add(id, target)
+                    case .stopPolling(let id):
+                        control.remove(id)
                     case .suspend:
                         terminal.suspend()
                         _ = state.reduce(.resized(width: terminal.width, height: terminal.height), now: now)
@@ -198,16 +203,29 @@ struct DashboardRunner {
     /// The keyboard and signals, the scrape engine, the source's poller and the one-second clock, each feeding the
     /// loop.
     func startSources(
-        reader: InputReader, engine: ScrapeEngine, poller: PrometheusPoller?,
+        reader: InputReader, engine: ScrapeEngine, control: ScrapeControl, poller: PrometheusPoller?,
         sink: AsyncStream<LoopInput>.Continuation
     ) -> Task<Void, Never> {
         let targets = configuration.targets
+        let kubernetes = configuration.kubernetes
         return Task {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for await input in reader.inputs { sink.yield(.terminal(input)) }
                 }
-                group.addTask { await engine.run(targets: targets) { sink.yield(.events($0)) } }
+                group.addTask {
+                    await engine.run(targets: targets, control: control) { sink.yield(.events($0)) }
+                }
+                if let kubernetes {
+                    for watcher in kubernetes.watchers {
+                        group.addTask { await watcher.run { sink.yield(.events($0)) } }
+                    }
+                    group.addTask {
+                        await kubernetes.proxy.supervise(
+                            report: { sink.yield(.events([.kubernetesFailed($0)])) },
+                            recovered: {})
+                    }
+                }
                 if let poller {
                     group.addTask { await poller.run { sink.yield(.events($0)) } }
                 }

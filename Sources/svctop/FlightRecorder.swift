@@ -21,10 +21,12 @@ final class FlightRecorder {
     static func start(
         configuration: RunConfiguration, path: String?, now: Double
     ) -> (FlightRecorder?, String?) {
-        let header = RecordingHeader(
+        var header = RecordingHeader(
             startedAt: now, host: ProcessInfo.processInfo.hostName, settings: configuration.settings,
             targets: configuration.targets, source: configuration.prometheus?.url,
-            sourceProfile: configuration.prometheus == nil ? nil : configuration.sourceProfile)
+            sourceProfile: configuration.prometheus == nil && configuration.kubernetes == nil
+                ? nil : configuration.sourceProfile)
+        header.kubernetes = configuration.kubernetes?.state
         let file: String
         if let path {
             file = path

@@ -46,10 +46,12 @@ final class Journal: Sendable {
     ) -> JournalEntry {
         var parameters = extra
         if case .setLogLevel(let level) = action { parameters["level"] = level }
-        return JournalEntry(
+        var entry = JournalEntry(
             time: Journal.timestamp(Date()), user: user, host: host, target: target.name, url: target.baseURL,
             action: action.name, parameters: parameters, result: result, status: status, response: response,
             durationMs: durationMs)
+        entry.kubernetes = target.kubernetes
+        return entry
     }
 
     static func timestamp(_ date: Date) -> String {

@@ -22,22 +22,38 @@ struct OnceRunner {
             await collector.reduce(events)
             for case .sourceFailed(let error) in events { Output.error("svctop: \(error)") }
         }
+        let control = ScrapeControl()
+        var watchers: [Task<Void, Never>] = []
+        if let kubernetes = configuration.kubernetes {
+            // Pods: the first list of every selection, then their scrapes like any target's.
+            for watcher in kubernetes.watchers {
+                watchers.append(
+                    Task { await watcher.run { events in Task { await collector.reduce(events, control) } } })
+            }
+            let listDeadline = Date().addingTimeInterval(30)
+            while Date() < listDeadline, await !collector.isListed(kubernetes.watchers.count) {
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+            for case .kubernetesFailed(let error) in await collector.failures { Output.error("svctop: \(error)") }
+        }
         let targets = configuration.targets
         let scrapesWanted = max(2, Int((window / configuration.settings.interval).rounded(.up)) + 1)
         let deadline = Date().addingTimeInterval(window + configuration.timeout + 2)
         let (batches, sink) = AsyncStream.makeStream(of: [Event].self, bufferingPolicy: .unbounded)
         let consumer = Task { for await batch in batches { await collector.reduce(batch) } }
-        let task = Task { await engine.run(targets: targets) { sink.yield($0) } }
+        let task = Task { await engine.run(targets: targets, control: control) { sink.yield($0) } }
         while Date() < deadline {
             if await collector.isComplete(scrapes: scrapesWanted) { break }
             try? await Task.sleep(for: .milliseconds(50))
         }
         task.cancel()
         await task.value
+        for watcher in watchers { watcher.cancel() }
         sink.finish()
         await consumer.value
         await transport.shutdown()
         let state = await collector.state
+        if let problem = state.kubernetes?.error { Output.error("svctop: \(problem)") }
         Output.out(SnapshotOutput.render(state, format: format))
         return state.instances.contains { $0.status.isUp } ? 0 : 1
     }
@@ -50,23 +66,45 @@ struct OnceRunner {
 
         init(state: AppState) { self.state = state }
 
+        var listedScopes: Set<String> = []
+        var failures: [Event] = []
+
         func reduce(_ batch: [Event]) {
-            for event in batch { reduce(event) }
+            for event in batch { _ = reduce(event) }
         }
 
-        func reduce(_ event: Event) {
+        /// Pod events: the rows they make start polling on `control`.
+        func reduce(_ batch: [Event], _ control: ScrapeControl) {
+            for event in batch {
+                for effect in reduce(event) {
+                    switch effect {
+                    case .startPolling(let id, let target): control.add(id, target)
+                    case .stopPolling(let id): control.remove(id)
+                    default: break
+                    }
+                }
+            }
+        }
+
+        func isListed(_ selections: Int) -> Bool { listedScopes.count >= selections || failures.count >= selections }
+
+        func reduce(_ event: Event) -> [Effect] {
             switch event {
+            case .podsChanged(.listed(_, let scope)): listedScopes.insert(scope)
+            case .kubernetesFailed: failures.append(event)
             case .scrapeCompleted(let id, _): scrapes[id, default: 0] += 1
             case .logLevelRead(let id, _, _): levelReads.insert(id)
             case .probeCompleted(let id, _, _): probes[id, default: 0] += 1
             default: break
             }
-            _ = state.reduce(event, now: Date().timeIntervalSince1970)
+            return state.reduce(event, now: Date().timeIntervalSince1970)
         }
 
         /// True when every target was scraped `scrapes` times (or is failing) and, when up, its level was read.
         func isComplete(scrapes wanted: Int) -> Bool {
             state.instances.allSatisfy { i in
+                // A pod that is not running (or has no port) is not scraped: it is as complete as it gets.
+                if let pod = i.pod, !pod.isScrapable || i.podGoneAt != nil { return true }
                 let n = scrapes[i.id] ?? 0
                 if case .down = i.status { return n >= 1 && (probes[i.id] ?? 0) >= 2 }
                 return n >= wanted && levelReads.contains(i.id) && (probes[i.id] ?? 0) >= 2 * wanted

@@ -20,6 +20,8 @@ struct RunConfiguration: Sendable {
     var sourceProfile: Profile = .go
     /// Where the session is recorded: the rolling flight recording, a file the user named, or nowhere.
     var recording: RecordingChoice = .flight
+    /// Pods as the fleet (`svctop k8s`): the kubectl proxy, one watcher per selection, and the initial state.
+    var kubernetes: KubernetesRun?
 
     /// Request timeout, read from the settings (80% of the interval unless set).
     var timeout: Double { settings.effectiveTimeout }
@@ -36,6 +38,10 @@ extension RunConfiguration {
         var state = AppState(targets: targets, settings: settings, keyMap: keyMap, now: now)
         if let prometheus {
             state.source = SourceState(url: prometheus.url)
+            state.sourceProfile = sourceProfile
+        }
+        if let kubernetes {
+            state.kubernetes = kubernetes.state
             state.sourceProfile = sourceProfile
         }
         return state

@@ -3,11 +3,6 @@ import SvctopConfig
 import SvctopCore
 import SvctopRender
 
-/// A setup problem reported before the terminal is touched (exit status 2).
-struct SetupError: Error, CustomStringConvertible {
-    var description: String
-}
-
 /// Merges the command line, the config file and the defaults into one `RunConfiguration`.
 /// The command line wins over the file; the file wins over the defaults.
 struct Setup {

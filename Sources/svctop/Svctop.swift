@@ -22,6 +22,7 @@ struct Svctop: AsyncParsableCommand {
               svctop demo [--instances N] [--scenario S]      run the demo fleet headless, print its URLs
               svctop journal [--file F] [--last N]            print the audit journal
               svctop prom URL [--selector S]                  the fleet a Prometheus-compatible server scrapes
+              svctop k8s [-n NS] [-l SEL | deploy/NAME ...]   the pods of a workload, through restarts
               svctop replay FILE [--once --at TIME]           replay a recording or an incident bundle
               svctop bundle [--since 30m] [-o FILE]           write an incident bundle from the flight recording
             """,
@@ -38,7 +39,9 @@ struct Svctop: AsyncParsableCommand {
     }
 
     /// The dashboard or `--once`, for targets, a source, or both.
-    static func runWatch(targets: [String], options: WatchOptions, prometheus: PromCommand?) async -> Int32 {
+    static func runWatch(
+        targets: [String], options: WatchOptions, prometheus: PromCommand?, kubernetes: KubernetesCommand? = nil
+    ) async -> Int32 {
         let setup: Setup
         do {
             setup = try Setup.make(targets: targets, options: options, prometheus: prometheus)
@@ -61,7 +64,18 @@ struct Svctop: AsyncParsableCommand {
             demo = fleet
             configuration.targets += fleet.targets.map { try! Target.parse($0) }
         }
-        guard !configuration.targets.isEmpty || configuration.prometheus != nil else {
+        if let kubernetes {
+            do {
+                configuration.kubernetes = try kubernetes.prepare()
+            } catch {
+                Output.error("\(error)")
+                return 2
+            }
+        }
+        // The kubectl children end with svctop on every path (their lifeline closes); this stops them at once.
+        defer { configuration.kubernetes?.proxy.stop() }
+        guard !configuration.targets.isEmpty || configuration.prometheus != nil || configuration.kubernetes != nil
+        else {
             Output.error("svctop: no targets: give host:port arguments, --config FILE, or --demo (see --help)")
             return 2
         }

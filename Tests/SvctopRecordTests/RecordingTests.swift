@@ -238,4 +238,65 @@ struct LiveRun {
         #expect(ReplayStatus.clock(0) == "1970-01-01 00:00:00Z")
         #expect(ReplayStatus.clock(1_800_000_000) == "2027-01-15 08:00:00Z")
     }
+
+    @Test("a Kubernetes run replays: pods appear, one is deleted and replaced by a new UID, the watch's error shows")
+    func kubernetesReplay() throws {
+        let start = 1_800_000_000.0
+        let k8s = KubernetesState(
+            context: "prod", namespace: "shop", selection: "-l app=api", proxy: "http://127.0.0.1:8001", goneGrace: 60)
+        var state = AppState(targets: [], settings: Settings(), now: start)
+        state.kubernetes = k8s
+        _ = state.reduce(.resized(width: 120, height: 40), now: start)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "svctop-k8s-\(UUID().uuidString).svrec"
+        )
+        .path
+        var header = RecordingHeader(startedAt: start, host: "test", settings: Settings(), targets: [])
+        header.kubernetes = k8s
+        var writer = try RecordingWriter(path: path, header: header)
+        let renderer = Renderer(theme: .monochrome, glyphs: .ascii)
+        func pod(_ name: String, _ uid: String, restarts: Int = 0, termination: PodTermination? = nil) -> Pod {
+            Pod(
+                namespace: "shop", name: name, uid: uid, restarts: restarts, lastTermination: termination,
+                memoryLimit: 1e9, metrics: PodEndpoint(port: 9090, path: "/metrics"))
+        }
+        func live(_ event: Event, _ t: Double) {
+            _ = state.reduce(event, now: start + t)
+            writer.record(event, time: start + t, state: state)
+        }
+        var screens: [Double: [String]] = [:]
+        live(.podsChanged(.listed([pod("api-0", "u0"), pod("api-1", "u1")], scope: "-l app=api")), 0.1)
+        for t in 0..<30 {
+            for id in state.instances.indices where state.instances[id].podGoneAt == nil {
+                let metrics = MetricSet.parse(LiveRun.exposition(second: t, leaking: id == 0))
+                live(.scrapeCompleted(id, .success(metrics, duration: 0.002)), Double(t) + 0.2)
+            }
+            if t == 10 { live(.podsChanged(.deleted(pod("api-0", "u0"), scope: "-l app=api")), Double(t) + 0.5) }
+            if t == 11 {
+                let oom = PodTermination(reason: "OOMKilled", exitCode: 137, finishedAt: start + 10)
+                live(
+                    .podsChanged(.updated(pod("api-0", "u2", restarts: 1, termination: oom), scope: "-l app=api")), 11.5
+                )
+            }
+            if t == 20 { live(.kubernetesFailed("watch: the API server is unreachable (retrying in 2s)"), 20.5) }
+            live(.ticked, Double(t) + 0.9)
+            writer.flushIfDue(now: start + Double(t) + 0.9)
+            if t % 5 == 4 { screens[start + Double(t) + 0.9] = renderer.render(state).lines() }
+        }
+        writer.close(now: start + 30)
+        let recording = try Recording.read(path: path)
+        #expect(recording.header.kubernetes == k8s)
+        var player = ReplayPlayer(recording: recording, width: 120, height: 40)
+        for time in screens.keys.sorted() {
+            player.advance(to: time)
+            #expect(
+                Array(renderer.render(player.state).lines().dropLast()) == Array(screens[time]!.dropLast()),
+                "at +\(Int(time - start))s")
+        }
+        #expect(player.state.instances.count == 3)
+        #expect(player.state.kubernetes?.rows == ["u0": 0, "u1": 1, "u2": 2])
+        #expect(player.state.instances[0].podGoneAt == start + 10.5)
+        #expect(player.state.instances[2].pod?.lastTermination?.reason == "OOMKilled")
+        #expect(screens.values.contains { $0.joined().contains("OOMKilled") }, "the POD column shows the termination")
+    }
 }

@@ -31,7 +31,7 @@ extension AppState {
         case .suspendRequested:
             return [.suspend]
         case .scrapeCompleted(let id, let outcome):
-            guard instances.indices.contains(id) else { return [] }
+            guard instances.indices.contains(id), !isRetired(id) else { return [] }
             switch outcome {
             case .success(let metrics, let duration):
                 instances[id].ingest(metrics, duration: duration, now: now, settings: settings)
@@ -41,11 +41,12 @@ extension AppState {
                     settings: settings)
             case .failure(let failure, _):
                 instances[id].recordFailure(failure, now: now)
+                podScrapeFailed(id, failure)
             }
             updateDrainProgress(id)
             return []
         case .probeCompleted(let id, let kind, let result):
-            guard instances.indices.contains(id) else { return [] }
+            guard instances.indices.contains(id), !isRetired(id) else { return [] }
             instances[id].health.record(kind, result, now: now)
             if kind == .readiness { readinessProbed(id, result) }
             updateDrainProgress(id)
@@ -104,6 +105,11 @@ extension AppState {
             return []
         case .sourceFailed(let error):
             sourceFailed(error)
+            return []
+        case .podsChanged(let change):
+            return podsChanged(change)
+        case .kubernetesFailed(let error):
+            kubernetesFailed(error)
             return []
         }
     }

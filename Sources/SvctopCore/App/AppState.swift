@@ -43,6 +43,8 @@ public struct AppState: Sendable {
     public var source: SourceState?
     /// The profile a source's instances are read with.
     public var sourceProfile: Profile?
+    /// The Kubernetes selection the fleet is made of (`svctop k8s`); nil otherwise.
+    public var kubernetes: KubernetesState?
     /// Set while a recording is replayed (`svctop replay`): the status bar shows the recorded time.
     public var replay: ReplayStatus?
 

@@ -15,6 +15,10 @@ public enum Effect: Sendable, Equatable {
     case loadSourceHistory(InstanceID, key: String)
     /// An incident bundle of the last `since` seconds of the session's recording.
     case writeBundle(since: Double)
+    /// Start scraping and probing a target that appeared (a pod), as instance `id`.
+    case startPolling(InstanceID, Target)
+    /// Stop scraping and probing instance `id` (its pod is gone or no longer runs).
+    case stopPolling(InstanceID)
     /// A mutating action that was asked for but not performed: the journal records why.
     case recordRefusal(InstanceID, action: ActionKind, refusal: Refusal)
 

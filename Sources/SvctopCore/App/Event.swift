@@ -29,4 +29,8 @@ public enum Event: Sendable {
     case bundleWritten(path: String?, error: String?)
     /// A source query failed; the text names the query and the server's message.
     case sourceFailed(String)
+    /// The pod watch saw pods appear, change or go (`svctop k8s`).
+    case podsChanged(PodChange)
+    /// The pod watch failed (the API refused, the proxy is gone); it retries on its own.
+    case kubernetesFailed(String)
 }

@@ -46,6 +46,8 @@ public struct InstanceSnapshot: Sendable, Encodable, Equatable {
     public var oomEtaSeconds: Double?
     public var restarts: Int
     public var rejectedLines: Int
+    /// Kubernetes' view of the pod (`svctop k8s` only; absent from other snapshots).
+    public var pod: PodSnapshot?
 
     public init(_ i: InstanceState) {
         name = i.name
@@ -77,6 +79,13 @@ public struct InstanceSnapshot: Sendable, Encodable, Equatable {
         oomEtaSeconds = i.oom.map { $0.seconds.rounded() }
         restarts = i.restarts
         rejectedLines = i.rejectedLines
+        if let p = i.pod {
+            pod = PodSnapshot(
+                namespace: p.namespace, pod: p.name, uid: p.uid, node: p.node, phase: p.phase,
+                gone: i.podGoneAt != nil, lastTermination: p.lastTermination,
+                memoryLimitSource: r?.sources[.memoryLimit].map { MemoryLimitSource(metric: $0).snapshotName })
+            restarts = p.restarts
+        }
     }
 
     enum CodingKeys: String, CodingKey {
@@ -111,5 +120,6 @@ public struct InstanceSnapshot: Sendable, Encodable, Equatable {
         try c.encode(oomEtaSeconds, forKey: .oomEtaSeconds)
         try c.encode(restarts, forKey: .restarts)
         try c.encode(rejectedLines, forKey: .rejectedLines)
+        try pod?.encode(to: encoder)
     }
 }

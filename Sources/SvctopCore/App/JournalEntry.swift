@@ -15,6 +15,8 @@ public struct JournalEntry: Sendable, Codable, Equatable {
     public var durationMs: Int?
     /// The svctop version that acted (journals outlive upgrades).
     public var version: String?
+    /// The pod acted on (context, namespace, pod, uid), when the target is one.
+    public var kubernetes: [String: String]?
 
     public init(
         time: String, user: String, host: String, target: String, url: String, action: String,
@@ -36,7 +38,7 @@ public struct JournalEntry: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case time, user, host, target, url, action, parameters, result, status, response, version
+        case time, user, host, target, url, action, parameters, result, status, response, version, kubernetes
         case durationMs = "duration_ms"
     }
 }

@@ -6,6 +6,8 @@ public enum MemoryLimitSource: Sendable, Equatable {
     case container
     /// `memory_limit` in the profile or target config.
     case configured
+    /// The pod's `resources.limits.memory` (Kubernetes), when the service exports no limit.
+    case podSpec
     /// Another exported metric, by name.
     case exported(String)
 
@@ -14,7 +16,8 @@ public enum MemoryLimitSource: Sendable, Equatable {
         switch metric {
         case "go_gc_gomemlimit_bytes", "process_memory_limit_bytes": self = .goSoftLimit
         case "container_spec_memory_limit_bytes": self = .container
-        case "config memory_limit": self = .configured
+        case MemoryLimitOrigin.config.metricName: self = .configured
+        case MemoryLimitOrigin.podSpec.metricName: self = .podSpec
         default: self = .exported(metric)
         }
     }
@@ -25,7 +28,19 @@ public enum MemoryLimitSource: Sendable, Equatable {
         case .goSoftLimit: return "the Go soft limit"
         case .container: return "the container limit"
         case .configured: return "the configured limit"
+        case .podSpec: return "the pod's memory limit"
         case .exported(let metric): return metric
+        }
+    }
+}
+
+extension MemoryLimitSource {
+    /// The snapshot's `memory_limit_source`: `service` (exported by it), `pod_spec` or `config`.
+    public var snapshotName: String {
+        switch self {
+        case .configured: return "config"
+        case .podSpec: return "pod_spec"
+        default: return "service"
         }
     }
 }

@@ -33,6 +33,10 @@ public struct InstanceState: Sendable {
     public var logLevel: String?
     public var logLevelError: String?
     public var drain: DrainProgress?
+    /// The pod this instance is, when it comes from Kubernetes: phase, restarts, last termination, node.
+    public var pod: Pod?
+    /// When its pod was deleted (the row stays, marked gone, for a grace period).
+    public var podGoneAt: Double?
     /// Whether a source's full history (every chart) has been loaded for this instance.
     public var hasFullHistory = false
 
@@ -294,7 +298,9 @@ public struct InstanceState: Sendable {
             if s > severity { severity = s }
             reasons.append(reason)
         }
-        if case .down(let failure) = status {
+        if let gone = podGoneAt {
+            raise(.down, "pod deleted \(ByteFormat.span(now - gone)) ago (last values shown)")
+        } else if case .down(let failure) = status {
             raise(.down, "down: \(failure)")
         } else if status == .pending {
             return (.ok, ["waiting for the first scrape"])
@@ -332,6 +338,13 @@ public struct InstanceState: Sendable {
         if status == .slow { raise(.warning, "slow scrape") }
         if isStale(now: now, settings: settings), status.isUp { raise(.warning, "stale data") }
         if rejectedLines > 0 { raise(.warning, "\(rejectedLines) exposition lines rejected") }
+        if let pod, let end = pod.lastTermination, podGoneAt == nil, now - (end.finishedAt ?? now) < 3600 {
+            // The container died within the hour (OOMKilled, Error): the restart the pod survived is news.
+            let restarts = pod.restarts == 1 ? "1 restart" : "\(pod.restarts) restarts"
+            raise(
+                end.reason == "Completed" ? .ok : .warning,
+                "\(end.text(now: now)) (exit \(end.exitCode), \(restarts))")
+        }
         return (severity, reasons)
     }
 }

@@ -10,6 +10,8 @@ public struct Profile: Sendable, Equatable, Codable {
     public var latencyHandler: String?
     /// A fixed memory limit in bytes, used when no limit metric is exposed.
     public var memoryLimit: Double?
+    /// Where `memoryLimit` came from (nil: the config).
+    public var memoryLimitOrigin: MemoryLimitOrigin?
 
     public init(
         name: String, signals: [Signal: [String]], endpoints: Endpoints = Endpoints(), handlerLabel: String = "handler",

@@ -58,7 +58,7 @@ public struct Reading: Sendable, Equatable {
         }
         if memoryLimit == nil, let fixed = profile.memoryLimit {
             memoryLimit = fixed
-            sources[.memoryLimit] = "config memory_limit"
+            sources[.memoryLimit] = (profile.memoryLimitOrigin ?? .config).metricName
         }
         inflight = read(.inflight)
         workersBusy = read(.workersBusy)

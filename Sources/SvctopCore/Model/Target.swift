@@ -13,6 +13,8 @@ public struct Target: Sendable, Equatable {
     /// The instance's name in a source (the instance label's value), when it came from one rather than from the
     /// target list.
     public var sourceKey: String?
+    /// Who this target is in Kubernetes (context, namespace, pod, uid), for the journal; nil elsewhere.
+    public var kubernetes: [String: String]?
 
     public init(
         name: String, baseURL: String, profile: Profile = .go, transport: TransportOptions? = nil,

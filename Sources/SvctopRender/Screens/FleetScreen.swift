@@ -29,8 +29,10 @@ enum FleetScreen {
     static let minimumNameWidth = 12
 
     /// The columns that fit in `width` (after the 2-column marker and the name).
-    static func visibleColumns(width: Int) -> (columns: [Column], nameWidth: Int) {
+    static func visibleColumns(width: Int, pods: Bool = false) -> (columns: [Column], nameWidth: Int) {
         var chosen = columns
+        // Pods: what Kubernetes says (gone, phase, the last termination and restarts) beside what the service says.
+        if pods { chosen.insert(Column(title: "POD", width: 17, priority: 1, alignRight: false, sort: nil), at: 1) }
         func needed(_ cols: [Column]) -> Int { 2 + minimumNameWidth + cols.reduce(0) { $0 + $1.width + 1 } }
         while needed(chosen) > width, let drop = chosen.indices.max(by: { chosen[$0].priority < chosen[$1].priority }),
             chosen[drop].priority > 0
@@ -55,7 +57,7 @@ enum FleetScreen {
         let rows = state.visibleInstances()
         drawTitle(&p, state, shown: rows.count)
         drawSummary(&p, state)
-        let (cols, nameWidth) = visibleColumns(width: p.width)
+        let (cols, nameWidth) = visibleColumns(width: p.width, pods: state.kubernetes != nil)
         // Header.
         var x = 2
         p.clear(x: 0, y: 2, width: p.width, .header)
@@ -90,6 +92,10 @@ enum FleetScreen {
         p.clear(x: 0, y: 0, width: p.width, .text)
         var x = p.text("svctop", x: 0, y: 0, .title)
         x += p.text(" fleet", x: x, y: 0, .dim)
+        if let k8s = state.kubernetes {
+            x += p.text(
+                " \(k8s.namespace.map { "-n \($0)" } ?? "-A") \(k8s.selection)", x: x, y: 0, .text, maxWidth: 50)
+        }
         if !state.filter.isEmpty || state.isEditingFilter {
             let cursor = state.isEditingFilter ? "_" : ""
             x += p.text("  filter: ", x: x, y: 0, .dim)
@@ -248,6 +254,8 @@ enum FleetScreen {
                 text = instance.logLevel ?? "-"
                 role = instance.logLevel == "debug" ? .accent : .dim
                 if state.levelReverts[instance.id] != nil { text += "⏲" }
+            case "POD":
+                (text, role) = podText(instance, now: state.now)
             case "AGE":
                 text = Format.age(instance, state)
                 role = stale || isDown ? .warning : .dim
@@ -255,9 +263,26 @@ enum FleetScreen {
             default:
                 break
             }
-            if isDown && c.title != "HEALTH" && c.title != "AGE" && c.title != "LEVEL" { role = .stale }
+            if isDown && !["HEALTH", "AGE", "LEVEL", "POD"].contains(c.title) { role = .stale }
             put(text, x, c.width, role, alignRight: c.alignRight)
             x += c.width + 1
         }
+    }
+
+    /// The POD column: "gone 40s" for a deleted pod, the phase when it is not running, else the last termination
+    /// ("OOMKilled 3m ago") while it is recent, else the restart count.
+    static func podText(_ instance: InstanceState, now: Double) -> (String, Role) {
+        guard let pod = instance.pod else { return ("", .dim) }
+        if let gone = instance.podGoneAt {
+            let last = pod.lastTermination.map { " \($0.reason)" } ?? ""
+            return ("gone \(ByteFormat.span(now - gone))\(last)", .down)
+        }
+        if pod.isTerminating { return ("terminating", .warning) }
+        if pod.phase != "Running" { return (pod.problem == nil ? pod.phase : "no port", .warning) }
+        if let end = pod.lastTermination, now - (end.finishedAt ?? now) < 3600, end.reason != "Completed" {
+            return (end.text(now: now), end.reason == "OOMKilled" ? .critical : .warning)
+        }
+        if pod.problem != nil { return ("no port", .warning) }
+        return (pod.restarts == 0 ? "Running" : "Running ↻\(pod.restarts)", pod.restarts == 0 ? .dim : .text)
     }
 }

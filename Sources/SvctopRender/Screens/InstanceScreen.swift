@@ -35,7 +35,19 @@ enum InstanceScreen {
         let (severity, reasons) = (instance.severity, instance.reasons)
         p.clear(x: 0, y: 0, width: p.width)
         var x = p.text(instance.name, x: 0, y: 0, .title)
-        x += p.text("  \(instance.target.baseURL)", x: x, y: 0, .dim)
+        if let pod = instance.pod {
+            // Kubernetes' view of the pod: where it runs, its phase, restarts and how its container last ended.
+            var facts = ["pod \(pod.namespace)/\(pod.name)"]
+            if let node = pod.node { facts.append("on \(node)") }
+            facts.append(instance.podGoneAt.map { "deleted \(ByteFormat.span(state.now - $0)) ago" } ?? pod.phase)
+            if instance.podGoneAt == nil { facts.append(pod.isReady ? "ready" : "not ready") }
+            facts.append("restarts \(pod.restarts)")
+            if let end = pod.lastTermination { facts.append("last \(end.text(now: state.now)), exit \(end.exitCode)") }
+            if let problem = pod.problem { facts.append(problem) }
+            x += p.text("  " + facts.joined(separator: " · "), x: x, y: 0, .dim, maxWidth: p.width - x - 20)
+        } else {
+            x += p.text("  \(instance.target.baseURL)", x: x, y: 0, .dim)
+        }
         x += p.text("  profile \(instance.target.profile.name)", x: x, y: 0, .dim)
         let stale = instance.isStale(now: state.now, settings: state.settings)
         let ageText = "data " + Format.age(instance, state) + (stale ? " old (stale)" : " old")

@@ -33,6 +33,12 @@ enum StatusBar {
                 : ""
             x += p.text(
                 " prometheus \(host) \(detail)", x: x, y: y, source.error == nil ? .statusBar : .statusKey)
+        } else if let k8s = state.kubernetes {
+            let pods = state.instances.indices.filter { state.instances[$0].podGoneAt == nil }.count
+            let waiting = k8s.isListed ? "" : "· listing pods… "
+            x += p.text(
+                " k8s \(k8s.context) · \(pods) pods · every \(interval) · \(refreshed) \(waiting)", x: x, y: y,
+                k8s.error == nil ? .statusBar : .statusKey)
         } else {
             x += p.text(" \(state.instances.count) targets · every \(interval) · \(refreshed) ", x: x, y: y, .statusBar)
         }
@@ -62,7 +68,7 @@ enum StatusBar {
             p.text("│ " + m.text, x: x, y: y, style: style, maxWidth: p.width - x)
             return
         }
-        if let problem = state.source?.problem {
+        if let problem = state.source?.problem ?? state.kubernetes?.error {
             var style = p.style(.critical)
             style.background = p.style(.statusBar).background
             p.text("│ " + problem, x: x, y: y, style: style, maxWidth: p.width - x)

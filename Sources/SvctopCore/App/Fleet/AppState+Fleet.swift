@@ -10,7 +10,7 @@ extension AppState {
     public func visibleInstances() -> [InstanceID] {
         let matcher = FilterMatcher(filter)
         var rows = instances.indices.filter {
-            matcher.matches(instances[$0].name) || matcher.matches(instances[$0].target.baseURL)
+            isShown($0) && (matcher.matches(instances[$0].name) || matcher.matches(instances[$0].target.baseURL))
         }
         func key(_ i: InstanceID) -> Double? {
             switch sort {

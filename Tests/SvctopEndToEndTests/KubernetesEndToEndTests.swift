@@ -1,0 +1,280 @@
+import Foundation
+import Testing
+
+/// `svctop k8s` against the test API server (KubeTestAPI), through the real kubectl (`kubectl proxy` over TLS
+/// with a bearer token), with real processes playing the pods.
+@Suite(
+    "svctop k8s through kubectl proxy", .serialized,
+    .enabled(if: Kubectl.path != nil, "needs kubectl on PATH"))
+struct KubernetesEndToEndTests {
+    /// A demo service process per pod, so a pod's process can be killed alone.
+    final class PodProcess {
+        let demo: PrometheusSourceEndToEndTests.Demo
+        var port: Int { Int(demo.targets[0].split(separator: ":").last ?? "") ?? 0 }
+        init(scenario: String = "healthy") throws {
+            demo = try PrometheusSourceEndToEndTests.Demo(instances: 1, scenario: scenario)
+            try #require(demo.targets.count == 1)
+        }
+    }
+
+    /// Starts the test API server on its own runtime thread and waits for it.
+    static func api() throws -> KubeTestAPI {
+        let api = KubeTestAPI()
+        let started = DispatchSemaphore(value: 0)
+        let failure = LockedBox<String?>(nil)
+        Task {
+            do { try await api.start() } catch { failure.value = "\(error)" }
+            started.signal()
+        }
+        started.wait()
+        if let failure = failure.value { throw KubeTestError(description: failure) }
+        return api
+    }
+
+    /// The kubectl processes started for this kubeconfig (svctop's children), by command line.
+    static func kubectls(_ kubeconfig: String) -> [String] {
+        let result = try? runProcess("/usr/bin/pgrep", ["-f", "-a", "kubectl.*\(kubeconfig)"], timeout: 5)
+        return (result?.stdout ?? "").split(separator: "\n").map(String.init).filter { !$0.contains("pgrep") }
+    }
+
+    static func snapshots(_ stdout: String) throws -> [String: [String: Any]] {
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [[String: Any]], Comment(rawValue: stdout))
+        return Dictionary(uniqueKeysWithValues: json.map { ($0["name"] as? String ?? "", $0) })
+    }
+
+    @Test(
+        "--once --format json: pod fields, the memory limit from the pod spec, a pod without a port listed with why, no kubectl left"
+    )
+    func snapshot() throws {
+        let api = try Self.api()
+        defer { api.stop() }
+        let dir = try TerminalEndToEndTests.tempDir()
+        let kubeconfig = try api.kubeconfig(in: dir)
+        let a = try PodProcess()
+        var withService = KubeTestAPI.FakePod(name: "api-a", backend: a.port)
+        withService.restarts = 2
+        withService.lastTerminated = ("OOMKilled", 137, "2026-12-01T10:00:00Z")
+        api.add(withService)
+        var noPort = KubeTestAPI.FakePod(name: "api-c", backend: 1)
+        noPort.hasPorts = false
+        api.add(noPort)
+        var other = KubeTestAPI.FakePod(name: "web-a", backend: a.port)
+        other.labels = ["app": "web"]
+        api.add(other)
+        // The Go reference service sets no GOMEMLIMIT: its limit can only come from the pod spec.
+        let go = GoService.isAvailable ? try GoService(load: 10) : nil
+        if let go {
+            var pod = KubeTestAPI.FakePod(name: "api-go", backend: Int(go.url.split(separator: ":").last ?? "") ?? 0)
+            pod.memoryLimit = "256Mi"
+            api.add(pod)
+        }
+        let result = try runProcess(
+            Tmux.binary,
+            ["k8s", "--kubeconfig", kubeconfig, "-l", "app=api", "--once", "--format", "json", "--interval", "1s"],
+            timeout: 60)
+        #expect(result.status == 0, "\(result.stderr)")
+        let rows = try Self.snapshots(result.stdout)
+        #expect(Set(rows.keys) == Set(["api-a", "api-c"] + (go == nil ? [] : ["api-go"])), "\(rows.keys)")
+        let pod = try #require(rows["api-a"])
+        #expect(pod["namespace"] as? String == "shop")
+        #expect(pod["pod"] as? String == "api-a")
+        #expect(pod["uid"] as? String == withService.uid)
+        #expect(pod["node"] as? String == "node-1")
+        #expect(pod["phase"] as? String == "Running")
+        #expect(pod["restarts"] as? Int == 2)
+        #expect(pod["up"] as? Bool == true, "\(pod)")
+        #expect((pod["goroutines"] as? Double ?? 0) > 0)
+        #expect(pod["memory_limit_source"] as? String == "service")
+        let end = try #require(pod["last_termination"] as? [String: Any])
+        #expect(end["reason"] as? String == "OOMKilled")
+        #expect(end["exit_code"] as? Int == 137)
+        #expect(end["finished_at"] as? String == "2026-12-01T10:00:00Z")
+        let health = try #require(pod["health"] as? [String: Any])
+        #expect(health["live"] as? Bool == true && health["ready"] as? Bool == true, "\(health)")
+        let missing = try #require(rows["api-c"])
+        #expect(missing["up"] as? Bool == false)
+        #expect((missing["error"] as? String ?? "").contains("no container port"), "\(missing)")
+        #expect(missing["last_termination"] is NSNull)
+        if go != nil {
+            let g = try #require(rows["api-go"])
+            #expect(g["memory_limit_bytes"] as? Double == Double(256 << 20), "\(g)")
+            #expect(g["memory_limit_source"] as? String == "pod_spec")
+            let ratio = try #require(g["memory_ratio"] as? Double)
+            let rss = try #require(g["memory_bytes"] as? Double)
+            #expect(abs(ratio - rss / Double(256 << 20)) < 1e-9)
+        }
+        #expect(GoServiceTests.waitUntil(5) { Self.kubectls(kubeconfig).isEmpty }, "\(Self.kubectls(kubeconfig))")
+    }
+
+    @Test("a forbidden pod proxy is said in one line, with the way out")
+    func forbiddenProxy() throws {
+        let api = try Self.api()
+        defer { api.stop() }
+        api.forbidProxy = true
+        let dir = try TerminalEndToEndTests.tempDir()
+        let kubeconfig = try api.kubeconfig(in: dir)
+        let a = try PodProcess()
+        api.add(KubeTestAPI.FakePod(name: "api-a", backend: a.port))
+        let result = try runProcess(
+            Tmux.binary, ["k8s", "--kubeconfig", kubeconfig, "deploy/api", "--once", "--format", "json"], timeout: 60)
+        // deploy/api is unknown: the API's 404, in one line.
+        #expect(
+            result.stderr.contains("deploy/api") && result.stderr.contains("404")
+                && result.stderr.contains("deployments.apps \"api\" not found"), "\(result.stderr)")
+        api.setWorkload("deploy", "api", selector: ["app": "api"])
+        let again = try runProcess(
+            Tmux.binary,
+            ["k8s", "--kubeconfig", kubeconfig, "deploy/api", "--once", "--format", "json", "--interval", "1s"],
+            timeout: 60)
+        #expect(again.stderr.contains("pods/proxy") && again.stderr.contains("kubectl port-forward"), "\(again.stderr)")
+        let rows = try Self.snapshots(again.stdout)
+        #expect((rows["api-a"]?["error"] as? String ?? "").contains("403"), "\(rows)")
+    }
+
+    @Test(
+        "six pods; one is OOMKilled and replaced: the old row shows it gone, the new row is live within 10 s, the others never miss an update; watches that expire or are compacted away are resumed; no kubectl left after q"
+    )
+    func replacement() throws {
+        try #require(Tmux.isAvailable)
+        let api = try Self.api()
+        defer { api.stop() }
+        let dir = try TerminalEndToEndTests.tempDir()
+        let kubeconfig = try api.kubeconfig(in: dir)
+        var processes: [PodProcess] = []
+        var pods: [KubeTestAPI.FakePod] = []
+        for i in 1...6 {
+            let process = try PodProcess()
+            processes.append(process)
+            pods.append(api.add(KubeTestAPI.FakePod(name: "api-\(i)", backend: process.port)))
+        }
+        let tmux = try Tmux(
+            width: 160, height: 40,
+            command:
+                "\(Tmux.binary) k8s --kubeconfig \(kubeconfig) -n shop -l app=api --interval 1s --no-record; sleep 30")
+        func row(_ screen: String, _ name: String) -> String? {
+            screen.split(separator: "\n").first { $0.dropFirst(2).hasPrefix(name + " ") }.map(String.init)
+        }
+        func ageOK(_ line: String) -> Bool {
+            // AGE is the last column: fresh rows say 0s or 1s (a scrape every second).
+            let last = line.split(separator: " ").last.map(String.init) ?? ""
+            return last == "0s" || last == "1s"
+        }
+        let (allUp, first) = try tmux.waitFor(30) { s in
+            (1...6).allSatisfy { i in row(s, "api-\(i)").map { $0.contains("L✓R✓") && ageOK($0) } ?? false }
+        }
+        #expect(allUp, "\(first)")
+        #expect(first.contains("k8s test-ctx"), "\(first)")
+
+        // Pod 3 dies of OOM: its process is killed, Kubernetes records it and replaces the pod.
+        kill(processes[2].demo.pid, SIGKILL)
+        api.update(pods[2].uid) {
+            $0.restarts = 1
+            $0.ready = false
+            $0.lastTerminated = ("OOMKilled", 137, ISO8601DateFormatter().string(from: Date()))
+        }
+        api.delete(pods[2].uid)
+        let replacement = try PodProcess()
+        let replaced = Date()
+        api.add(KubeTestAPI.FakePod(name: "api-3-x7k2p", backend: replacement.port))
+        var others = true
+        var worst = ""
+        let (live, screen) = try tmux.waitFor(10) { s in
+            for i in [1, 2, 4, 5, 6] {
+                if let line = row(s, "api-\(i)"), !ageOK(line) {
+                    others = false
+                    worst = line
+                }
+            }
+            let old = row(s, "api-3") ?? ""
+            let new = row(s, "api-3-x7k2p") ?? ""
+            return old.contains("gone") && old.contains("OOMKilled") && new.contains("L✓R✓") && ageOK(new)
+        }
+        #expect(live, "\(screen)")
+        #expect(Date().timeIntervalSince(replaced) < 10)
+        #expect(others, "a row missed an update: \(worst)")
+
+        // The watch expires, then history is compacted (410 Gone): svctop resumes and re-lists on its own.
+        api.expireWatches()
+        let lists = api.counts.lists
+        api.compact()
+        let late = try PodProcess()
+        api.add(KubeTestAPI.FakePod(name: "api-7", backend: late.port))
+        let (seen, afterCompaction) = try tmux.waitFor(10) { s in row(s, "api-7").map { $0.contains("L✓R✓") } ?? false }
+        #expect(seen, "\(afterCompaction)")
+        #expect(api.counts.lists <= lists + 2, "lists: \(api.counts.lists), before: \(lists)")
+
+        #expect(!Self.kubectls(kubeconfig).isEmpty)
+        try tmux.send("q")
+        #expect(GoServiceTests.waitUntil(5) { Self.kubectls(kubeconfig).isEmpty }, "\(Self.kubectls(kubeconfig))")
+    }
+
+    @Test("no kubectl outlives svctop killed with SIGKILL, or stopped with Ctrl-Z and then killed")
+    func noOrphans() throws {
+        try #require(Tmux.isAvailable)
+        let api = try Self.api()
+        defer { api.stop() }
+        let dir = try TerminalEndToEndTests.tempDir()
+        let kubeconfig = try api.kubeconfig(in: dir)
+        let process = try PodProcess()
+        api.add(KubeTestAPI.FakePod(name: "api-1", backend: process.port))
+        for path in ["kill", "suspend"] {
+            let tmux = try Tmux(
+                width: 120, height: 40,
+                // An interactive shell, with job control, as on a terminal: Ctrl-Z stops the foreground job.
+                command:
+                    "bash --norc --noprofile -i -c '\(Tmux.binary) k8s --kubeconfig \(kubeconfig) -l app=api --interval 1s --no-record; sleep 30'"
+            )
+            let (up, screen) = try tmux.waitFor(20) { $0.contains("api-1") && $0.contains("L✓R✓") }
+            #expect(up, "\(screen)")
+            try #require(!Self.kubectls(kubeconfig).isEmpty)
+            let svctop = try runProcess(
+                "/usr/bin/pgrep", ["-f", "^\(Tmux.binary) k8s --kubeconfig \(kubeconfig)"], timeout: 5
+            )
+            .stdout.split(separator: "\n").compactMap { pid_t($0) }
+            try #require(!svctop.isEmpty)
+            if path == "suspend" {
+                try tmux.send("C-z")
+                #expect(
+                    GoServiceTests.waitUntil(5) { svctop.allSatisfy { Self.processState($0) == "T" } },
+                    "svctop not stopped: \(svctop.map { Self.processState($0) ?? "-" })")
+            }
+            for pid in svctop { kill(pid, SIGKILL) }
+            #expect(
+                GoServiceTests.waitUntil(5) { Self.kubectls(kubeconfig).isEmpty },
+                "\(path): \(Self.kubectls(kubeconfig))")
+        }
+    }
+}
+
+extension KubernetesEndToEndTests {
+    /// The state letter of a process (`R`, `S`, `T` for stopped…), from /proc; nil once it is gone.
+    static func processState(_ pid: pid_t) -> String? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
+        return stat[stat.index(after: close)...].split(separator: " ").first.map(String.init)
+    }
+}
+
+/// A value shared with a task, behind a lock.
+final class LockedBox<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: T
+    init(_ value: T) { stored = value }
+    var value: T {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
+    }
+}
+
+/// The kubectl on PATH, if any.
+enum Kubectl {
+    static let path: String? = {
+        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":") {
+            let path = "\(dir)/kubectl"
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }()
+}
