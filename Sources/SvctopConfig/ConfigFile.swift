@@ -40,6 +40,7 @@ public struct ConfigFile: Sendable, Equatable {
     public var profiles: [String: Profile] = [:]
     public var targets: [ConfiguredTarget] = []
     public var prometheus: ConfiguredPrometheus?
+    public var kubernetes: ConfiguredKubernetes?
     /// Action name → keys.
     public var keys: [Action: [Key]] = [:]
 
@@ -133,7 +134,7 @@ public struct ConfigFile: Sendable, Equatable {
         }
 
         mutating func read(_ root: Node) throws(ConfigError) -> ConfigFile {
-            let top = ["defaults", "auth", "tls", "profiles", "targets", "prometheus", "keys"]
+            let top = ["defaults", "auth", "tls", "profiles", "targets", "prometheus", "kubernetes", "keys"]
             for (key, keyNode, value) in try mapping(root, "") {
                 switch key {
                 case "defaults": try readSettings(value, "defaults")
@@ -142,6 +143,7 @@ public struct ConfigFile: Sendable, Equatable {
                 case "profiles": try readProfiles(value)
                 case "targets": try readTargets(value)
                 case "prometheus": try readPrometheus(value)
+                case "kubernetes": try readKubernetes(value)
                 case "keys": try readKeys(value)
                 default: throw unknown(keyNode, key, in: "the top level", allowed: top)
                 }
@@ -360,6 +362,56 @@ public struct ConfigFile: Sendable, Equatable {
                 throw fail(node, "prometheus", error.description)
             }
             config.prometheus = source
+        }
+
+        mutating func readKubernetes(_ node: Node) throws(ConfigError) {
+            var source = ConfiguredKubernetes()
+            for (key, keyNode, v) in try mapping(node, "kubernetes") {
+                let k = "kubernetes.\(key)"
+                switch key {
+                case "namespace": source.namespace = try string(v, k)
+                case "all_namespaces": source.allNamespaces = try bool(v, k)
+                case "selector": source.selector = try string(v, k)
+                case "workloads":
+                    guard let items = v.sequence else {
+                        throw fail(v, k, "expected a list like [deploy/api, sts/db]")
+                    }
+                    for (i, item) in items.enumerated() {
+                        let text = try string(item, "\(k)[\(i)]")
+                        guard let slash = text.firstIndex(of: "/"), slash != text.startIndex,
+                            text.index(after: slash) != text.endIndex
+                        else {
+                            throw fail(
+                                item, "\(k)[\(i)]", "expected TYPE/NAME (deploy/NAME, sts/NAME, svc/NAME, pod/NAME)")
+                        }
+                        source.workloads.append(text)
+                    }
+                case "context": source.context = try string(v, k)
+                case "kubeconfig": source.kubeconfig = try string(v, k)
+                case "port":
+                    source.port = try string(v, k)
+                case "gone_grace":
+                    let text = try string(v, k)
+                    guard let d = SettingDeclaration.seconds(text), d >= 0 else {
+                        throw fail(v, k, "expected a duration like 2m")
+                    }
+                    source.goneGrace = d
+                default:
+                    throw unknown(
+                        keyNode, k, in: "kubernetes",
+                        allowed: [
+                            "namespace", "all_namespaces", "selector", "workloads", "context", "kubeconfig", "port",
+                            "gone_grace",
+                        ])
+                }
+            }
+            if source.selector == nil && source.workloads.isEmpty {
+                throw fail(node, "kubernetes", "say which pods: selector, or workloads")
+            }
+            if source.allNamespaces && source.namespace != nil {
+                throw fail(node, "kubernetes", "all_namespaces and namespace exclude each other")
+            }
+            config.kubernetes = source
         }
 
         mutating func readTargets(_ node: Node) throws(ConfigError) {

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import SvctopConfig
 import SvctopCore
 import SvctopKubernetes
 
@@ -49,8 +51,8 @@ struct KubernetesCommand: AsyncParsableCommand {
     )
     var port: String?
 
-    @Option(help: "How long a deleted pod's row stays on screen, e.g. 2m.")
-    var goneGrace: String = "2m"
+    @Option(help: "How long a deleted pod's row stays on screen, e.g. 2m (default: 2m).")
+    var goneGrace: String?
 
     @Option(help: ArgumentHelp("The kubectl to run.", visibility: .hidden))
     var kubectl: String = "kubectl"
@@ -61,11 +63,39 @@ struct KubernetesCommand: AsyncParsableCommand {
         throw ExitCode(await Svctop.runWatch(targets: [], options: options, prometheus: nil, kubernetes: self))
     }
 
-    /// Starts the proxy and prepares the watchers; every problem is a message for stderr.
-    func prepare() throws -> KubernetesRun {
-        guard let grace = SettingDeclaration.seconds(goneGrace), grace >= 0 else {
-            throw SetupError(description: "--gone-grace: expected a duration like 2m, got '\(goneGrace)'")
+    /// The command line over the config file's `kubernetes:` section: a flag given replaces the file's value;
+    /// a selector or workloads given replace the file's selection as a whole.
+    func selection(over file: ConfiguredKubernetes?) throws -> ConfiguredKubernetes {
+        var k = file ?? ConfiguredKubernetes()
+        if selector != nil || !workloads.isEmpty {
+            k.selector = selector
+            k.workloads = workloads
         }
+        if let namespace {
+            k.namespace = namespace
+            k.allNamespaces = false
+        }
+        if allNamespaces {
+            if namespace != nil { throw SetupError(description: "svctop k8s: -A and -n exclude each other") }
+            k.allNamespaces = true
+            k.namespace = nil
+        }
+        if let context { k.context = context }
+        if let kubeconfig { k.kubeconfig = kubeconfig }
+        if let port { k.port = port }
+        if let goneGrace {
+            guard let grace = SettingDeclaration.seconds(goneGrace), grace >= 0 else {
+                throw SetupError(description: "--gone-grace: expected a duration like 2m, got '\(goneGrace)'")
+            }
+            k.goneGrace = grace
+        }
+        return k
+    }
+}
+
+extension ConfiguredKubernetes {
+    /// Starts the proxy and prepares the watchers; every problem is a message for stderr.
+    func prepare(kubectl: String = "kubectl") throws -> KubernetesRun {
         var refs: [WorkloadRef] = []
         if let selector { refs.append(.selector(selector)) }
         for text in workloads {
@@ -75,10 +105,10 @@ struct KubernetesCommand: AsyncParsableCommand {
             throw SetupError(
                 description: "svctop k8s: say which pods: -l SELECTOR, or deploy/NAME, sts/NAME, svc/NAME, pod/NAME")
         }
-        if allNamespaces && namespace != nil {
-            throw SetupError(description: "svctop k8s: -A and -n exclude each other")
-        }
-        let global = KubectlProxy.globalArguments(kubeconfig: kubeconfig, context: context)
+        // `~/` as a shell would expand it (a config file's path is not seen by one).
+        let home = ProcessInfo.processInfo.environment["HOME"] ?? ""
+        let file = kubeconfig.map { $0.hasPrefix("~/") && !home.isEmpty ? home + $0.dropFirst() : $0 }
+        let global = KubectlProxy.globalArguments(kubeconfig: file, context: context)
         let kube: KubeContext
         let proxy: KubectlProxy
         do {
@@ -96,7 +126,7 @@ struct KubernetesCommand: AsyncParsableCommand {
         }
         let state = KubernetesState(
             context: kube.name, namespace: watched, selection: refs.map(\.description).joined(separator: " "),
-            proxy: proxy.url, goneGrace: grace)
+            proxy: proxy.url, goneGrace: goneGrace ?? 120)
         return KubernetesRun(proxy: proxy, watchers: watchers, state: state)
     }
 }

@@ -7,6 +7,8 @@ import SvctopRender
 /// The command line wins over the file; the file wins over the defaults.
 struct Setup {
     var configuration: RunConfiguration
+    /// The file's `kubernetes:` section: pods to watch beside the targets.
+    var kubernetes: ConfiguredKubernetes?
 
     static func make(targets specs: [String], options: WatchOptions, prometheus: PromCommand? = nil) throws -> Setup {
         let environment = ProcessInfo.processInfo.environment
@@ -154,7 +156,8 @@ struct Setup {
                 colorMode: noColor ? .monochrome : .automatic, options: transport,
                 journalPath: settings.journal ?? Journal.defaultPath,
                 dumpDirectory: settings.dumpDirectory ?? DumpFiles.defaultDirectory, prometheus: source,
-                sourceProfile: sourceProfile))
+                sourceProfile: sourceProfile),
+            kubernetes: file.kubernetes)
     }
 
     /// The options `access` gives, over `base`: its credentials (read now from their file or variable) replace

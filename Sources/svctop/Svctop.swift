@@ -64,9 +64,11 @@ struct Svctop: AsyncParsableCommand {
             demo = fleet
             configuration.targets += fleet.targets.map { try! Target.parse($0) }
         }
-        if let kubernetes {
+        // Pods: `svctop k8s`'s flags over the config file's `kubernetes:` section, or that section alone.
+        if kubernetes != nil || setup.kubernetes != nil {
             do {
-                configuration.kubernetes = try kubernetes.prepare()
+                let selection = try kubernetes?.selection(over: setup.kubernetes) ?? setup.kubernetes!
+                configuration.kubernetes = try selection.prepare(kubectl: kubernetes?.kubectl ?? "kubectl")
             } catch {
                 Output.error("\(error)")
                 return 2

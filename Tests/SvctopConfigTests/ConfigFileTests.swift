@@ -134,6 +134,15 @@ struct ConfigFileTests {
                 "not accepted inline"
             ),
             ("defaults: [1, 2\n", 2, "", "invalid YAML"),
+            ("kubernetes:\n  namespace: shop\n", 2, "kubernetes", "say which pods"),
+            ("kubernetes:\n  selector: app=api\n  gone_grace: later\n", 3, "kubernetes.gone_grace", "like 2m"),
+            ("kubernetes:\n  workloads: [api]\n", 2, "kubernetes.workloads[0]", "TYPE/NAME"),
+            ("kubernetes:\n  workloads: deploy/api\n", 2, "kubernetes.workloads", "expected a list"),
+            ("kubernetes:\n  selector: a=b\n  via: port-forward\n", 3, "kubernetes.via", "allowed: namespace"),
+            (
+                "kubernetes:\n  selector: a=b\n  namespace: x\n  all_namespaces: true\n", 2, "kubernetes",
+                "exclude each other"
+            ),
         ])
     func mistakes(yaml: String, line: Int, key: String, message: String) {
         do {
@@ -165,6 +174,30 @@ struct ConfigFileTests {
         #expect(p.url == "https://thanos.example" && p.selector == "{job=\"checkout\"}" && p.instanceLabel == "pod")
         #expect(p.step == 5 && p.scrapeInterval == 30 && p.profile == "generic")
         #expect(p.access?.bearerTokenEnv == "THANOS_TOKEN" && p.access?.transport.caFile == "/etc/ssl/thanos.pem")
+    }
+
+    @Test("a kubernetes: section beside static targets: selection, namespace, context, kubeconfig, port, grace")
+    func kubernetes() throws {
+        let config = try ConfigFile.parse(
+            yaml: """
+                targets: [localhost:9100]
+                kubernetes:
+                  namespace: shop
+                  selector: app=api,tier!=canary
+                  workloads: [deploy/checkout, sts/db]
+                  context: prod-eu
+                  kubeconfig: ~/.kube/prod
+                  port: metrics
+                  gone_grace: 5m
+                """, file: "fleet.yaml")
+        let k = try #require(config.kubernetes)
+        #expect(config.targets.count == 1)
+        #expect(k.namespace == "shop" && !k.allNamespaces && k.selector == "app=api,tier!=canary")
+        #expect(k.workloads == ["deploy/checkout", "sts/db"])
+        #expect(k.context == "prod-eu" && k.kubeconfig == "~/.kube/prod" && k.port == "metrics" && k.goneGrace == 300)
+        let all = try ConfigFile.parse(
+            yaml: "kubernetes: { all_namespaces: true, selector: team=pay, port: 9090 }\n", file: "x")
+        #expect(all.kubernetes?.allNamespaces == true && all.kubernetes?.port == "9090")
     }
 
     @Test("an empty file is an empty config")

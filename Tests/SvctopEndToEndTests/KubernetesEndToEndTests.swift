@@ -107,6 +107,46 @@ struct KubernetesEndToEndTests {
         #expect(GoServiceTests.waitUntil(5) { Self.kubectls(kubeconfig).isEmpty }, "\(Self.kubectls(kubeconfig))")
     }
 
+    @Test("a config file's kubernetes: section beside a static target: both are rows, the pod with its pod fields")
+    func configSection() throws {
+        let api = try Self.api()
+        defer { api.stop() }
+        let dir = try TerminalEndToEndTests.tempDir()
+        let kubeconfig = try api.kubeconfig(in: dir)
+        let a = try PodProcess()
+        api.add(KubeTestAPI.FakePod(name: "api-a", backend: a.port))
+        let b = try PodProcess()
+        let config = dir + "/fleet.yaml"
+        try """
+        targets:
+          - { name: static-b, url: "127.0.0.1:\(b.port)" }
+        kubernetes:
+          kubeconfig: \(kubeconfig)
+          selector: app=api
+          gone_grace: 1m
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        let result = try runProcess(
+            Tmux.binary, ["--config", config, "--once", "--format", "json", "--interval", "1s", "--no-record"],
+            timeout: 60)
+        #expect(result.status == 0, "\(result.stderr)")
+        let rows = try Self.snapshots(result.stdout)
+        #expect(Set(rows.keys) == ["static-b", "api-a"], "\(rows.keys)")
+        #expect(rows["api-a"]?["namespace"] as? String == "shop")
+        #expect(rows["api-a"]?["up"] as? Bool == true, "\(rows)")
+        #expect(rows["static-b"]?["up"] as? Bool == true)
+        #expect(rows["static-b"]?["pod"] == nil)
+        // The command line's selection replaces the file's.
+        let cli = try runProcess(
+            Tmux.binary,
+            [
+                "k8s", "--config", config, "-l", "app=none", "--once", "--format", "json", "--interval", "1s",
+                "--no-record",
+            ],
+            timeout: 60)
+        #expect(Set(try Self.snapshots(cli.stdout).keys) == ["static-b"], "\(cli.stdout) \(cli.stderr)")
+        #expect(GoServiceTests.waitUntil(5) { Self.kubectls(kubeconfig).isEmpty }, "\(Self.kubectls(kubeconfig))")
+    }
+
     @Test("a forbidden pod proxy is said in one line, with the way out")
     func forbiddenProxy() throws {
         let api = try Self.api()
