@@ -170,13 +170,12 @@ def measure(label, argv, ready_text):
 
 
 try:
-    last = f"demo-{a.pods - 1:03d}".encode()
     measure(f"svctop k8s, {a.pods} pods through kubectl proxy",
             [a.svctop, "k8s", "--kubeconfig", kubeconfig, "--kubectl", a.kubectl, "-l", "app=demo",
-             "--interval", "1s", "--journal", "/dev/null", "--no-record"], b"up " + str(a.pods).encode() + b"/")
+             "--interval", "1s", "--journal", "/dev/null", "--no-record"], f"{a.pods}/{a.pods}".encode())
     measure(f"svctop, the same {a.pods} services directly",
             [a.svctop, "--interval", "1", "--journal", "/dev/null", "--no-record"] + urls,
-            b"up " + str(a.pods).encode() + b"/")
+            f"{a.pods}/{a.pods}".encode())
 finally:
     fleet.terminate()
     server.shutdown()
