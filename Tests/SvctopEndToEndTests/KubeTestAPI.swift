@@ -307,6 +307,7 @@ final class KubeTestAPI: @unchecked Sendable {
         if let q = request.uri.query, !q.isEmpty { url += "?" + q }
         var forwarded = HTTPClientRequest(url: url)
         forwarded.method = .init(rawValue: request.method.rawValue)
+        if let type = request.headers[.contentType] { forwarded.headers.add(name: "Content-Type", value: type) }
         var request = request
         if let body = try? await request.collectBody(upTo: 1 << 20), body.readableBytes > 0 {
             forwarded.body = .bytes(body)

@@ -249,6 +249,47 @@ struct KubernetesEndToEndTests {
         #expect(GoServiceTests.waitUntil(5) { Self.kubectls(kubeconfig).isEmpty }, "\(Self.kubectls(kubeconfig))")
     }
 
+    @Test("a log level set on a pod goes through the pod proxy; the journal names the context, namespace, pod and UID")
+    func journaledAction() throws {
+        try #require(Tmux.isAvailable)
+        let api = try Self.api()
+        defer { api.stop() }
+        let dir = try TerminalEndToEndTests.tempDir()
+        let kubeconfig = try api.kubeconfig(in: dir)
+        let process = try PodProcess()
+        let pod = KubeTestAPI.FakePod(name: "api-1", backend: process.port)
+        api.add(pod)
+        let journal = dir + "/journal.jsonl"
+        let tmux = try Tmux(
+            width: 120, height: 40,
+            command:
+                "\(Tmux.binary) k8s --kubeconfig \(kubeconfig) -l app=api --interval 1s --no-record --journal \(journal); sleep 30"
+        )
+        let (up, screen) = try tmux.waitFor(20) { $0.contains("api-1") && $0.contains("info") }
+        #expect(up, "\(screen)")
+        try tmux.send("l")
+        #expect(try tmux.waitFor(5) { $0.contains("Set log level") }.0)
+        try tmux.send("w")
+        #expect(try tmux.waitFor(5) { $0.contains("Type y to confirm") }.0)
+        try tmux.send("y")
+        let (set, after) = try tmux.waitFor(10) { $0.contains("log level is now warn") }
+        #expect(set, "\(after)")
+        let level = try runProcess(
+            "/usr/bin/curl", ["-s", "http://127.0.0.1:\(process.port)/log/level"], timeout: 10)
+        #expect(level.stdout.contains("warn"), "\(level.stdout)")
+        try tmux.send("q")
+        try tmux.send("n")
+        let text = try String(contentsOfFile: journal, encoding: .utf8)
+        let entry = try #require(
+            text.split(separator: "\n").compactMap {
+                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+            }.first)
+        #expect(entry["result"] as? String == "ok", "\(entry)")
+        let k8s = try #require(entry["kubernetes"] as? [String: String], "\(entry)")
+        #expect(k8s == ["context": "test-ctx", "namespace": "shop", "pod": "api-1", "uid": pod.uid])
+        #expect(!text.contains(api.token), "no credential in the journal")
+    }
+
     @Test("no kubectl outlives svctop killed with SIGKILL, or stopped with Ctrl-Z and then killed")
     func noOrphans() throws {
         try #require(Tmux.isAvailable)
