@@ -20,10 +20,16 @@ public final class KubectlProxy: @unchecked Sendable {
         let process: Process
         let lifeline: Pipe
         let errors = Tail()
+        private let lock = NSLock()
+        private var outputEnded = false
         init(process: Process, lifeline: Pipe) {
             self.process = process
             self.lifeline = lifeline
         }
+        /// kubectl's stdout reached its end: kubectl exited (only it holds the pipe's other end). Foundation's
+        /// `isRunning` alone is not enough: it can stay true for a child killed under it.
+        func endOutput() { lock.withLock { outputEnded = true } }
+        var isRunning: Bool { !lock.withLock { outputEnded } && process.isRunning }
     }
 
     /// The last few KiB of kubectl's stderr (read continuously, so kubectl never blocks on a full pipe).
@@ -100,6 +106,7 @@ public final class KubectlProxy: @unchecked Sendable {
             let data = handle.availableData
             if data.isEmpty {
                 handle.readabilityHandler = nil
+                child.endOutput()
                 started.signal()
                 return
             }
@@ -126,7 +133,7 @@ public final class KubectlProxy: @unchecked Sendable {
         _ = started.wait(timeout: .now() + timeout)
         guard let port = portBox.port else {
             try? lifeline.fileHandleForWriting.close()
-            process.waitUntilExitWithin(seconds: 2)
+            child.waitForExit(seconds: 2)
             let why = child.errors.lastLine
             throw Failure(
                 description: "kubectl proxy did not start"
@@ -144,7 +151,7 @@ public final class KubectlProxy: @unchecked Sendable {
         }
     }
 
-    public var isRunning: Bool { lock.withLock { child?.process.isRunning ?? false } }
+    public var isRunning: Bool { lock.withLock { child?.isRunning ?? false } }
 
     /// Restarts kubectl proxy (same port) whenever it exits, until `stop`; reports each exit and each failed
     /// restart through `report`.
@@ -200,14 +207,12 @@ public final class KubectlProxy: @unchecked Sendable {
 extension KubectlProxy.Child {
     func close() {
         try? lifeline.fileHandleForWriting.close()
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExitWithin(seconds: 2)
+        if isRunning { kill(process.processIdentifier, SIGKILL) }
+        waitForExit(seconds: 2)
     }
-}
 
-extension Process {
-    /// Waits for the process to exit, at most `seconds` (polling: `waitUntilExit` has no timeout).
-    func waitUntilExitWithin(seconds: Double) {
+    /// Waits for kubectl to exit, at most `seconds` (polling: `waitUntilExit` has no timeout).
+    func waitForExit(seconds: Double) {
         let end = Date().addingTimeInterval(seconds)
         while isRunning && Date() < end { usleep(10_000) }
     }

@@ -290,6 +290,52 @@ struct KubernetesEndToEndTests {
         #expect(!text.contains(api.token), "no credential in the journal")
     }
 
+    @Test(
+        "kubectl proxy killed under svctop: said at once, restarted on the same port, rows live again; a missing kubectl is one line"
+    )
+    func proxyRestart() throws {
+        try #require(Tmux.isAvailable)
+        let api = try Self.api()
+        defer { api.stop() }
+        let dir = try TerminalEndToEndTests.tempDir()
+        let kubeconfig = try api.kubeconfig(in: dir)
+        let a = try PodProcess()
+        let b = try PodProcess()
+        api.add(KubeTestAPI.FakePod(name: "api-a", backend: a.port))
+        api.add(KubeTestAPI.FakePod(name: "api-b", backend: b.port))
+        let tmux = try Tmux(
+            width: 160, height: 40,
+            command: "\(Tmux.binary) k8s --kubeconfig \(kubeconfig) -l app=api --interval 1s --no-record; sleep 30")
+        let (up, screen) = try tmux.waitFor(20) { $0.contains("up 2/2") }
+        #expect(up, "\(screen)")
+        // kubectl itself, not the guard shell beside it.
+        func proxies() -> [String] {
+            Self.kubectls(kubeconfig).filter { $0.split(separator: " ").dropFirst().first == "kubectl" }
+        }
+        let first = proxies()
+        try #require(first.count == 1, "\(first)")
+        let pid = try #require(pid_t(first[0].split(separator: " ")[0]))
+        kill(pid, SIGKILL)
+        let (said, down) = try tmux.waitFor(10) { $0.contains("kubectl proxy exited") }
+        #expect(said, "\(down)")
+        #expect(
+            GoServiceTests.waitUntil(10) {
+                let now = proxies()
+                return now.count == 1 && !now[0].hasPrefix("\(pid) ")
+            }, "\(proxies())")
+        let (back, again) = try tmux.waitFor(20) { $0.contains("up 2/2") && !$0.contains("kubectl proxy exited") }
+        #expect(back, "\(again)")
+        try tmux.send("q")
+        #expect(GoServiceTests.waitUntil(5) { Self.kubectls(kubeconfig).isEmpty }, "\(Self.kubectls(kubeconfig))")
+
+        let missing = try runProcess(
+            Tmux.binary, ["k8s", "--kubectl", dir + "/no-kubectl", "-l", "app=api", "--once"], timeout: 30)
+        #expect(missing.status == 2)
+        #expect(
+            missing.stderr.contains("no-kubectl") && missing.stderr.split(separator: "\n").count == 1,
+            "\(missing.stderr)")
+    }
+
     @Test("no kubectl outlives svctop killed with SIGKILL, or stopped with Ctrl-Z and then killed")
     func noOrphans() throws {
         try #require(Tmux.isAvailable)
