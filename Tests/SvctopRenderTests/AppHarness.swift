@@ -42,6 +42,11 @@ struct AppHarness {
         state.source = SourceState(url: url)
     }
 
+    /// The fleet is the pods of a Kubernetes selection (rows come with `.podsChanged`).
+    mutating func useKubernetes(_ kubernetes: KubernetesState) {
+        state.kubernetes = kubernetes
+    }
+
     /// The clock moves `seconds` (one tick).
     mutating func advance(_ seconds: Double) {
         now += seconds

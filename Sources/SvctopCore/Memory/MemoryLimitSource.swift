@@ -22,6 +22,17 @@ public enum MemoryLimitSource: Sendable, Equatable {
         }
     }
 
+    /// A short tag beside the limit's value: "Go soft", "cgroup", "config", "pod spec".
+    public var tag: String {
+        switch self {
+        case .goSoftLimit: return "Go soft"
+        case .container: return "cgroup"
+        case .configured: return "config"
+        case .podSpec: return "pod spec"
+        case .exported(let metric): return metric
+        }
+    }
+
     /// How the instance view names it.
     public var name: String {
         switch self {

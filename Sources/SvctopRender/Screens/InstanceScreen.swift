@@ -196,6 +196,11 @@ enum InstanceScreen {
         var line = "RSS \(ByteFormat.bytes(used))"
         if let heap = reading.heap { line += "  heap \(ByteFormat.bytes(heap))" }
         line += "  limit " + (reading.memoryLimit.map(ByteFormat.bytes) ?? "unknown")
+        if reading.memoryLimit != nil, let metric = reading.sources[.memoryLimit] {
+            // Which limit (the one whose crossing ends the process), when it fits.
+            let tagged = line + " (\(MemoryLimitSource(metric: metric).tag))"
+            if tagged.count <= r.width - 2 { line = tagged }
+        }
         p.text(line, x: r.x + 1, y: r.y, maxWidth: r.width - 2)
         var y = r.y + 1
         if let ratio {
