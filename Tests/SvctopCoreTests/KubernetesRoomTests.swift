@@ -132,6 +132,39 @@ struct KubernetesRoomTests {
         #expect(s.kubernetes?.error == nil)
     }
 
+    @Test("a service that exports no limit: the pod spec's drives memory % and the OOM estimate, and says so")
+    func podSpecLimit() throws {
+        var s = Self.state()
+        _ = s.reduce(.podsChanged(.listed([Self.pod("api-1", uid: "u1", limit: 400e6)], scope: "s")), now: 0)
+        for t in 0...120 {
+            // 100 MB growing 1 MB a second: 300 s to the limit at t = 0, 180 s at t = 120.
+            let rss = 100e6 + Double(t) * 1e6
+            _ = s.reduce(
+                .scrapeCompleted(
+                    0,
+                    .success(
+                        MetricSet.parse("go_goroutines 10\nprocess_resident_memory_bytes \(rss)\n"), duration: 0.01)),
+                now: Double(t))
+        }
+        let i = s.instances[0]
+        #expect(i.reading?.memoryLimit == 400e6)
+        #expect(abs((i.memoryRatio ?? 0) - 220e6 / 400e6) < 1e-9)
+        let oom = try #require(i.oom)
+        #expect(oom.limitSource == .podSpec && oom.limit == 400e6)
+        #expect(abs(oom.seconds - 180) < 1, "\(oom.seconds)")
+        #expect(oom.basis.contains("the pod's memory limit"))
+        // A limit the service exports wins over the pod spec's.
+        _ = s.reduce(
+            .scrapeCompleted(
+                0,
+                .success(
+                    MetricSet.parse(
+                        "go_goroutines 10\nprocess_resident_memory_bytes 221e6\ngo_gc_gomemlimit_bytes 300e6\n"),
+                    duration: 0.01)), now: 121)
+        #expect(s.instances[0].reading?.memoryLimit == 300e6)
+        #expect(s.instances[0].oom?.limitSource == .goSoftLimit)
+    }
+
     @Test("quantities: binary and decimal suffixes, exponents, garbage")
     func quantities() {
         #expect(KubeQuantity.value("512Mi") == Double(512 << 20))
