@@ -208,6 +208,7 @@ struct DashboardRunner {
     ) -> Task<Void, Never> {
         let targets = configuration.targets
         let kubernetes = configuration.kubernetes
+        let podProxy = configuration.sourcePodProxy?.proxy
         return Task {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
@@ -228,6 +229,11 @@ struct DashboardRunner {
                 }
                 if let poller {
                     group.addTask { await poller.run { sink.yield(.events($0)) } }
+                }
+                if let podProxy {
+                    group.addTask {
+                        await podProxy.supervise(report: { sink.yield(.events([.sourceFailed($0)])) }, recovered: {})
+                    }
                 }
                 group.addTask {
                     // The clock: ages, staleness, timeouts and timed reverts move once a second.

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import SvctopConfig
 import SvctopCore
 import SvctopKubernetes
@@ -105,18 +104,7 @@ extension ConfiguredKubernetes {
             throw SetupError(
                 description: "svctop k8s: say which pods: -l SELECTOR, or deploy/NAME, sts/NAME, svc/NAME, pod/NAME")
         }
-        // `~/` as a shell would expand it (a config file's path is not seen by one).
-        let home = ProcessInfo.processInfo.environment["HOME"] ?? ""
-        let file = kubeconfig.map { $0.hasPrefix("~/") && !home.isEmpty ? home + $0.dropFirst() : $0 }
-        let global = KubectlProxy.globalArguments(kubeconfig: file, context: context)
-        let kube: KubeContext
-        let proxy: KubectlProxy
-        do {
-            kube = try KubeContext.resolve(kubectl: kubectl, global: global, context: context)
-            proxy = try KubectlProxy.start(kubectl: kubectl, global: global)
-        } catch {
-            throw SetupError(description: "svctop k8s: \(error.description)")
-        }
+        let (kube, proxy) = try KubectlStart.proxy(kubectl: kubectl, kubeconfig: kubeconfig, context: context)
         let watched = allNamespaces ? nil : (namespace ?? kube.namespace)
         let api = KubeAPI(base: proxy.url)
         let choice = port.map(PortChoice.init)

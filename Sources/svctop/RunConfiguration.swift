@@ -1,4 +1,5 @@
 import SvctopCore
+import SvctopKubernetes
 import SvctopNetwork
 import SvctopRender
 import SvctopTerminal
@@ -22,6 +23,8 @@ struct RunConfiguration: Sendable {
     var recording: RecordingChoice = .flight
     /// Pods as the fleet (`svctop k8s`): the kubectl proxy, one watcher per selection, and the initial state.
     var kubernetes: KubernetesRun?
+    /// `svctop prom --kubernetes`: the kubectl proxy a source's instances are reached through, and its context.
+    var sourcePodProxy: (proxy: KubectlProxy, context: String)?
 
     /// Request timeout, read from the settings (80% of the interval unless set).
     var timeout: Double { settings.effectiveTimeout }
@@ -38,6 +41,8 @@ extension RunConfiguration {
         var state = AppState(targets: targets, settings: settings, keyMap: keyMap, now: now)
         if let prometheus {
             state.source = SourceState(url: prometheus.url)
+            state.source?.podProxy = sourcePodProxy?.proxy.url
+            state.source?.podContext = sourcePodProxy?.context ?? ""
             state.sourceProfile = sourceProfile
         }
         if let kubernetes {

@@ -74,8 +74,19 @@ struct Svctop: AsyncParsableCommand {
                 return 2
             }
         }
+        if let prometheus, prometheus.kubernetes {
+            do {
+                configuration.sourcePodProxy = try prometheus.startPodProxy()
+            } catch {
+                Output.error("\(error)")
+                return 2
+            }
+        }
         // The kubectl children end with svctop on every path (their lifeline closes); this stops them at once.
-        defer { configuration.kubernetes?.proxy.stop() }
+        defer {
+            configuration.kubernetes?.proxy.stop()
+            configuration.sourcePodProxy?.proxy.stop()
+        }
         guard !configuration.targets.isEmpty || configuration.prometheus != nil || configuration.kubernetes != nil
         else {
             Output.error("svctop: no targets: give host:port arguments, --config FILE, or --demo (see --help)")

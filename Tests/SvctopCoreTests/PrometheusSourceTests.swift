@@ -44,6 +44,12 @@ struct PrometheusSourceTests {
         #expect(latency.contains("code=~\"5.*\""))
         // One instance's history: the same queries with its matcher added.
         #expect(q.scalars(extra: q.instanceMatcher("a\"b")).contains("go_goroutines{job=\"api\",pod=\"a\\\"b\"}"))
+        // The pod behind each instance, in the same query (no label named twice when the instance label is pod).
+        #expect(scalars.contains("max by (pod, namespace) (up{job=\"api\"})"), "\(scalars)")
+        #expect(
+            PromQueries(source: try Self.source(), profile: .go).scalars().contains(
+                "label_replace(max by (instance, namespace, pod) (up{job=\"api\"}), \"svctop_signal\", \"pod_ref\", \"\", \"\")"
+            ))
         let bare = PromQueries(source: try Self.source(""), profile: .go)
         #expect(bare.scalars().contains("sum by (instance) (go_goroutines)"))
         #expect(PromQueries.duration(90) == "90s" && PromQueries.duration(1.5) == "1500ms")
@@ -80,6 +86,39 @@ struct PrometheusSourceTests {
         #expect(a.latency.p99 == 0.25 && a.latency.rate == 40 && a.latency.errorRatio == nil)
         #expect(a.reading.memory == nil, "absent is unknown")
         #expect(samples["b:2"]?.up == 0)
+        #expect(a.pod == nil)
+        let pods = q.samples([
+            PromAnswer(series: [
+                Self.series("10.0.0.7:8080", "pod_ref", 1, extra: ["namespace": "shop", "pod": "api-7d9f-x2"]),
+                Self.series("10.0.0.8:8080", "pod_ref", 1, extra: ["namespace": "shop"]),
+            ])
+        ])
+        #expect(pods["10.0.0.7:8080"]?.pod == SourcePod(namespace: "shop", name: "api-7d9f-x2"))
+        #expect(pods["10.0.0.8:8080"] != nil && pods["10.0.0.8:8080"]?.pod == nil)
+    }
+
+    @Test("with a pod proxy, an instance whose series name its pod is reached through it, at its port; others directly")
+    func podRoute() throws {
+        var state = AppState(targets: [], now: 1000)
+        state.source = SourceState(url: "http://prom:9090")
+        state.source?.podProxy = "http://127.0.0.1:8001"
+        state.source?.podContext = "prod"
+        var r = refresh(1000, ["10.0.0.7:8080": 10, "10.0.0.9:9090": 20, "checkout-x": 5])
+        r.samples["10.0.0.7:8080"]?.pod = SourcePod(namespace: "shop", name: "api-0")
+        r.samples["checkout-x"]?.pod = SourcePod(namespace: "shop", name: "checkout-x")
+        _ = state.reduce(.sourceRefreshed(r), now: 1000)
+        let routed = state.instances[0].target
+        #expect(routed.name == "10.0.0.7:8080" && routed.sourceKey == "10.0.0.7:8080")
+        #expect(routed.baseURL == "http://127.0.0.1:8001/api/v1/namespaces/shop/pods")
+        #expect(routed.profile.endpoints.setLogLevel.path == "/api-0:8080/proxy/log/level")
+        #expect(routed.kubernetes == ["context": "prod", "namespace": "shop", "pod": "api-0"])
+        #expect(state.instances[1].target.baseURL == "http://10.0.0.9:9090", "no pod labels: directly")
+        #expect(!state.instances[2].target.isReachable, "no port to reach: still unreachable")
+        // Without a pod proxy the address is the instance's own.
+        var plain = AppState(targets: [], now: 1000)
+        plain.source = SourceState(url: "http://prom:9090")
+        _ = plain.reduce(.sourceRefreshed(r), now: 1000)
+        #expect(plain.instances[0].target.baseURL == "http://10.0.0.7:8080")
     }
 
     func refresh(_ time: Double, _ instances: [String: Double]) -> SourceRefresh {

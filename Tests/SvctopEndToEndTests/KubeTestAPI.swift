@@ -65,6 +65,9 @@ final class KubeTestAPI: @unchecked Sendable {
     private var workloads: [String: [String: String]] = [:]
     private(set) var listCount = 0
     private(set) var watchCount = 0
+    /// Requests forwarded to pods through the pod proxy subresource.
+    var proxiedCount: Int { lock.withLock { proxied } }
+    private var proxied = 0
     var forbidProxy = false
     let token: String
     private var task: Task<Void, Never>?
@@ -303,6 +306,7 @@ final class KubeTestAPI: @unchecked Sendable {
         guard port == nil || port == pod.containerPort else {
             return status(503, "ServiceUnavailable", "no endpoint at port \(port!) of pod \(name)")
         }
+        lock.withLock { proxied += 1 }
         var url = "http://127.0.0.1:\(pod.backend)/" + rest.joined(separator: "/")
         if let q = request.uri.query, !q.isEmpty { url += "?" + q }
         var forwarded = HTTPClientRequest(url: url)

@@ -336,6 +336,53 @@ struct KubernetesEndToEndTests {
             "\(missing.stderr)")
     }
 
+    @Test(
+        "svctop prom --kubernetes: an instance whose series name its pod gets its log level through the pod proxy, journaled with the pod",
+        .enabled(if: PrometheusServer.isAvailable, "needs a prometheus binary"))
+    func prometheusThroughPodProxy() throws {
+        try #require(Tmux.isAvailable)
+        let api = try Self.api()
+        defer { api.stop() }
+        let dir = try TerminalEndToEndTests.tempDir()
+        let kubeconfig = try api.kubeconfig(in: dir)
+        let process = try PodProcess()
+        var pod = KubeTestAPI.FakePod(name: "api-0", backend: process.port)
+        pod.containerPort = process.port
+        api.add(pod)
+        let instance = "127.0.0.1:\(process.port)"
+        let prometheus = try PrometheusServer(
+            targets: [instance], labels: [instance: ["namespace": "shop", "pod": "api-0"]])
+        let journal = dir + "/journal.jsonl"
+        let tmux = try Tmux(
+            width: 160, height: 40,
+            command:
+                "\(Tmux.binary) prom \(prometheus.url) --selector '{job=\"svc\"}' --kubernetes --kubeconfig \(kubeconfig) --no-record --journal \(journal); sleep 30"
+        )
+        let (up, screen) = try tmux.waitFor(30) { $0.contains(instance) && $0.contains("up 1/1") }
+        #expect(up, "\(screen)")
+        let before = api.proxiedCount
+        try tmux.send("l")
+        #expect(try tmux.waitFor(5) { $0.contains("Set log level") }.0)
+        try tmux.send("w")
+        #expect(try tmux.waitFor(5) { $0.contains("Type y to confirm") }.0)
+        try tmux.send("y")
+        let (set, after) = try tmux.waitFor(10) { $0.contains("log level is now warn") }
+        #expect(set, "\(after)")
+        #expect(api.proxiedCount > before, "the request went through the pod proxy")
+        let level = try runProcess("/usr/bin/curl", ["-s", "http://\(instance)/log/level"], timeout: 10)
+        #expect(level.stdout.contains("warn"), "\(level.stdout)")
+        try tmux.send("q")
+        try tmux.send("n")
+        let text = try String(contentsOfFile: journal, encoding: .utf8)
+        let entry = try #require(
+            text.split(separator: "\n").compactMap {
+                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+            }.first)
+        #expect(
+            entry["kubernetes"] as? [String: String] == ["context": "test-ctx", "namespace": "shop", "pod": "api-0"])
+        #expect(GoServiceTests.waitUntil(5) { Self.kubectls(kubeconfig).isEmpty }, "\(Self.kubectls(kubeconfig))")
+    }
+
     @Test("no kubectl outlives svctop killed with SIGKILL, or stopped with Ctrl-Z and then killed")
     func noOrphans() throws {
         try #require(Tmux.isAvailable)

@@ -27,12 +27,20 @@ final class PrometheusServer {
 
     /// Scrapes `targets` (host:port) every `interval` seconds as job `job`; `data` is a TSDB directory to start from
     /// (backfilled blocks), else a new one.
+    /// `labels` adds target labels to some targets (as Kubernetes discovery would: namespace, pod).
     init(
-        targets: [String], job: String = "svc", interval: Int = 1, data: String? = nil, arguments: [String] = []
+        targets: [String], job: String = "svc", interval: Int = 1, data: String? = nil, arguments: [String] = [],
+        labels: [String: [String: String]] = [:]
     ) throws {
         directory = try TerminalEndToEndTests.tempDir()
         let port = try FaultServer.freePort()
-        let list = targets.map { "\"\($0)\"" }.joined(separator: ", ")
+        let list = targets.filter { labels[$0] == nil }.map { "\"\($0)\"" }.joined(separator: ", ")
+        let labelled = targets.compactMap { target in
+            labels[target].map { set in
+                let pairs = set.sorted { $0.key < $1.key }.map { "\($0.key): \"\($0.value)\"" }
+                return "      - targets: [\"\(target)\"]\n        labels: {\(pairs.joined(separator: ", "))}\n"
+            }
+        }.joined()
         let config =
             targets.isEmpty
             ? "global:\n  scrape_interval: \(interval)s\nscrape_configs: []\n"
@@ -44,7 +52,7 @@ final class PrometheusServer {
               - job_name: \(job)
                 static_configs:
                   - targets: [\(list)]
-
+            \(labelled)
             """
         try config.write(toFile: "\(directory)/prometheus.yml", atomically: true, encoding: .utf8)
         url = "http://127.0.0.1:\(port)"

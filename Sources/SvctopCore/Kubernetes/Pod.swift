@@ -83,7 +83,8 @@ public struct Pod: Sendable, Equatable, Codable {
         var target = Target(
             name: qualified ? "\(namespace)/\(name)" : name,
             baseURL: "\(base)/api/v1/namespaces/\(namespace)/pods", profile: profile)
-        target.kubernetes = ["context": context, "namespace": namespace, "pod": name, "uid": uid]
+        target.kubernetes = ["context": context, "namespace": namespace, "pod": name]
+        if !uid.isEmpty { target.kubernetes?["uid"] = uid }
         return target
     }
 }

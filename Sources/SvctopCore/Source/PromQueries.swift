@@ -21,10 +21,13 @@ public struct PromQueries: Sendable {
         case signal(Signal)
         case up, seen, gcCount
         case p50, p90, p99, rate, errors
+        /// The pod behind an instance: its `namespace` and `pod` labels (Kubernetes service discovery's).
+        case pod
 
         public init?(label: String) {
             switch label {
             case "up": self = .up
+            case "pod_ref": self = .pod
             case "seen": self = .seen
             case "gc_count": self = .gcCount
             case "p50": self = .p50
@@ -42,6 +45,7 @@ public struct PromQueries: Sendable {
             switch self {
             case .signal(let s): return s.rawValue
             case .up: return "up"
+            case .pod: return "pod_ref"
             case .seen: return "seen"
             case .gcCount: return "gc_count"
             case .p50: return "p50"
@@ -99,6 +103,13 @@ public struct PromQueries: Sendable {
         if only != nil { return parts.joined(separator: " or ") }
         parts.append(tagged("max \(by) (\(selector("up", extra)))", .up))
         parts.append(tagged("max \(by) (timestamp(\(selector("up", extra))))", .seen))
+        // The pod behind each instance, where the series say (Kubernetes discovery adds namespace and pod): its
+        // requests can then go through the API server's pod proxy.
+        let podLabels = [instanceLabel, "namespace", "pod"].reduce(into: [String]()) {
+            if !$0.contains($1) { $0.append($1) }
+        }
+        parts.append(
+            tagged("max by (\(podLabels.joined(separator: ", "))) (\(selector("up", extra)))", .pod))
         for name in profile.candidates(.gcDuration) {
             parts.append(
                 tagged(
@@ -199,6 +210,12 @@ public struct PromQueries: Sendable {
                     if let name = series.labels[Self.sourceLabel] { sample.reading.sources[signal] = name }
                 case .up: sample.up = value
                 case .seen: sample.seen = value
+                case .pod:
+                    if let namespace = series.labels["namespace"], let pod = series.labels["pod"], !namespace.isEmpty,
+                        !pod.isEmpty
+                    {
+                        sample.pod = SourcePod(namespace: namespace, name: pod)
+                    }
                 case .gcCount: sample.reading.gcCount = value
                 case .p50, .p90, .p99, .rate, .errors:
                     sample.reading.sources[.latency] = profile.candidates(.latency).first

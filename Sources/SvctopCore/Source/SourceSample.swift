@@ -8,6 +8,8 @@ public struct SourceSample: Sendable, Equatable {
     public var up: Double?
     /// When the server last scraped the instance (the timestamp of its `up` sample), seconds since the epoch.
     public var seen: Double?
+    /// The pod behind the instance, when its series carry `namespace` and `pod` labels.
+    public var pod: SourcePod?
 
     public init() {}
 }

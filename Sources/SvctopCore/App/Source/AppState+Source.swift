@@ -15,6 +15,7 @@ extension AppState {
             let id = row(forSourceKey: key)
             instances[id].ingest(
                 refresh.samples[key]!, duration: refresh.duration, now: refresh.time, settings: settings)
+            if let pod = refresh.samples[key]!.pod { routeThroughPodProxy(id, key: key, pod: pod) }
             updateDrainProgress(id)
         }
         for (key, id) in source!.rows where refresh.samples[key] == nil {
@@ -59,6 +60,23 @@ extension AppState {
     func historyEffect(for id: InstanceID) -> [Effect] {
         guard let key = instance(id)?.target.sourceKey, instance(id)?.hasFullHistory == false else { return [] }
         return [.loadSourceHistory(id, key: key)]
+    }
+
+    /// With a pod proxy (`svctop prom --kubernetes`), an instance whose series name its pod is sent requests
+    /// through the API server's pod proxy, at the port of its `host:port` name (where the server scraped it).
+    /// Without a port in the name there is no telling which port to reach, and the row keeps what it had.
+    private mutating func routeThroughPodProxy(_ id: InstanceID, key: String, pod: SourcePod) {
+        guard let proxy = source?.podProxy, let colon = key.lastIndex(of: ":"),
+            let port = Int(key[key.index(after: colon)...]), (1...65535).contains(port)
+        else { return }
+        let profile = sourceProfile ?? .go
+        var target = Pod(
+            namespace: pod.namespace, name: pod.name, uid: "",
+            metrics: PodEndpoint(port: port, path: profile.endpoints.metrics.path)
+        ).target(proxy: proxy, profile: profile, qualified: false, context: source?.podContext ?? "")
+        target.name = key
+        target.sourceKey = key
+        if instances[id].target != target { instances[id].target = target }
     }
 
     /// Refuses a request to an instance svctop has no address for, saying why.

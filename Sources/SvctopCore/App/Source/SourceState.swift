@@ -12,6 +12,10 @@ public struct SourceState: Sendable, Equatable {
     public var error: String?
     /// Instance name → its row: instances come and go, rows stay.
     public var rows: [String: InstanceID] = [:]
+    /// The base URL of a `kubectl proxy` (`svctop prom --kubernetes`): instances whose series name their pod are
+    /// sent requests through the API server's pod proxy; `podContext` is the kubeconfig context, for the journal.
+    public var podProxy: String?
+    public var podContext = ""
 
     public init(url: String) { self.url = url }
 
