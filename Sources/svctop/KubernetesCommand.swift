@@ -10,13 +10,13 @@ struct KubernetesCommand: AsyncParsableCommand {
         commandName: "svctop k8s",
         abstract: "Watch the pods of a Kubernetes workload or selector, and keep watching them through restarts.",
         discussion: """
-            Pods are listed and watched (no polling of the API): a new pod gets a row as soon as the API server
-            reports it; a deleted pod's row stays, marked gone, with its last values, for --gone-grace. Each row
-            shows Kubernetes' view (phase, restarts, the last termination: "OOMKilled 3m ago") beside the
+            Pods are listed and watched (no polling of the API): a new pod gets a row as soon as the API server \
+            reports it; a deleted pod's row stays, marked gone, with its last values, for --gone-grace. Each row \
+            shows Kubernetes' view (phase, restarts, the last termination: "OOMKilled 3m ago") beside the \
             service's own metrics. The memory limit comes from the pod spec when the service exposes none.
 
-            Requests go through the API server's pod proxy, via one `kubectl proxy` child: your kubeconfig's
-            credentials (certificates, tokens, exec plugins) stay with kubectl. Workload names resolve to their pod
+            Requests go through the API server's pod proxy, via one `kubectl proxy` child: your kubeconfig's \
+            credentials (certificates, tokens, exec plugins) stay with kubectl. Workload names resolve to their pod \
             selector the way kubectl does.
 
             Examples:

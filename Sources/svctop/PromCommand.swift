@@ -9,10 +9,10 @@ struct PromCommand: AsyncParsableCommand {
         abstract:
             "Watch the instances a Prometheus-compatible server scrapes (Prometheus, Thanos Query, VictoriaMetrics, Mimir).",
         discussion: """
-            Every panel comes from PromQL: two queries per refresh for the whole fleet, whatever its size. The
-            charts start with the server's history. Dumps, profiles, log level and drain go to the instance
-            itself when its instance label is a host:port svctop can reach; otherwise those keys say why not.
-            With --kubernetes, instances whose series carry namespace and pod labels (Kubernetes service
+            Every panel comes from PromQL: two queries per refresh for the whole fleet, whatever its size. The \
+            charts start with the server's history. Dumps, profiles, log level and drain go to the instance \
+            itself when its instance label is a host:port svctop can reach; otherwise those keys say why not. \
+            With --kubernetes, instances whose series carry namespace and pod labels (Kubernetes service \
             discovery's) are reached through the API server's pod proxy instead, at the port of their host:port.
 
             Examples:

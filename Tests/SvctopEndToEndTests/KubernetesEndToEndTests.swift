@@ -383,7 +383,9 @@ struct KubernetesEndToEndTests {
         #expect(GoServiceTests.waitUntil(5) { Self.kubectls(kubeconfig).isEmpty }, "\(Self.kubectls(kubeconfig))")
     }
 
-    @Test("no kubectl outlives svctop killed with SIGKILL, or stopped with Ctrl-Z and then killed")
+    @Test(
+        "no kubectl outlives svctop killed with SIGKILL, stopped with Ctrl-Z and then killed, or ended by SIGTERM, SIGHUP or SIGINT"
+    )
     func noOrphans() throws {
         try #require(Tmux.isAvailable)
         let api = try Self.api()
@@ -392,7 +394,7 @@ struct KubernetesEndToEndTests {
         let kubeconfig = try api.kubeconfig(in: dir)
         let process = try PodProcess()
         api.add(KubeTestAPI.FakePod(name: "api-1", backend: process.port))
-        for path in ["kill", "suspend"] {
+        for path in ["kill", "suspend", "term", "hup", "int"] {
             let tmux = try Tmux(
                 width: 120, height: 40,
                 // An interactive shell, with job control, as on a terminal: Ctrl-Z stops the foreground job.
@@ -413,7 +415,8 @@ struct KubernetesEndToEndTests {
                     GoServiceTests.waitUntil(5) { svctop.allSatisfy { Self.processState($0) == "T" } },
                     "svctop not stopped: \(svctop.map { Self.processState($0) ?? "-" })")
             }
-            for pid in svctop { kill(pid, SIGKILL) }
+            let signal = ["term": SIGTERM, "hup": SIGHUP, "int": SIGINT][path] ?? SIGKILL
+            for pid in svctop { kill(pid, signal) }
             #expect(
                 GoServiceTests.waitUntil(5) { Self.kubectls(kubeconfig).isEmpty },
                 "\(path): \(Self.kubectls(kubeconfig))")
