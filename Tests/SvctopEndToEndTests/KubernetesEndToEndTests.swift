@@ -267,23 +267,13 @@ struct KubernetesEndToEndTests {
         )
         let (up, screen) = try tmux.waitFor(20) { $0.contains("api-1") && $0.contains("info") }
         #expect(up, "\(screen)")
-        try tmux.send("l")
-        #expect(try tmux.waitFor(5) { $0.contains("Set log level") }.0)
-        try tmux.send("w")
-        #expect(try tmux.waitFor(5) { $0.contains("Type y to confirm") }.0)
-        try tmux.send("y")
-        let (set, after) = try tmux.waitFor(10) { $0.contains("log level is now warn") }
-        #expect(set, "\(after)")
+        try Self.setLevelWarn(tmux)
         let level = try runProcess(
             "/usr/bin/curl", ["-s", "http://127.0.0.1:\(process.port)/log/level"], timeout: 10)
         #expect(level.stdout.contains("warn"), "\(level.stdout)")
         try tmux.send("q")
         try tmux.send("n")
-        let text = try String(contentsOfFile: journal, encoding: .utf8)
-        let entry = try #require(
-            text.split(separator: "\n").compactMap {
-                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
-            }.first)
+        let (text, entry) = try Self.firstJournalEntry(journal)
         #expect(entry["result"] as? String == "ok", "\(entry)")
         let k8s = try #require(entry["kubernetes"] as? [String: String], "\(entry)")
         #expect(k8s == ["context": "test-ctx", "namespace": "shop", "pod": "api-1", "uid": pod.uid])
@@ -361,23 +351,13 @@ struct KubernetesEndToEndTests {
         let (up, screen) = try tmux.waitFor(30) { $0.contains(instance) && $0.contains("up 1/1") }
         #expect(up, "\(screen)")
         let before = api.proxiedCount
-        try tmux.send("l")
-        #expect(try tmux.waitFor(5) { $0.contains("Set log level") }.0)
-        try tmux.send("w")
-        #expect(try tmux.waitFor(5) { $0.contains("Type y to confirm") }.0)
-        try tmux.send("y")
-        let (set, after) = try tmux.waitFor(10) { $0.contains("log level is now warn") }
-        #expect(set, "\(after)")
+        try Self.setLevelWarn(tmux)
         #expect(api.proxiedCount > before, "the request went through the pod proxy")
         let level = try runProcess("/usr/bin/curl", ["-s", "http://\(instance)/log/level"], timeout: 10)
         #expect(level.stdout.contains("warn"), "\(level.stdout)")
         try tmux.send("q")
         try tmux.send("n")
-        let text = try String(contentsOfFile: journal, encoding: .utf8)
-        let entry = try #require(
-            text.split(separator: "\n").compactMap {
-                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
-            }.first)
+        let (_, entry) = try Self.firstJournalEntry(journal)
         #expect(
             entry["kubernetes"] as? [String: String] == ["context": "test-ctx", "namespace": "shop", "pod": "api-0"])
         #expect(GoServiceTests.waitUntil(5) { Self.kubectls(kubeconfig).isEmpty }, "\(Self.kubectls(kubeconfig))")
@@ -425,6 +405,27 @@ struct KubernetesEndToEndTests {
 }
 
 extension KubernetesEndToEndTests {
+    /// Sets the selected row's log level to warn through the dialog, and waits for svctop to say it took.
+    static func setLevelWarn(_ tmux: Tmux) throws {
+        try tmux.send("l")
+        #expect(try tmux.waitFor(5) { $0.contains("Set log level") }.0)
+        try tmux.send("w")
+        #expect(try tmux.waitFor(5) { $0.contains("Type y to confirm") }.0)
+        try tmux.send("y")
+        let (set, after) = try tmux.waitFor(10) { $0.contains("log level is now warn") }
+        #expect(set, "\(after)")
+    }
+
+    /// The journal's text and its first entry.
+    static func firstJournalEntry(_ path: String) throws -> (String, [String: Any]) {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let entry = try #require(
+            text.split(separator: "\n").compactMap {
+                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+            }.first)
+        return (text, entry)
+    }
+
     /// The state letter of a process (`R`, `S`, `T` for stopped…), from /proc; nil once it is gone.
     static func processState(_ pid: pid_t) -> String? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),

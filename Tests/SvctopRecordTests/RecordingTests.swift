@@ -253,7 +253,7 @@ struct LiveRun {
         .path
         var header = RecordingHeader(startedAt: start, host: "test", settings: Settings(), targets: [])
         header.kubernetes = k8s
-        var writer = try RecordingWriter(path: path, header: header)
+        let writer = try RecordingWriter(path: path, header: header)
         let renderer = Renderer(theme: .monochrome, glyphs: .ascii)
         func pod(_ name: String, _ uid: String, restarts: Int = 0, termination: PodTermination? = nil) -> Pod {
             Pod(

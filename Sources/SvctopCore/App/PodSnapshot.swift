@@ -38,22 +38,6 @@ public struct PodSnapshot: Sendable, Encodable, Equatable {
         try c.encode(memoryLimitSource, forKey: .memoryLimitSource)
     }
 
-    /// Seconds since the epoch as RFC 3339 UTC ("2026-12-02T21:39:29Z"), without Foundation.
-    static func rfc3339(_ t: Double) -> String {
-        let seconds = Int(t.rounded(.down))
-        var days = seconds / 86400
-        let rest = seconds - days * 86400
-        // Civil from days (Howard Hinnant's algorithm).
-        days += 719_468
-        let era = (days >= 0 ? days : days - 146_096) / 146_097
-        let doe = days - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return "\(y)-\(two(m))-\(two(d))T\(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60))Z"
-    }
+    /// Seconds since the epoch as RFC 3339 UTC ("2026-12-02T21:39:29Z").
+    static func rfc3339(_ t: Double) -> String { UTCTime.text(t, separator: "T") }
 }
