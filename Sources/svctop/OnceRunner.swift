@@ -24,11 +24,13 @@ struct OnceRunner {
         }
         let control = ScrapeControl()
         var watchers: [Task<Void, Never>] = []
+        // Pod events are reduced in the order the watchers saw them (a list before the changes after it).
+        let (podBatches, podSink) = AsyncStream.makeStream(of: [Event].self, bufferingPolicy: .unbounded)
+        let podConsumer = Task { for await batch in podBatches { await collector.reduce(batch, control) } }
         if let kubernetes = configuration.kubernetes {
             // Pods: the first list of every selection, then their scrapes like any target's.
             for watcher in kubernetes.watchers {
-                watchers.append(
-                    Task { await watcher.run { events in Task { await collector.reduce(events, control) } } })
+                watchers.append(Task { await watcher.run { podSink.yield($0) } })
             }
             let listDeadline = Date().addingTimeInterval(30)
             while Date() < listDeadline, await !collector.isListed(kubernetes.watchers.count) {
@@ -49,6 +51,8 @@ struct OnceRunner {
         task.cancel()
         await task.value
         for watcher in watchers { watcher.cancel() }
+        podSink.finish()
+        await podConsumer.value
         sink.finish()
         await consumer.value
         await transport.shutdown()
