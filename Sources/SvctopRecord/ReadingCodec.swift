@@ -7,13 +7,42 @@ import SvctopCore
 /// previous value (counters and gauges move by small whole numbers), others as their 8 bytes. Keys are defined once
 /// per block, the first time they are used. docs/recording.md has the byte layout.
 struct ReadingCodec {
-    private var keys: [String: Int] = [:]
+    private var keys: [Key: Int] = [:]
     private var names: [String] = []
-    private var previousNumbers: [String: [Int: Double]] = [:]
-    private var previousTexts: [String: [Int: String]] = [:]
-    /// The last whole-number step written for each key of each stream: a counter that grows steadily is written
-    /// as the change of its step, mostly 0.
-    private var previousSteps: [String: [Int: Int64]] = [:]
+    /// Writing: each stream's previous reading (values by key index) and the keys in the order it was flattened.
+    /// The next reading of the same shape flattens in the same order, so its keys' indices are found without
+    /// hashing them.
+    private var written: [String: Written] = [:]
+    /// Reading: each key's meaning, parsed once when the block defines it, and each stream's values by key index.
+    private var meanings: [Key] = []
+    private var streams: [String: StreamValues] = [:]
+
+    /// A stream's values by key index: numbers, texts, and the last whole-number step written for each number (a
+    /// counter that grows steadily is written as the change of its step, mostly 0).
+    private struct StreamValues {
+        var numbers: [Double?] = []
+        var texts: [String?] = []
+        var steps: [Int64?] = []
+
+        mutating func fit(_ count: Int) {
+            guard numbers.count < count else { return }
+            let more = count - numbers.count
+            numbers.append(contentsOf: repeatElement(nil, count: more))
+            texts.append(contentsOf: repeatElement(nil, count: more))
+            steps.append(contentsOf: repeatElement(nil, count: more))
+        }
+
+        mutating func clear(_ i: Int) {
+            numbers[i] = nil
+            texts[i] = nil
+            steps[i] = nil
+        }
+    }
+
+    private struct Written {
+        var values = StreamValues()
+        var order: [(key: Key, index: Int)] = []
+    }
 
     /// Operations of one entry, in the low two bits of its key index.
     private enum Op: UInt64 {
@@ -23,112 +52,132 @@ struct ReadingCodec {
     // MARK: Writing
 
     mutating func write(_ reading: Reading, stream: String, to sink: inout ByteSink) {
-        var numbers: [Int: Double] = [:]
-        var texts: [Int: String] = [:]
+        var previous = written.removeValue(forKey: stream) ?? Written()
+        var values = previous.values
+        previous.values = StreamValues()
+        values.fit(names.count)
+        var order: [(key: Key, index: Int)] = []
+        order.reserveCapacity(previous.order.count)
+        var touched = [Bool](repeating: false, count: names.count)
         var ops = ByteSink()
         var opCount = 0
-        var fresh: Int?
-        func index(_ key: String) -> Int {
-            if let i = keys[key] { return i }
-            let i = names.count
-            keys[key] = i
-            names.append(key)
-            fresh = i
-            return i
+        var numbers: [(Key, Double)] = []
+        var texts: [(Key, String)] = []
+        numbers.reserveCapacity(previous.order.count)
+        ReadingCodec.flatten(reading) {
+            numbers.append(($0, $1))
+        } text: {
+            texts.append(($0, $1))
         }
-        // A key's name follows its first use in the block (the reader appends it to its table there).
-        func emit(_ i: Int, _ op: Op) {
-            ops.varint(UInt64(i) << 2 | op.rawValue)
-            if fresh == i {
-                ops.string(names[i])
-                fresh = nil
+        for (key, value) in numbers {
+            let (i, isFresh) = index(key, previous: previous.order, order: &order)
+            values.fit(names.count)
+            if touched.count < names.count { touched.append(false) }
+            touched[i] = true
+            let old = values.numbers[i]
+            values.numbers[i] = value
+            if let old, old.bitPattern == value.bitPattern { continue }
+            let base = old ?? 0
+            if ReadingCodec.isSmallIntegral(value) && ReadingCodec.isSmallIntegral(base) {
+                emit(i, .integralDelta, isFresh: isFresh, to: &ops)
+                let step = Int64(value) - Int64(base)
+                ops.signed(step &- (values.steps[i] ?? 0))
+                values.steps[i] = step
+            } else {
+                emit(i, .rawDouble, isFresh: isFresh, to: &ops)
+                ops.double(value)
+                values.steps[i] = nil
             }
             opCount += 1
         }
-        var steps = previousSteps[stream] ?? [:]
-        let before = previousNumbers[stream] ?? [:]
-        let beforeTexts = previousTexts[stream] ?? [:]
-        ReadingCodec.flatten(reading) { key, value in
-            let i = index(key)
-            numbers[i] = value
-            let old = before[i]
-            if let old, old.bitPattern == value.bitPattern { return }
-            let base = old ?? 0
-            if ReadingCodec.isSmallIntegral(value) && ReadingCodec.isSmallIntegral(base) {
-                emit(i, .integralDelta)
-                let step = Int64(value) - Int64(base)
-                ops.signed(step &- (steps[i] ?? 0))
-                steps[i] = step
-            } else {
-                emit(i, .rawDouble)
-                ops.double(value)
-                steps[i] = nil
-            }
-        } text: { key, value in
-            let i = index(key)
-            texts[i] = value
-            if beforeTexts[i] == value { return }
-            emit(i, .text)
+        for (key, value) in texts {
+            let (i, isFresh) = index(key, previous: previous.order, order: &order)
+            values.fit(names.count)
+            if touched.count < names.count { touched.append(false) }
+            touched[i] = true
+            if values.texts[i] == value { continue }
+            values.texts[i] = value
+            emit(i, .text, isFresh: isFresh, to: &ops)
             ops.string(value)
+            opCount += 1
         }
-        for i in before.keys where numbers[i] == nil {
-            emit(i, .removed)
-            steps[i] = nil
+        for (_, i) in previous.order where !touched[i] {
+            emit(i, .removed, isFresh: false, to: &ops)
+            values.clear(i)
+            opCount += 1
         }
-        for i in beforeTexts.keys where texts[i] == nil { emit(i, .removed) }
-        previousNumbers[stream] = numbers
-        previousTexts[stream] = texts
-        previousSteps[stream] = steps
+        written[stream] = Written(values: values, order: order)
         sink.count(opCount)
         sink.bytes.append(contentsOf: ops.bytes)
+    }
+
+    /// The index of `key`, found where the previous reading had it in the same position, else in the block's
+    /// table, else defined (fresh: its name follows its first use).
+    private mutating func index(
+        _ key: Key, previous: [(key: Key, index: Int)], order: inout [(key: Key, index: Int)]
+    ) -> (Int, isFresh: Bool) {
+        var result: (Int, isFresh: Bool)
+        if order.count < previous.count, previous[order.count].key == key {
+            result = (previous[order.count].index, false)
+        } else if let known = keys[key] {
+            result = (known, false)
+        } else {
+            result = (names.count, true)
+            keys[key] = names.count
+            names.append(key.name)
+        }
+        order.append((key, result.0))
+        return result
+    }
+
+    /// An operation on key `i`; a key's name follows its first use in the block (the reader appends it to its
+    /// table there).
+    private func emit(_ i: Int, _ op: Op, isFresh: Bool, to ops: inout ByteSink) {
+        ops.varint(UInt64(i) << 2 | op.rawValue)
+        if isFresh { ops.string(names[i]) }
     }
 
     // MARK: Reading
 
     mutating func read(stream: String, from source: inout ByteSource) throws(RecordingError) -> Reading {
-        var numbers = previousNumbers[stream] ?? [:]
-        var texts = previousTexts[stream] ?? [:]
-        var steps = previousSteps[stream] ?? [:]
+        var values = streams.removeValue(forKey: stream) ?? StreamValues()
+        values.fit(meanings.count)
         let n = try source.count(max: 1 << 20)
         for _ in 0..<n {
             let word = try source.varint()
             guard let op = Op(rawValue: word & 3) else { throw .corrupt("an unknown reading operation") }
             let i64 = word >> 2
-            guard i64 <= UInt64(names.count) else { throw .corrupt("a key index \(i64) before its definition") }
+            guard i64 <= UInt64(meanings.count) else { throw .corrupt("a key index \(i64) before its definition") }
             let i = Int(i64)
-            if i == names.count {
-                names.append(try source.string())
+            if i == meanings.count {
+                meanings.append(Key(name: try source.string()))
+                values.fit(meanings.count)
             }
             switch op {
             case .integralDelta:
-                let base = numbers[i] ?? 0
+                let base = values.numbers[i] ?? 0
                 guard ReadingCodec.isSmallIntegral(base) else { throw .corrupt("a difference from a fraction") }
-                let step = (steps[i] ?? 0) &+ (try source.signed())
-                steps[i] = step
-                numbers[i] = Double(Int64(base) &+ step)
-                texts[i] = nil
+                let step = (values.steps[i] ?? 0) &+ (try source.signed())
+                values.steps[i] = step
+                values.numbers[i] = Double(Int64(base) &+ step)
+                values.texts[i] = nil
             case .rawDouble:
-                numbers[i] = try source.double()
-                texts[i] = nil
-                steps[i] = nil
+                values.numbers[i] = try source.double()
+                values.texts[i] = nil
+                values.steps[i] = nil
             case .removed:
-                numbers[i] = nil
-                texts[i] = nil
-                steps[i] = nil
+                values.clear(i)
             case .text:
-                texts[i] = try source.string()
-                numbers[i] = nil
-                steps[i] = nil
+                values.texts[i] = try source.string()
+                values.numbers[i] = nil
+                values.steps[i] = nil
             }
         }
-        previousNumbers[stream] = numbers
-        previousTexts[stream] = texts
-        previousSteps[stream] = steps
-        var named: [String: Double] = [:]
-        for (i, v) in numbers { named[names[i]] = v }
-        var namedTexts: [String: String] = [:]
-        for (i, v) in texts { namedTexts[names[i]] = v }
-        return ReadingCodec.unflatten(named, texts: namedTexts)
+        let reading = ReadingCodec.unflatten(
+            zip(meanings, values.numbers).lazy.compactMap { key, v in v.map { (key, $0) } },
+            texts: zip(meanings, values.texts).lazy.compactMap { key, v in v.map { (key, $0) } })
+        streams[stream] = values
+        return reading
     }
 
     // MARK: Flattening
@@ -146,49 +195,142 @@ struct ReadingCodec {
         ("start_time", \.startTime), ("draining", \.drainingGauge),
     ]
 
-    static let separator = "\u{1}"
+    static let separator: Character = "\u{1}"
+    static let scalarIndex = Dictionary(uniqueKeysWithValues: scalars.enumerated().map { ($1.0, $0) })
+
+    /// A bucket bound or quantile as a key: equal when the bits are (a NaN bound is one key, not a new one each time).
+    struct Bound: Hashable {
+        var value: Double
+        init(_ value: Double) { self.value = value }
+        static func == (a: Bound, b: Bound) -> Bool { a.value.bitPattern == b.value.bitPattern }
+        func hash(into hasher: inout Hasher) { hasher.combine(value.bitPattern) }
+    }
+
+    /// What a flattened entry holds. Its name in the file is written once per block; a reader parses the name back
+    /// once, when the block defines it, not at every reading.
+    enum Key: Hashable {
+        /// `goroutines`, `memory`, …: an index into `scalars`.
+        case scalar(Int)
+        /// `gp:<q>`: a GC pause quantile.
+        case gcPause(Bound)
+        /// `H`: a histogram is present; `Hd`: its totals are the handlers' sums; `hc`, `he`: its totals.
+        case histogram, derivedTotals, count, errors
+        /// `b:<le>`: a cumulative bucket of the totals.
+        case bucket(Bound)
+        /// `hk:<handler>`: that handler's buckets are written as the steps between bounds.
+        case handlerSteps(String)
+        /// `hb:<handler>\u{1}<le>`: a handler's bucket.
+        case handlerBucket(String, Bound)
+        /// `hn:<handler>`, `hx:<handler>`: a handler's request and 5xx counts.
+        case handlerCount(String), handlerErrors(String)
+        /// `S`: a latency summary is present; `s:<q>`: one of its quantiles.
+        case summary
+        case quantile(Bound)
+        /// `src:<signal>`: the metric that fed a signal (a text).
+        case source(String)
+        /// A name this version does not know (a newer writer's): kept in the table, ignored.
+        case unknown(String)
+
+        var name: String {
+            switch self {
+            case .scalar(let i): return ReadingCodec.scalars[i].0
+            case .gcPause(let q): return "gp:\(q.value)"
+            case .histogram: return "H"
+            case .derivedTotals: return "Hd"
+            case .count: return "hc"
+            case .errors: return "he"
+            case .bucket(let le): return "b:\(le.value)"
+            case .handlerSteps(let handler): return "hk:\(handler)"
+            case .handlerBucket(let handler, let le): return "hb:\(handler)\(ReadingCodec.separator)\(le.value)"
+            case .handlerCount(let handler): return "hn:\(handler)"
+            case .handlerErrors(let handler): return "hx:\(handler)"
+            case .summary: return "S"
+            case .quantile(let q): return "s:\(q.value)"
+            case .source(let signal): return "src:\(signal)"
+            case .unknown(let name): return name
+            }
+        }
+
+        init(name: String) {
+            if let i = ReadingCodec.scalarIndex[name] {
+                self = .scalar(i)
+                return
+            }
+            switch name {
+            case "H": self = .histogram
+            case "Hd": self = .derivedTotals
+            case "hc": self = .count
+            case "he": self = .errors
+            case "S": self = .summary
+            default:
+                guard let colon = name.firstIndex(of: ":") else {
+                    self = .unknown(name)
+                    return
+                }
+                let rest = String(name[name.index(after: colon)...])
+                let number = Double(rest).map(Bound.init)
+                switch (name[..<colon], number) {
+                case ("gp", let q?): self = .gcPause(q)
+                case ("s", let q?): self = .quantile(q)
+                case ("b", let le?): self = .bucket(le)
+                case ("hk", _): self = .handlerSteps(rest)
+                case ("hn", _): self = .handlerCount(rest)
+                case ("hx", _): self = .handlerErrors(rest)
+                case ("src", _): self = .source(rest)
+                case ("hb", _):
+                    let parts = rest.split(separator: ReadingCodec.separator, omittingEmptySubsequences: false)
+                    if parts.count == 2, let le = Double(parts[1]) {
+                        self = .handlerBucket(String(parts[0]), Bound(le))
+                    } else {
+                        self = .unknown(name)
+                    }
+                default: self = .unknown(name)
+                }
+            }
+        }
+    }
 
     static func flatten(
-        _ r: Reading, number: (String, Double) -> Void, text: (String, String) -> Void
+        _ r: Reading, number: (Key, Double) -> Void, text: (Key, String) -> Void
     ) {
-        for (key, path) in scalars { if let v = r[keyPath: path] { number(key, v) } }
-        for (q, v) in r.gcPauses { number("gp:\(q)", v) }
+        for (i, (_, path)) in scalars.enumerated() { if let v = r[keyPath: path] { number(.scalar(i), v) } }
+        for (q, v) in r.gcPauses { number(.gcPause(Bound(q)), v) }
         if let h = r.histogram {
-            number("H", 1)
+            number(.histogram, 1)
             // The totals are the handlers' sums when every series has a handler: then only the handlers are
             // written. Whole-number cumulative buckets are written per bucket (a request changes one, not all
             // above it).
             let derived = derivedTotals(h)
             if derived {
-                number("Hd", 1)
+                number(.derivedTotals, 1)
             } else {
-                number("hc", h.count)
-                number("he", h.errorCount)
-                for (le, v) in h.buckets { number("b:\(le)", v) }
+                number(.count, h.count)
+                number(.errors, h.errorCount)
+                for (le, v) in h.buckets { number(.bucket(Bound(le)), v) }
             }
             for (handler, buckets) in h.bucketsByHandler {
                 let sorted = buckets.sorted { $0.key < $1.key }
                 if sorted.allSatisfy({ isSmallIntegral($0.value) }) {
-                    number("hk:\(handler)", 1)
+                    number(.handlerSteps(handler), 1)
                     var previous = 0.0
                     for (le, v) in sorted {
-                        number("hb:\(handler)\(separator)\(le)", v - previous)
+                        number(.handlerBucket(handler, Bound(le)), v - previous)
                         previous = v
                     }
                 } else {
-                    for (le, v) in sorted { number("hb:\(handler)\(separator)\(le)", v) }
+                    for (le, v) in sorted { number(.handlerBucket(handler, Bound(le)), v) }
                 }
             }
             for (handler, entry) in h.countByHandler {
-                number("hn:\(handler)", entry.count)
-                number("hx:\(handler)", entry.errors)
+                number(.handlerCount(handler), entry.count)
+                number(.handlerErrors(handler), entry.errors)
             }
         }
         if let s = r.latencySummary {
-            number("S", 1)
-            for (q, v) in s { number("s:\(q)", v) }
+            number(.summary, 1)
+            for (q, v) in s { number(.quantile(Bound(q)), v) }
         }
-        for (signal, name) in r.sources { text("src:\(signal.rawValue)", name) }
+        for (signal, name) in r.sources { text(.source(signal.rawValue), name) }
     }
 
     /// Whether the totals are exactly the sums of the handlers' whole-number counts (so they need not be written).
@@ -206,29 +348,37 @@ struct ReadingCodec {
         return sums == h.buckets && count == h.count && errors == h.errorCount
     }
 
-    static func unflatten(_ numbers: [String: Double], texts: [String: String]) -> Reading {
+    static func unflatten(
+        _ numbers: some Sequence<(Key, Double)>, texts: some Sequence<(Key, String)>
+    ) -> Reading {
         var r = Reading()
-        for (key, path) in scalars { r[keyPath: path] = numbers[key] }
-        var h: HistogramReading? = numbers["H"] != nil ? HistogramReading() : nil
-        if numbers["S"] != nil { r.latencySummary = [:] }
+        var histogram = HistogramReading()
+        var hasHistogram = false
+        var isDerived = false
+        var stepped: Set<String> = []
+        var summary: [Double: Double] = [:]
+        var hasSummary = false
         for (key, v) in numbers {
-            guard let colon = key.firstIndex(of: ":") else { continue }
-            let kind = key[..<colon]
-            let rest = String(key[key.index(after: colon)...])
-            switch kind {
-            case "gp": if let q = Double(rest) { r.gcPauses[q] = v }
-            case "s": if let q = Double(rest) { r.latencySummary?[q] = v }
-            case "b": if let le = Double(rest) { h?.buckets[le] = v }
-            case "hb":
-                let parts = rest.components(separatedBy: separator)
-                if parts.count == 2, let le = Double(parts[1]) { h?.bucketsByHandler[parts[0], default: [:]][le] = v }
-            case "hn": h?.countByHandler[rest, default: (0, 0)].count = v
-            case "hx": h?.countByHandler[rest, default: (0, 0)].errors = v
-            default: break
+            switch key {
+            case .scalar(let i): r[keyPath: scalars[i].1] = v
+            case .gcPause(let q): r.gcPauses[q.value] = v
+            case .histogram: hasHistogram = true
+            case .derivedTotals: isDerived = true
+            case .count: histogram.count = v
+            case .errors: histogram.errorCount = v
+            case .bucket(let le): histogram.buckets[le.value] = v
+            case .handlerSteps(let handler): stepped.insert(handler)
+            case .handlerBucket(let handler, let le): histogram.bucketsByHandler[handler, default: [:]][le.value] = v
+            case .handlerCount(let handler): histogram.countByHandler[handler, default: (0, 0)].count = v
+            case .handlerErrors(let handler): histogram.countByHandler[handler, default: (0, 0)].errors = v
+            case .summary: hasSummary = true
+            case .quantile(let q): summary[q.value] = v
+            case .source, .unknown: break
             }
         }
-        if var histogram = h {
-            for (handler, buckets) in histogram.bucketsByHandler where numbers["hk:\(handler)"] != nil {
+        if hasHistogram {
+            for handler in stepped {
+                guard let buckets = histogram.bucketsByHandler[handler] else { continue }
                 var total = 0.0
                 var cumulative: [Double: Double] = [:]
                 for (le, v) in buckets.sorted(by: { $0.key < $1.key }) {
@@ -237,21 +387,19 @@ struct ReadingCodec {
                 }
                 histogram.bucketsByHandler[handler] = cumulative
             }
-            if numbers["Hd"] != nil {
+            if isDerived {
+                histogram.buckets = [:]
                 for buckets in histogram.bucketsByHandler.values {
                     for (le, v) in buckets { histogram.buckets[le, default: 0] += v }
                 }
                 histogram.count = histogram.countByHandler.values.reduce(0) { $0 + $1.count }
                 histogram.errorCount = histogram.countByHandler.values.reduce(0) { $0 + $1.errors }
-            } else {
-                histogram.count = numbers["hc"] ?? 0
-                histogram.errorCount = numbers["he"] ?? 0
             }
-            h = histogram
+            r.histogram = histogram
         }
-        r.histogram = h
-        for (key, name) in texts where key.hasPrefix("src:") {
-            if let signal = Signal(rawValue: String(key.dropFirst(4))) { r.sources[signal] = name }
+        if hasSummary { r.latencySummary = summary }
+        for (key, name) in texts {
+            if case .source(let signal) = key, let signal = Signal(rawValue: signal) { r.sources[signal] = name }
         }
         return r
     }

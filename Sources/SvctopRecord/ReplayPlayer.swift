@@ -16,8 +16,13 @@ public struct ReplayPlayer {
     private var cursor: RecordingCursor
     private var next: RecordEntry?
     private var checkpoints: [Checkpoint] = []
-    private var checkpointSpacing = 60.0
-    public static let maxCheckpoints = 24
+    /// Entries reduced between checkpoints: a jump reduces at most this many (30 to 50 µs each, release build).
+    private var checkpointSpacing: Int
+    private var sinceCheckpoint = 0
+    /// Checkpoints share the series' full chunks; what each one holds alone grows with the instances, so their
+    /// number is bounded by instances (past it, every other one goes and the spacing doubles).
+    var maxCheckpoints: Int { max(16, 4_000 / max(1, state.instances.count)) }
+    public var checkpointCount: Int { checkpoints.count }
 
     private struct Checkpoint {
         var time: Double
@@ -30,8 +35,9 @@ public struct ReplayPlayer {
     public var start: Double { recording.firstTime }
     public var end: Double { recording.lastTime }
 
-    public init(recording: Recording, width: Int = 120, height: Int = 40) {
+    public init(recording: Recording, width: Int = 120, height: Int = 40, checkpointSpacing: Int = 2_000) {
         self.recording = recording
+        self.checkpointSpacing = checkpointSpacing
         var state = recording.header.initialState()
         _ = state.reduce(.resized(width: width, height: height), now: recording.header.startedAt)
         self.state = state
@@ -48,7 +54,11 @@ public struct ReplayPlayer {
         while let entry = next, entry.time <= time {
             apply(entry)
             next = cursor.next()
-            if let last = checkpoints.last, entry.time - last.time >= checkpointSpacing { checkpoint(at: entry.time) }
+            // Only past the last checkpoint: behind it (after a jump back) the checkpoints are there already.
+            if let last = checkpoints.last, entry.time > last.time {
+                sinceCheckpoint += 1
+                if sinceCheckpoint >= checkpointSpacing { checkpoint(at: entry.time) }
+            }
         }
         position = max(position, min(time, max(end, start)))
         state.replay?.time = position
@@ -91,14 +101,16 @@ public struct ReplayPlayer {
     /// Moves to `time`, back or forward.
     public mutating func seek(to time: Double) {
         let target = min(max(time, start), end)
-        if target < position {
+        let restore = checkpoints.last { $0.time <= target } ?? checkpoints[0]
+        // Back, or forward past a checkpoint: from the nearest checkpoint before the target.
+        if target < position || restore.time > position {
             let keep = state
-            let restore = checkpoints.last { $0.time <= target } ?? checkpoints[0]
             state = restore.state
             cursor = restore.cursor
             next = restore.next
             journal.removeLast(max(0, journal.count - restore.journalCount))
             position = restore.time
+            sinceCheckpoint = 0
             state.keepLooking(like: keep)
         }
         advance(to: target)
@@ -130,9 +142,10 @@ public struct ReplayPlayer {
     }
 
     private mutating func checkpoint(at time: Double) {
+        sinceCheckpoint = 0
         checkpoints.append(
             Checkpoint(time: time, state: state, cursor: cursor, next: next, journalCount: journal.count))
-        if checkpoints.count > Self.maxCheckpoints {
+        if checkpoints.count > maxCheckpoints {
             // Keep every other one and space the next ones twice as far: memory stays bounded at any length.
             checkpoints = checkpoints.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
             checkpointSpacing *= 2

@@ -25,6 +25,9 @@ struct RecordBench: ParsableCommand {
     @Option(help: "Random jumps to time.")
     var seeks = 20
 
+    @Option(help: "Replay: entries reduced between checkpoints.")
+    var checkpointEvents = 2_000
+
     @Flag(help: "Print the inflated bytes by record kind.")
     var breakdown = false
 
@@ -112,10 +115,13 @@ struct RecordBench: ParsableCommand {
             "encode (and compress, and write): \(format(encodeSeconds / Double(max(events, 1)) * 1e6, 2)) µs an event")
 
         var recording: Recording!
+        let residentBefore = Self.residentMiB()
         let open = measure { recording = try? Recording.read(path: path) }
+        let residentOpen = Self.residentMiB()
         var player: ReplayPlayer!
-        let first = measure { player = ReplayPlayer(recording: recording) }
+        let first = measure { player = ReplayPlayer(recording: recording, checkpointSpacing: checkpointEvents) }
         let toEnd = measure { player.advance(to: recording.lastTime) }
+        let residentPlayed = Self.residentMiB()
         var times: [Double] = []
         var random = SystemRandomNumberGenerator()
         for _ in 0..<seeks {
@@ -125,11 +131,21 @@ struct RecordBench: ParsableCommand {
         times.sort()
         print("open: read and inflate \(format(open * 1000)) ms, first frame's state \(format(first * 1000)) ms")
         print("play through the whole recording: \(format(toEnd * 1000)) ms")
+        print(
+            "resident: \(format(residentBefore, 1)) MiB before opening, \(format(residentOpen, 1)) MiB open,"
+                + " \(format(residentPlayed, 1)) MiB played through (\(player.checkpointCount) checkpoints)")
         if !times.isEmpty {
             print(
                 "jump to a random time (\(seeks)): median \(format(times[times.count / 2] * 1000)) ms, max \(format(times.last! * 1000)) ms"
             )
         }
+    }
+
+    /// This process's resident memory (Linux: /proc/self/statm), in MiB.
+    static func residentMiB() -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let pages = text.split(separator: " ").dropFirst().first.flatMap { Double($0) } ?? 0
+        return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576
     }
 
     /// A Go service's exposition at second `t`: runtime gauges, a latency histogram of four handlers and two codes

@@ -14,6 +14,31 @@ struct SeriesMathTests {
         #expect(s.firstIndex(atOrAfter: 3.5) == 2)
     }
 
+    @Test("across chunk boundaries: the newest `capacity` points in order; a copy is unchanged by later appends")
+    func chunkedRing() {
+        for capacity in [1, 127, 128, 129, 300, 3600] {
+            var s = TimeSeries(capacity: capacity)
+            var copies: [(TimeSeries, [Double])] = []
+            for i in 0..<(capacity * 3 + 77) {
+                s.append(time: Double(i), value: Double(i) * 0.5)
+                let expected = (max(0, i + 1 - capacity)...i).map { Double($0) * 0.5 }
+                if i % 97 == 0 || i == capacity || i == capacity - 1 {
+                    #expect(s.points.map(\.value) == expected, "capacity \(capacity), \(i + 1) appended")
+                    copies.append((s, expected))
+                }
+            }
+            #expect(s.count == capacity)
+            #expect(s.first?.time == Double(capacity * 2 + 77))
+            #expect(s.firstIndex(atOrAfter: Double(capacity * 3 + 76)) == capacity - 1)
+            for (copy, expected) in copies { #expect(copy.points.map(\.value) == expected) }
+            var rebuilt = TimeSeries(capacity: capacity)
+            for p in s.points { rebuilt.append(time: p.time, value: p.value) }
+            #expect(rebuilt == s, "equal by points, whatever the chunks' offsets")
+            s.removeAll()
+            #expect(s.isEmpty && s.last == nil)
+        }
+    }
+
     @Test("counter increases survive a reset without going negative or spiking")
     func counterReset() {
         let points = [(0.0, 100.0), (1, 110), (2, 5), (3, 15)].map { TimeSeries.Point(time: $0.0, value: $0.1) }

@@ -121,7 +121,8 @@ struct LiveRun {
         live.run(seconds: 130, screenEvery: 10)
         live.writer.close(now: live.start + 130)
         let recording = try Recording.read(path: live.path)
-        var player = ReplayPlayer(recording: recording, width: 120, height: 40)
+        // A checkpoint every 40 entries (about 13 recorded seconds here), so jumps restore them.
+        var player = ReplayPlayer(recording: recording, width: 120, height: 40, checkpointSpacing: 40)
         let renderer = Renderer(theme: .monochrome, glyphs: .ascii)
         for time in live.screens.keys.sorted() {
             player.advance(to: time)
@@ -133,9 +134,17 @@ struct LiveRun {
         }
         #expect(live.state.instances[0].isLeakSuspected, "the run shows a leak warning")
         // Jumping back to a moment gives the same screen as reaching it forward.
-        let moment = live.screens.keys.sorted()[4]
-        player.seek(to: moment)
-        #expect(Array(renderer.render(player.state).lines().dropLast()) == Array(live.screens[moment]!.dropLast()))
+        #expect(player.checkpointCount >= 8)
+        let moments = live.screens.keys.sorted()
+        // Back to a moment, then forward past several checkpoints, then back again: each gives the screen that
+        // reaching it forward gave.
+        for index in [4, 11, 2, 12, 7] {
+            player.seek(to: moments[index])
+            #expect(
+                Array(renderer.render(player.state).lines().dropLast())
+                    == Array(live.screens[moments[index]]!.dropLast()),
+                "after a jump to +\(Int(moments[index] - live.start))s")
+        }
     }
 
     @Test("the next warning is where the live run first warned")

@@ -1,7 +1,9 @@
-/// A fixed-capacity ring buffer of (time, value) points, oldest dropped first.
+/// A fixed-capacity series of (time, value) points, oldest dropped first.
 ///
-/// Memory: 16 bytes per point, allocated once (`capacity` points); one hour at a 1 s interval is 3,600 points,
-/// about 56 KiB per series. Times are seconds on any monotonic clock the caller chooses.
+/// Points live in fixed-size chunks; appending writes only the last chunk, so copies of a series (a replay's
+/// checkpoints, a state kept for comparison) share every full chunk and differ only in the one being written.
+/// Memory: 16 bytes per point, plus at most one chunk; one hour at a 1 s interval is 3,600 points, about 56 KiB
+/// per series. Times are seconds on any monotonic clock the caller chooses.
 public struct TimeSeries: Sendable, Equatable {
     public struct Point: Sendable, Equatable {
         public var time: Double
@@ -12,8 +14,13 @@ public struct TimeSeries: Sendable, Equatable {
         }
     }
 
-    private var storage: [Point] = []
-    private var head = 0
+    /// Points per chunk (a power of two: positions split by shift and mask).
+    static let chunkShift = 7
+    static let chunkSize = 1 << chunkShift
+    /// Every chunk but the last is full; `offset` points of the first are already dropped.
+    private var chunks: [[Point]] = []
+    private var offset = 0
+    public private(set) var count = 0
     public let capacity: Int
 
     public init(capacity: Int) {
@@ -21,28 +28,42 @@ public struct TimeSeries: Sendable, Equatable {
         self.capacity = capacity
     }
 
-    public var count: Int { storage.count }
-    public var isEmpty: Bool { storage.isEmpty }
+    public var isEmpty: Bool { count == 0 }
 
     /// Appends a point, dropping the oldest when full. O(1).
     public mutating func append(time: Double, value: Double) {
         let point = Point(time: time, value: value)
-        if storage.count < capacity {
-            if storage.isEmpty { storage.reserveCapacity(min(capacity, 64)) }
-            storage.append(point)
+        if chunks.isEmpty || chunks[chunks.count - 1].count == Self.chunkSize {
+            var chunk: [Point] = []
+            chunk.reserveCapacity(min(Self.chunkSize, max(capacity, 8)))
+            chunk.append(point)
+            chunks.append(chunk)
         } else {
-            storage[head] = point
-            head = (head + 1) % capacity
+            chunks[chunks.count - 1].append(point)
+        }
+        count += 1
+        if count > capacity {
+            count -= 1
+            offset += 1
+            if offset == Self.chunkSize {
+                chunks.removeFirst()
+                offset = 0
+            }
         }
     }
 
     /// The point at logical position `i` (0 is the oldest).
     public subscript(i: Int) -> Point {
-        storage[(head + i) % storage.count]
+        let j = offset + i
+        return chunks[j >> Self.chunkShift][j & (Self.chunkSize - 1)]
     }
 
-    public var last: Point? { storage.isEmpty ? nil : self[storage.count - 1] }
-    public var first: Point? { storage.isEmpty ? nil : self[0] }
+    public var last: Point? { count == 0 ? nil : self[count - 1] }
+    public var first: Point? { count == 0 ? nil : self[0] }
+
+    public static func == (a: TimeSeries, b: TimeSeries) -> Bool {
+        a.capacity == b.capacity && a.count == b.count && (0..<a.count).allSatisfy { a[$0] == b[$0] }
+    }
 
     /// The points with `time >= since`, oldest first. O(k) in the points returned plus O(log n) to find them.
     public func points(since: Double) -> [Point] {
@@ -82,7 +103,8 @@ public struct TimeSeries: Sendable, Equatable {
 
     /// Removes every point.
     public mutating func removeAll() {
-        storage.removeAll(keepingCapacity: true)
-        head = 0
+        chunks.removeAll()
+        offset = 0
+        count = 0
     }
 }

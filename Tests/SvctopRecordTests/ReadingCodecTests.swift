@@ -1,0 +1,89 @@
+import SvctopCore
+import Testing
+
+@testable import SvctopRecord
+
+@Suite("reading codec")
+struct ReadingCodecTests {
+    /// Readings of one stream that change shape from one to the next: handlers come and go, buckets turn
+    /// fractional, the summary and the GC pauses appear and vanish, the metric names change.
+    static func readings() -> [Reading] {
+        var readings: [Reading] = []
+        for second in 0..<12 {
+            var r = Reading()
+            r.goroutines = Double(100 + second * 3)
+            r.memory = 90_000_000 + Double(second) * 4096.5
+            r.memoryLimit = second < 6 ? 536_870_912 : nil
+            r.drainingGauge = second >= 9 ? 1 : nil
+            if second % 3 != 2 { r.gcPauses = [0: 0.00002, 0.5: 0.00011 * Double(second + 1), 1: 0.002] }
+            var h = HistogramReading()
+            let handlers = second < 4 ? ["/cart", "/pay"] : second < 8 ? ["/cart"] : ["/cart", "/search\u{2}x"]
+            for (n, handler) in handlers.enumerated() {
+                var buckets: [Double: Double] = [:]
+                var total = 0.0
+                for (k, le) in [0.005, 0.05, 0.25, 1, .infinity].enumerated() {
+                    total += Double((second + 1) * (k + 1) * (n + 2))
+                    buckets[le] = second == 5 && n == 0 ? total + 0.5 : total
+                }
+                h.bucketsByHandler[handler] = buckets
+                h.countByHandler[handler] = (buckets[.infinity]!, Double(second * n))
+            }
+            for buckets in h.bucketsByHandler.values { for (le, v) in buckets { h.buckets[le, default: 0] += v } }
+            h.count = h.countByHandler.values.reduce(0) { $0 + $1.count }
+            h.errorCount = h.countByHandler.values.reduce(0) { $0 + $1.errors }
+            // Totals that are not the handlers' sums (a series without a handler label) in some seconds.
+            if second % 4 == 1 { h.count += 7 }
+            r.histogram = second == 10 ? nil : h
+            if second >= 3 && second < 7 { r.latencySummary = [0.5: 0.012, 0.99: 0.25 + Double(second)] }
+            r.sources = [.goroutines: second < 6 ? "go_goroutines" : "runtime_goroutines", .memory: "rss"]
+            readings.append(r)
+        }
+        return readings
+    }
+
+    @Test("every kind of entry survives the delta encoding, as the reading's shape changes")
+    func roundTrip() throws {
+        var writer = ReadingCodec()
+        var reader = ReadingCodec()
+        for (second, reading) in Self.readings().enumerated() {
+            var sink = ByteSink()
+            writer.write(reading, stream: "i0", to: &sink)
+            var source = ByteSource(sink.bytes)
+            let read = try reader.read(stream: "i0", from: &source)
+            #expect(read == reading, "at second \(second)")
+            #expect(read.sources == reading.sources)
+            #expect(read.latencySummary == reading.latencySummary)
+            #expect(read.gcPauses == reading.gcPauses)
+            #expect(source.isAtEnd)
+        }
+    }
+
+    @Test("a key's name is parsed back to the same key; a name this version does not know is ignored")
+    func keyNames() throws {
+        let keys: [ReadingCodec.Key] = [
+            .scalar(0), .scalar(ReadingCodec.scalars.count - 1), .gcPause(.init(0.75)), .histogram, .derivedTotals,
+            .count, .errors, .bucket(.init(.infinity)), .bucket(.init(0.005)), .handlerSteps("/a:b"),
+            .handlerBucket("/a:b", .init(2.5)), .handlerCount("/x"), .handlerErrors("/x"), .summary,
+            .quantile(.init(0.99)), .source("goroutines"),
+        ]
+        for key in keys { #expect(ReadingCodec.Key(name: key.name) == key, "\(key.name)") }
+        #expect(ReadingCodec.Key(name: "b:oops") == .unknown("b:oops"))
+        #expect(ReadingCodec.Key(name: "hb:/nobound") == .unknown("hb:/nobound"))
+
+        // A newer writer's key, defined and set in the stream: the reading decodes without it.
+        var sink = ByteSink()
+        sink.count(2)
+        sink.varint(0 << 2 | 1)
+        sink.string("zz:from-a-newer-writer")
+        sink.double(5)
+        sink.varint(1 << 2 | 0)
+        sink.string("goroutines")
+        sink.signed(42)
+        var source = ByteSource(sink.bytes)
+        var reader = ReadingCodec()
+        let read = try reader.read(stream: "i0", from: &source)
+        var expected = Reading()
+        expected.goroutines = 42
+        #expect(read == expected)
+    }
+}
