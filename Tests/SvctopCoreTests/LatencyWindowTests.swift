@@ -55,4 +55,74 @@ struct LatencyWindowTests {
             }
         }
     }
+
+    /// Per-handler increases summed pair by pair over the readings kept, the way it was computed when whole
+    /// readings were kept: (handler → (buckets, count, errors)).
+    static func handlerIncreases(_ kept: [(Double, HistogramReading)]) -> [String: ([Double: Double], Double, Double)] {
+        var result: [String: ([Double: Double], Double, Double)] = [:]
+        for i in kept.indices.dropFirst() {
+            let previous = kept[i - 1].1
+            let current = kept[i].1
+            for (handler, buckets) in current.bucketsByHandler {
+                let before = previous.bucketsByHandler[handler] ?? [:]
+                for (le, v) in buckets {
+                    result[handler, default: ([:], 0, 0)].0[le, default: 0] +=
+                        before[le].map { CounterMath.increase(from: $0, to: v) } ?? 0
+                }
+            }
+            for (handler, c) in current.countByHandler {
+                let before = previous.countByHandler[handler] ?? c
+                result[handler, default: ([:], 0, 0)].1 += CounterMath.increase(from: before.count, to: c.count)
+                result[handler, default: ([:], 0, 0)].2 += CounterMath.increase(from: before.errors, to: c.errors)
+            }
+        }
+        return result
+    }
+
+    @Test("handlers that come and go (hundreds of them, past compaction) are broken down as a full recomputation")
+    func handlersComeAndGo() {
+        var random = SeededRandom.forFuzzing("latency window handlers")
+        var window = LatencyWindow(window: 10)
+        var history: [(Double, HistogramReading)] = []
+        var counters: [String: [Double: Double]] = [:]
+        var counts: [String: (count: Double, errors: Double)] = [:]
+        for step in 0..<1500 {
+            let t = Double(step)
+            // Two steady handlers, and one that changes every 7 scrapes (a path with an id in it).
+            let handlers = ["/cart", "/pay", "/item/\(step / 7)"]
+            var reading = HistogramReading()
+            for handler in handlers {
+                let n = Double(Int.random(in: 0...20, using: &random))
+                var buckets = counters[handler] ?? [0.1: 0, 0.5: 0, .infinity: 0]
+                let fast = Double(Int.random(in: 0...Int(n), using: &random))
+                for le in buckets.keys { buckets[le]! += le >= 0.5 ? n : fast }
+                counters[handler] = buckets
+                var c = counts[handler] ?? (0, 0)
+                c.count += n
+                c.errors += n > 15 ? 1 : 0
+                counts[handler] = c
+                reading.bucketsByHandler[handler] = buckets
+                reading.countByHandler[handler] = c
+                for (le, v) in buckets { reading.buckets[le, default: 0] += v }
+                reading.count += c.count
+                reading.errorCount += c.errors
+            }
+            window.add(time: t, reading: reading)
+            history.append((t, reading))
+            var kept = history.suffix(30).map { $0 }
+            while kept.count > 2 && kept[1].0 <= t - 10 { kept.removeFirst() }
+            guard step % 13 == 0, kept.count >= 2 else { continue }
+            let expected = Self.handlerIncreases(kept)
+            let got = window.byHandler()
+            #expect(Set(got.map(\.handler)) == Set(expected.keys), "step \(step)")
+            let elapsed = kept.last!.0 - kept.first!.0
+            for h in got {
+                guard let (buckets, count, errors) = expected[h.handler] else { continue }
+                let list = buckets.map { Bucket(upperBound: $0.key, count: $0.value) }
+                #expect(h.summary.p99 == HistogramQuantile.quantile(0.99, buckets: list), "step \(step) \(h.handler)")
+                #expect(h.summary.rate == count / elapsed)
+                #expect(h.summary.errorRatio == (count > 0 ? errors / count : nil))
+            }
+        }
+    }
 }
