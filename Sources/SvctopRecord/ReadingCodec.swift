@@ -227,7 +227,7 @@ struct ReadingCodec {
         case summary
         case quantile(Bound)
         /// `src:<signal>`: the metric that fed a signal (a text).
-        case source(String)
+        case source(Signal)
         /// A name this version does not know (a newer writer's): kept in the table, ignored.
         case unknown(String)
 
@@ -246,7 +246,7 @@ struct ReadingCodec {
             case .handlerErrors(let handler): return "hx:\(handler)"
             case .summary: return "S"
             case .quantile(let q): return "s:\(q.value)"
-            case .source(let signal): return "src:\(signal)"
+            case .source(let signal): return "src:\(signal.rawValue)"
             case .unknown(let name): return name
             }
         }
@@ -276,7 +276,7 @@ struct ReadingCodec {
                 case ("hk", _): self = .handlerSteps(rest)
                 case ("hn", _): self = .handlerCount(rest)
                 case ("hx", _): self = .handlerErrors(rest)
-                case ("src", _): self = .source(rest)
+                case ("src", _): self = Signal(rawValue: rest).map(Key.source) ?? .unknown(name)
                 case ("hb", _):
                     let parts = rest.split(separator: ReadingCodec.separator, omittingEmptySubsequences: false)
                     if parts.count == 2, let le = Double(parts[1]) {
@@ -290,11 +290,13 @@ struct ReadingCodec {
         }
     }
 
+    /// Calls `number` and `text` for each entry of `r`, in an order that depends only on the reading's shape
+    /// (dictionaries are walked by sorted key), so the next reading of the same shape comes in the same order.
     static func flatten(
         _ r: Reading, number: (Key, Double) -> Void, text: (Key, String) -> Void
     ) {
         for (i, (_, path)) in scalars.enumerated() { if let v = r[keyPath: path] { number(.scalar(i), v) } }
-        for (q, v) in r.gcPauses { number(.gcPause(Bound(q)), v) }
+        for (q, v) in r.gcPauses.sorted(by: { $0.key < $1.key }) { number(.gcPause(Bound(q)), v) }
         if let h = r.histogram {
             number(.histogram, 1)
             // The totals are the handlers' sums when every series has a handler: then only the handlers are
@@ -306,9 +308,9 @@ struct ReadingCodec {
             } else {
                 number(.count, h.count)
                 number(.errors, h.errorCount)
-                for (le, v) in h.buckets { number(.bucket(Bound(le)), v) }
+                for (le, v) in h.buckets.sorted(by: { $0.key < $1.key }) { number(.bucket(Bound(le)), v) }
             }
-            for (handler, buckets) in h.bucketsByHandler {
+            for (handler, buckets) in h.bucketsByHandler.sorted(by: { $0.key < $1.key }) {
                 let sorted = buckets.sorted { $0.key < $1.key }
                 if sorted.allSatisfy({ isSmallIntegral($0.value) }) {
                     number(.handlerSteps(handler), 1)
@@ -321,16 +323,18 @@ struct ReadingCodec {
                     for (le, v) in sorted { number(.handlerBucket(handler, Bound(le)), v) }
                 }
             }
-            for (handler, entry) in h.countByHandler {
+            for (handler, entry) in h.countByHandler.sorted(by: { $0.key < $1.key }) {
                 number(.handlerCount(handler), entry.count)
                 number(.handlerErrors(handler), entry.errors)
             }
         }
         if let s = r.latencySummary {
             number(.summary, 1)
-            for (q, v) in s { number(.quantile(Bound(q)), v) }
+            for (q, v) in s.sorted(by: { $0.key < $1.key }) { number(.quantile(Bound(q)), v) }
         }
-        for (signal, name) in r.sources { text(.source(signal.rawValue), name) }
+        if !r.sources.isEmpty {
+            for signal in Signal.allCases { if let name = r.sources[signal] { text(.source(signal), name) } }
+        }
     }
 
     /// Whether the totals are exactly the sums of the handlers' whole-number counts (so they need not be written).
@@ -358,6 +362,15 @@ struct ReadingCodec {
         var stepped: Set<String> = []
         var summary: [Double: Double] = [:]
         var hasSummary = false
+        // A handler's buckets come one after the other (they were defined together): gathered in a run, each
+        // handler's dictionary is built once, at its size.
+        var handlerBuckets: [String: [(Double, Double)]] = [:]
+        var runHandler: String?
+        var run: [(Double, Double)] = []
+        func endRun() {
+            if let handler = runHandler { handlerBuckets[handler, default: []].append(contentsOf: run) }
+            run.removeAll(keepingCapacity: true)
+        }
         for (key, v) in numbers {
             switch key {
             case .scalar(let i): r[keyPath: scalars[i].1] = v
@@ -368,7 +381,12 @@ struct ReadingCodec {
             case .errors: histogram.errorCount = v
             case .bucket(let le): histogram.buckets[le.value] = v
             case .handlerSteps(let handler): stepped.insert(handler)
-            case .handlerBucket(let handler, let le): histogram.bucketsByHandler[handler, default: [:]][le.value] = v
+            case .handlerBucket(let handler, let le):
+                if handler != runHandler {
+                    endRun()
+                    runHandler = handler
+                }
+                run.append((le.value, v))
             case .handlerCount(let handler): histogram.countByHandler[handler, default: (0, 0)].count = v
             case .handlerErrors(let handler): histogram.countByHandler[handler, default: (0, 0)].errors = v
             case .summary: hasSummary = true
@@ -376,22 +394,31 @@ struct ReadingCodec {
             case .source, .unknown: break
             }
         }
+        endRun()
         if hasHistogram {
-            for handler in stepped {
-                guard let buckets = histogram.bucketsByHandler[handler] else { continue }
-                var total = 0.0
-                var cumulative: [Double: Double] = [:]
-                for (le, v) in buckets.sorted(by: { $0.key < $1.key }) {
-                    total += v
-                    cumulative[le] = total
+            histogram.bucketsByHandler.reserveCapacity(handlerBuckets.count)
+            var sums: [Double: Double] = [:]
+            for (handler, var pairs) in handlerBuckets {
+                if !pairs.indices.dropFirst().allSatisfy({ pairs[$0 - 1].0 < pairs[$0].0 }) {
+                    pairs.sort { $0.0 < $1.0 }
                 }
-                histogram.bucketsByHandler[handler] = cumulative
+                if stepped.contains(handler) {
+                    var total = 0.0
+                    for i in pairs.indices {
+                        total += pairs[i].1
+                        pairs[i].1 = total
+                    }
+                }
+                var buckets: [Double: Double] = [:]
+                buckets.reserveCapacity(pairs.count)
+                for (le, v) in pairs {
+                    buckets[le] = v
+                    if isDerived { sums[le, default: 0] += v }
+                }
+                histogram.bucketsByHandler[handler] = buckets
             }
             if isDerived {
-                histogram.buckets = [:]
-                for buckets in histogram.bucketsByHandler.values {
-                    for (le, v) in buckets { histogram.buckets[le, default: 0] += v }
-                }
+                histogram.buckets = sums
                 histogram.count = histogram.countByHandler.values.reduce(0) { $0 + $1.count }
                 histogram.errorCount = histogram.countByHandler.values.reduce(0) { $0 + $1.errors }
             }
@@ -399,7 +426,7 @@ struct ReadingCodec {
         }
         if hasSummary { r.latencySummary = summary }
         for (key, name) in texts {
-            if case .source(let signal) = key, let signal = Signal(rawValue: signal) { r.sources[signal] = name }
+            if case .source(let signal) = key { r.sources[signal] = name }
         }
         return r
     }

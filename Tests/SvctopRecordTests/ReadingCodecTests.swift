@@ -64,11 +64,12 @@ struct ReadingCodecTests {
             .scalar(0), .scalar(ReadingCodec.scalars.count - 1), .gcPause(.init(0.75)), .histogram, .derivedTotals,
             .count, .errors, .bucket(.init(.infinity)), .bucket(.init(0.005)), .handlerSteps("/a:b"),
             .handlerBucket("/a:b", .init(2.5)), .handlerCount("/x"), .handlerErrors("/x"), .summary,
-            .quantile(.init(0.99)), .source("goroutines"),
+            .quantile(.init(0.99)), .source(.goroutines), .source(.memoryLimit),
         ]
         for key in keys { #expect(ReadingCodec.Key(name: key.name) == key, "\(key.name)") }
         #expect(ReadingCodec.Key(name: "b:oops") == .unknown("b:oops"))
         #expect(ReadingCodec.Key(name: "hb:/nobound") == .unknown("hb:/nobound"))
+        #expect(ReadingCodec.Key(name: "src:no_such_signal") == .unknown("src:no_such_signal"))
 
         // A newer writer's key, defined and set in the stream: the reading decodes without it.
         var sink = ByteSink()
