@@ -8,7 +8,6 @@ import SvctopCore
 /// per block, the first time they are used. docs/recording.md has the byte layout.
 struct ReadingCodec {
     private var keys: [Key: Int] = [:]
-    private var names: [String] = []
     /// Writing: each stream's previous reading (values by key index) and the keys in the order it was flattened.
     /// The next reading of the same shape flattens in the same order, so its keys' indices are found without
     /// hashing them.
@@ -55,10 +54,10 @@ struct ReadingCodec {
         var previous = written.removeValue(forKey: stream) ?? Written()
         var values = previous.values
         previous.values = StreamValues()
-        values.fit(names.count)
+        values.fit(keys.count)
         var order: [(key: Key, index: Int)] = []
         order.reserveCapacity(previous.order.count)
-        var touched = [Bool](repeating: false, count: names.count)
+        var touched = [Bool](repeating: false, count: keys.count)
         var ops = ByteSink()
         var opCount = 0
         var numbers: [(Key, Double)] = []
@@ -70,39 +69,33 @@ struct ReadingCodec {
             texts.append(($0, $1))
         }
         for (key, value) in numbers {
-            let (i, isFresh) = index(key, previous: previous.order, order: &order)
-            values.fit(names.count)
-            if touched.count < names.count { touched.append(false) }
-            touched[i] = true
+            let (i, fresh) = index(key, previous: previous.order, order: &order, values: &values, touched: &touched)
             let old = values.numbers[i]
             values.numbers[i] = value
             if let old, old.bitPattern == value.bitPattern { continue }
             let base = old ?? 0
             if ReadingCodec.isSmallIntegral(value) && ReadingCodec.isSmallIntegral(base) {
-                emit(i, .integralDelta, isFresh: isFresh, to: &ops)
+                emit(i, .integralDelta, fresh: fresh, to: &ops)
                 let step = Int64(value) - Int64(base)
                 ops.signed(step &- (values.steps[i] ?? 0))
                 values.steps[i] = step
             } else {
-                emit(i, .rawDouble, isFresh: isFresh, to: &ops)
+                emit(i, .rawDouble, fresh: fresh, to: &ops)
                 ops.double(value)
                 values.steps[i] = nil
             }
             opCount += 1
         }
         for (key, value) in texts {
-            let (i, isFresh) = index(key, previous: previous.order, order: &order)
-            values.fit(names.count)
-            if touched.count < names.count { touched.append(false) }
-            touched[i] = true
+            let (i, fresh) = index(key, previous: previous.order, order: &order, values: &values, touched: &touched)
             if values.texts[i] == value { continue }
             values.texts[i] = value
-            emit(i, .text, isFresh: isFresh, to: &ops)
+            emit(i, .text, fresh: fresh, to: &ops)
             ops.string(value)
             opCount += 1
         }
         for (_, i) in previous.order where !touched[i] {
-            emit(i, .removed, isFresh: false, to: &ops)
+            emit(i, .removed, fresh: nil, to: &ops)
             values.clear(i)
             opCount += 1
         }
@@ -112,29 +105,32 @@ struct ReadingCodec {
     }
 
     /// The index of `key`, found where the previous reading had it in the same position, else in the block's
-    /// table, else defined (fresh: its name follows its first use).
+    /// table, else defined (fresh: its name follows its first use); marked as set by this reading.
     private mutating func index(
-        _ key: Key, previous: [(key: Key, index: Int)], order: inout [(key: Key, index: Int)]
-    ) -> (Int, isFresh: Bool) {
-        var result: (Int, isFresh: Bool)
+        _ key: Key, previous: [(key: Key, index: Int)], order: inout [(key: Key, index: Int)],
+        values: inout StreamValues, touched: inout [Bool]
+    ) -> (Int, fresh: Key?) {
+        var result: (Int, fresh: Key?)
         if order.count < previous.count, previous[order.count].key == key {
-            result = (previous[order.count].index, false)
+            result = (previous[order.count].index, nil)
         } else if let known = keys[key] {
-            result = (known, false)
+            result = (known, nil)
         } else {
-            result = (names.count, true)
-            keys[key] = names.count
-            names.append(key.name)
+            result = (keys.count, key)
+            keys[key] = keys.count
+            values.fit(keys.count)
+            touched.append(false)
         }
         order.append((key, result.0))
+        touched[result.0] = true
         return result
     }
 
     /// An operation on key `i`; a key's name follows its first use in the block (the reader appends it to its
     /// table there).
-    private func emit(_ i: Int, _ op: Op, isFresh: Bool, to ops: inout ByteSink) {
+    private func emit(_ i: Int, _ op: Op, fresh: Key?, to ops: inout ByteSink) {
         ops.varint(UInt64(i) << 2 | op.rawValue)
-        if isFresh { ops.string(names[i]) }
+        if let fresh { ops.string(fresh.name) }
     }
 
     // MARK: Reading
