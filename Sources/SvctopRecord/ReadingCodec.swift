@@ -188,7 +188,7 @@ struct ReadingCodec {
         ("workers_max", \.workersMax), ("queue_depth", \.queueDepth), ("queue_capacity", \.queueCapacity),
         ("rejected", \.rejectedTotal), ("db_in_use", \.dbInUse), ("db_max_open", \.dbMaxOpen),
         ("db_wait_count", \.dbWaitCount), ("db_wait_duration", \.dbWaitDuration), ("gc_count", \.gcCount),
-        ("start_time", \.startTime), ("draining", \.drainingGauge),
+        ("start_time", \.startTime), ("draining", \.drainingGauge), ("ready", \.readyGauge),
     ]
 
     static let separator: Character = "\u{1}"

@@ -7,13 +7,63 @@ import Foundation
 /// `/reset`, `/big` (100 MB), `/garbage`, `/badutf8`, `/malformed`, `/ok`, `/500`, `/trickledump` (a 50,000-goroutine
 /// dump sent 64 KiB every 100 ms, about ten seconds in all), and two that keep the connection
 /// open: `/keepalive` (answers any number of requests on one connection) and `/idleclose` (the same, but closes a
-/// connection idle for 100 ms, as servers with a short idle timeout do).
+/// connection idle for 100 ms, as servers with a short idle timeout do). `/counting` serves an exposition whose
+/// values differ at every request, each one logged with its client, so a test can tell exactly which scrape a
+/// figure came from.
 public final class FaultServer: @unchecked Sendable {
     public let port: Int
     private let listener: Int32
     private var stopped = false
     private var accepted = 0
     private let lock = NSLock()
+    private var servedLog: [Served] = []
+    private var readiness = (ready: true, draining: false)
+
+    /// One `/counting` answer: when, to whom (the User-Agent), and the values it carried.
+    public struct Served: Sendable, Equatable {
+        public var time: Double
+        public var userAgent: String
+        public var goroutines: Double
+        public var threads: Double
+        public var memory: Double
+        public var heap: Double
+        public var limit: Double
+    }
+
+    /// Every `/counting` answer so far, oldest first.
+    public var served: [Served] {
+        lock.lock()
+        defer { lock.unlock() }
+        return servedLog
+    }
+
+    /// What `/counting` says of readiness and draining from now on (gauges `http_server_ready`, `http_server_draining`).
+    public func setReadiness(ready: Bool, draining: Bool) {
+        lock.lock()
+        readiness = (ready, draining)
+        lock.unlock()
+    }
+
+    private func counting(userAgent: String) -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        let n = Double(servedLog.count)
+        let entry = Served(
+            time: Date().timeIntervalSince1970, userAgent: userAgent, goroutines: 1000 + n, threads: 10 + n,
+            memory: 100_000_000 + 4096 * n, heap: 50_000_000 + 512 * n, limit: 2_000_000_000)
+        servedLog.append(entry)
+        return """
+            # TYPE go_goroutines gauge
+            go_goroutines \(Int(entry.goroutines))
+            go_threads \(Int(entry.threads))
+            process_resident_memory_bytes \(Int(entry.memory))
+            go_memstats_heap_inuse_bytes \(Int(entry.heap))
+            process_memory_limit_bytes \(Int(entry.limit))
+            http_server_ready \(readiness.ready ? 1 : 0)
+            http_server_draining \(readiness.draining ? 1 : 0)
+
+            """
+    }
 
     /// How many connections the server has accepted.
     public var connectionsAccepted: Int {
@@ -144,6 +194,13 @@ public final class FaultServer: @unchecked Sendable {
                 + "Connection: close\r\n\r\n"
         }
         switch path {
+        case let p where p.hasPrefix("/counting"):
+            let agent =
+                request.split(separator: "\r\n").first { $0.lowercased().hasPrefix("user-agent:") }
+                .map { $0.dropFirst("user-agent:".count).trimmingCharacters(in: .whitespaces) } ?? ""
+            let body = counting(userAgent: agent)
+            send(fd, head("200 OK", length: body.utf8.count))
+            send(fd, body)
         case let p where p.hasPrefix("/hang"):
             while !isStopped { usleep(50_000) }
         case let p where p.hasPrefix("/trickledump"):

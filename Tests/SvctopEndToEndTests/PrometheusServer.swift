@@ -30,7 +30,7 @@ final class PrometheusServer {
     /// `labels` adds target labels to some targets (as Kubernetes discovery would: namespace, pod).
     init(
         targets: [String], job: String = "svc", interval: Int = 1, data: String? = nil, arguments: [String] = [],
-        labels: [String: [String: String]] = [:]
+        labels: [String: [String: String]] = [:], metricsPath: String = "/metrics"
     ) throws {
         directory = try TerminalEndToEndTests.tempDir()
         let port = try FaultServer.freePort()
@@ -50,6 +50,7 @@ final class PrometheusServer {
               scrape_timeout: \(interval)s
             scrape_configs:
               - job_name: \(job)
+                metrics_path: \(metricsPath)
                 static_configs:
                   - targets: [\(list)]
             \(labelled)

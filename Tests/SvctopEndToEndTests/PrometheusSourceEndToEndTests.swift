@@ -137,6 +137,50 @@ struct PrometheusSourceEndToEndTests {
         try Self.expectLatencyAgrees(try #require(direct[target]), s, target)
     }
 
+    @Test(
+        "goroutines, threads, memory, heap and limit: from the source exactly the server's last scrape, from direct scraping exactly its own; readiness and draining from the service's gauges"
+    )
+    func sameScrapeExactly() throws {
+        // Every answer of /counting carries different values, so a figure names the one scrape it came from.
+        let server = try FaultServer()
+        defer { server.stop() }
+        let target = "127.0.0.1:\(server.port)"
+        let prometheus = try PrometheusServer(targets: [target], metricsPath: "/counting/metrics")
+        func scrapes(by agent: String) -> [FaultServer.Served] {
+            server.served.filter { $0.userAgent.hasPrefix(agent) }
+        }
+        try #require(GoServiceTests.waitUntil(60) { scrapes(by: "Prometheus").count >= 3 })
+        func once(_ arguments: [String]) throws -> [String: Any] {
+            let result = try runProcess(
+                Tmux.binary, arguments + ["--once", "--format", "json", "--journal", "/dev/null"], timeout: 60)
+            return try #require(Self.snapshots(result).values.first)
+        }
+        func figures(_ s: [String: Any]) -> [Double?] {
+            ["goroutines", "threads", "memory_bytes", "heap_bytes", "memory_limit_bytes"].map { s[$0] as? Double }
+        }
+        func figures(_ e: FaultServer.Served) -> [Double?] { [e.goroutines, e.threads, e.memory, e.heap, e.limit] }
+        let source = ["prom", prometheus.url, "--selector", "{job=\"svc\"}"]
+
+        let before = scrapes(by: "Prometheus").count
+        let fromSource = try once(source)
+        // The server's latest stored scrape when svctop asked: one of those it made while svctop ran (or the one
+        // just before, not yet stored), every figure from that same scrape.
+        let around = scrapes(by: "Prometheus")[max(0, before - 2)...].map(figures)
+        #expect(around.contains(figures(fromSource)), "source \(figures(fromSource)), scraped \(around)")
+
+        let direct = try once([target + "/counting"])
+        let own = try #require(scrapes(by: "svctop").last)
+        #expect(figures(direct) == figures(own), "direct \(figures(direct)), served \(own)")
+
+        let health = fromSource["health"] as? [String: Any] ?? [:]
+        #expect(health["ready"] as? Bool == true && health["draining"] as? Bool == false, "\(health)")
+        server.setReadiness(ready: false, draining: true)
+        try #require(
+            GoServiceTests.waitUntil(30) { prometheus.query("http_server_ready{job=\"svc\"}").first?.1 == 0 })
+        let drained = try once(source)["health"] as? [String: Any] ?? [:]
+        #expect(drained["ready"] as? Bool == false && drained["draining"] as? Bool == true, "\(drained)")
+    }
+
     /// OpenMetrics text for 30 minutes ending `end`: a leaking instance (goroutines 100 → 700, memory climbing
     /// towards its limit) and a steady one, every 15 s.
     static func backfill(end: Double, instances: Int = 2) -> String {

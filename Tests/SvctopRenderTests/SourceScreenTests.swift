@@ -76,4 +76,39 @@ struct SourceScreenTests {
         #expect(screen.contains("up     ✓ the server scrapes it (up 1)"), "\(screen)")
         #expect(screen.contains("not probed: it comes from the source"))
     }
+
+    @Test("readiness from the service's gauge: in the HEALTH column and the instance view, failing when it is 0")
+    func readinessGauge() throws {
+        var app = AppHarness(names: [])
+        app.useSource("http://prom:9090")
+        app.send(.sourceConfigured(SourceConfiguration(scrapeInterval: 15, refreshInterval: 15, rateWindow: 60)))
+        func refresh(ready: Double, draining: Double) -> SourceRefresh {
+            var r = Self.refresh(app.now, ["a:1": 120, "b:2": 80])
+            r.samples["a:1"]!.reading.readyGauge = ready
+            r.samples["a:1"]!.reading.drainingGauge = draining
+            r.samples["a:1"]!.reading.sources[.ready] = "http_server_ready"
+            return r
+        }
+        app.send(.sourceRefreshed(refresh(ready: 1, draining: 0)))
+        var row = try #require(app.screen.split(separator: "\n").last { $0.contains("a:1") })
+        #expect(row.contains(" up R✓ "), "\(row)")
+        let other = try #require(app.screen.split(separator: "\n").last { $0.contains("b:2") })
+        #expect(other.contains(" up ") && !other.contains("R✓"), "no gauge, no readiness: \(other)")
+
+        app.advance(15)
+        app.send(.sourceRefreshed(refresh(ready: 0, draining: 1)))
+        row = try #require(app.screen.split(separator: "\n").last { $0.contains("a:1") })
+        #expect(row.contains(" up R✗"), "\(row)")
+        #expect(app.state.instances[0].health.isDraining && app.state.instances[0].health.isReady == false)
+        app.press(.enter)
+        let screen = app.screen
+        #expect(screen.contains("ready  ✗ gauge http_server_ready 0"), "\(screen)")
+        #expect(screen.contains("not probed: it comes from the source"))
+
+        // Undrained: the gauges say so, and the instance is ready and no longer draining.
+        app.advance(15)
+        app.send(.sourceRefreshed(refresh(ready: 1, draining: 0)))
+        #expect(!app.state.instances[0].health.isDraining && app.state.instances[0].health.isReady == true)
+        #expect(app.screen.contains("ready  ✓ gauge http_server_ready 1"), "\(app.screen)")
+    }
 }

@@ -82,6 +82,18 @@ func main() {
 	}
 
 	var draining atomic.Bool
+	// 6. Readiness and draining as gauges too, so a Prometheus server knows them without probing the service.
+	flag01 := func(on bool) float64 {
+		if on {
+			return 1
+		}
+		return 0
+	}
+	registry.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "http_server_ready", Help: "1 when /readyz passes."},
+			func() float64 { return flag01(!draining.Load()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "http_server_draining", Help: "1 while draining."},
+			func() float64 { return flag01(draining.Load()) }))
 	mux := http.NewServeMux()
 	instrument := func(handler string, h http.HandlerFunc) http.Handler {
 		observer := duration.MustCurryWith(prometheus.Labels{"handler": handler})
@@ -285,14 +297,13 @@ func (p *pool) submit(job func()) bool {
 type fakeDriver struct{}
 type fakeConn struct{}
 
-func (fakeDriver) Open(string) (driver.Conn, error)          { return fakeConn{}, nil }
-func (fakeConn) Prepare(string) (driver.Stmt, error)         { return nil, errors.New("not supported") }
-func (fakeConn) Close() error                                { return nil }
-func (fakeConn) Begin() (driver.Tx, error)                   { return nil, errors.New("not supported") }
-func (fakeConn) Ping(context.Context) error                  { return nil }
-func (fakeConn) ResetSession(context.Context) error          { return nil }
-func (fakeConn) IsValid() bool                               { return true }
-
+func (fakeDriver) Open(string) (driver.Conn, error)  { return fakeConn{}, nil }
+func (fakeConn) Prepare(string) (driver.Stmt, error) { return nil, errors.New("not supported") }
+func (fakeConn) Close() error                        { return nil }
+func (fakeConn) Begin() (driver.Tx, error)           { return nil, errors.New("not supported") }
+func (fakeConn) Ping(context.Context) error          { return nil }
+func (fakeConn) ResetSession(context.Context) error  { return nil }
+func (fakeConn) IsValid() bool                       { return true }
 
 func init() { sql.Register("svctop-example", fakeDriver{}) }
 

@@ -160,6 +160,17 @@ public struct InstanceState: Sendable {
         if let seen = sample.seen { lastSuccess = min(now, seen) }
         lastDuration = duration
         status = sample.up == 0 ? .down(.sourceDown) : .up
+        // The server does not probe: the gauges the service exports are the readiness and draining it knows (an
+        // undrained service clears it, unless svctop's own drain is under way).
+        if let draining = sample.reading.drainingGauge, drain == nil || drain?.phase == .failed {
+            health.isDraining = draining > 0
+        }
+        if let ready = sample.reading.readyGauge {
+            let name = sample.reading.sources[.ready] ?? "readiness gauge"
+            health.record(
+                .readiness,
+                ProbeResult(isPassing: ready > 0, status: nil, detail: "\(name) \(ByteFormat.count(ready))"), now: now)
+        }
     }
 
     /// The instance's series are gone from its source: it stays, with its last values, marked gone.

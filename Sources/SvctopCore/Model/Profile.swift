@@ -53,6 +53,7 @@ public struct Profile: Sendable, Equatable, Codable {
             .gcDuration: ["go_gc_duration_seconds"],
             .startTime: ["process_start_time_seconds"],
             .draining: ["http_server_draining", "server_draining"],
+            .ready: ["http_server_ready", "server_ready"],
         ])
 
     /// The built-in profile that maps nothing: everything comes from the config.

@@ -20,6 +20,8 @@ public struct Reading: Sendable, Equatable {
     public var gcCount: Double?
     public var startTime: Double?
     public var drainingGauge: Double?
+    /// A readiness gauge the service exports (1 ready, 0 not): the health a source knows without probing.
+    public var readyGauge: Double?
     public var histogram: HistogramReading?
     /// Summary quantiles of the latency metric when it is a summary instead of a histogram.
     public var latencySummary: [Double: Double]?
@@ -72,6 +74,7 @@ public struct Reading: Sendable, Equatable {
         dbWaitDuration = read(.dbWaitDuration)
         startTime = read(.startTime)
         drainingGauge = read(.draining)
+        readyGauge = read(.ready)
         for name in profile.candidates(.gcDuration) where metrics.contains(name) || metrics.contains(name + "_count") {
             sources[.gcDuration] = name
             metrics.forEachSample(named: name) { s in

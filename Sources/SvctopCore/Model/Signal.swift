@@ -7,5 +7,5 @@ public enum Signal: String, Sendable, CaseIterable, Codable {
     case queueDepth = "queue_depth", queueCapacity = "queue_capacity", rejected
     case dbInUse = "db_in_use", dbMaxOpen = "db_max_open", dbWaitCount = "db_wait_count"
     case dbWaitDuration = "db_wait_duration"
-    case gcDuration = "gc_duration", startTime = "start_time", draining
+    case gcDuration = "gc_duration", startTime = "start_time", draining, ready
 }

@@ -63,7 +63,7 @@ public struct PromQueries: Sendable {
     /// The signals read as a plain sum per instance.
     static let summed: [Signal] = [
         .goroutines, .threads, .memory, .heap, .inflight, .workersBusy, .workersMax, .queueDepth, .queueCapacity,
-        .rejected, .dbInUse, .dbMaxOpen, .dbWaitCount, .dbWaitDuration, .startTime, .draining,
+        .rejected, .dbInUse, .dbMaxOpen, .dbWaitCount, .dbWaitDuration, .startTime, .draining, .ready,
     ]
 
     /// `name{matchers}` with `extra` matchers added.

@@ -19,6 +19,7 @@ extension Reading {
         case .dbWaitDuration: dbWaitDuration = value
         case .startTime: startTime = value
         case .draining: drainingGauge = value
+        case .ready: readyGauge = value
         case .latency, .gcDuration: break
         }
     }

@@ -187,12 +187,14 @@ enum FleetScreen {
                 if isDown {
                     if case .down(let failure) = instance.status { text = failure.shortReason }
                     role = .down
-                } else if instance.target.sourceKey != nil && instance.health.live == nil
-                    && instance.health.ready == nil
-                {
-                    // The source's own scrape works (`up` is 1); svctop does not probe it.
-                    text = "up" + (instance.health.isDraining ? g.draining : "")
-                    role = instance.health.isDraining ? .warning : .good
+                } else if instance.target.sourceKey != nil && instance.health.live == nil {
+                    // The source's own scrape works (`up` is 1); svctop does not probe it. Readiness, when the
+                    // service exports a gauge for it.
+                    let ready = instance.health.isReady.map { " R" + ($0 ? g.ok : g.failing) } ?? ""
+                    text = "up" + ready + (instance.health.isDraining ? g.draining : "")
+                    role =
+                        instance.health.isDraining
+                        ? .warning : instance.health.isReady == false ? .critical : .good
                 } else if instance.status == .pending {
                     text = "…"
                     role = .dim

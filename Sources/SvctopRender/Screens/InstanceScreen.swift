@@ -390,14 +390,22 @@ enum InstanceScreen {
             }
             y += 1
         }
-        if instance.target.sourceKey != nil && h.live == nil && h.ready == nil {
-            // A source's instance: its server's scrape is the health svctop knows.
+        if instance.target.sourceKey != nil && h.live == nil {
+            // A source's instance: its server's scrape is the health svctop knows, and readiness when the service
+            // exports a gauge for it.
             let down = instance.status == .down(.sourceDown)
             p.text(Cells.fit("up", 7), x: r.x + 1, y: y, .dim)
             p.text(
                 down ? g.failing + " the server cannot scrape it (up 0)" : g.ok + " the server scrapes it (up 1)",
                 x: r.x + 8, y: y, down ? .critical : .good, maxWidth: r.width - 9)
             y += 1
+            if y < r.y + r.height, let ready = h.ready {
+                p.text(Cells.fit("ready", 7), x: r.x + 1, y: y, .dim)
+                p.text(
+                    (ready.isPassing ? g.ok : g.failing) + " gauge " + ready.detail, x: r.x + 8, y: y,
+                    ready.isPassing ? .good : .critical, maxWidth: r.width - 9)
+                y += 1
+            }
             if y < r.y + r.height {
                 p.text("not probed: it comes from the source", x: r.x + 1, y: y, .dim, maxWidth: r.width - 2)
                 y += 1
