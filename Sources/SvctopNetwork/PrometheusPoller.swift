@@ -139,6 +139,20 @@ public struct PrometheusPoller: Sendable {
         }
     }
 
+    /// One instance's latency by handler now: one query, that instance's series alone.
+    public func handlers(_ key: String, _ configuration: SourceConfiguration, at time: Double) async -> Event {
+        guard
+            let query = queries.latency(
+                window: configuration.rateWindow, extra: queries.instanceMatcher(key), byHandler: true)
+        else { return .sourceHandlersLoaded(SourceHandlers(key: key, time: time, handlers: [])) }
+        switch await client.query(query, at: time, name: "the latency by handler of \(key)") {
+        case .failure(let error): return .sourceFailed(error.description)
+        case .success(let answer):
+            return .sourceHandlersLoaded(
+                SourceHandlers(key: key, time: time, handlers: queries.handlers([answer])[key] ?? []))
+        }
+    }
+
     /// One instance's whole history (`settings.history`), every chart: at most 1,800 points a series, well under
     /// the servers' 11,000.
     public func instanceHistory(_ key: String, _ configuration: SourceConfiguration, now: Double) async -> Event {

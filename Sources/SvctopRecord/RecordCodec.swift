@@ -14,7 +14,7 @@ public struct RecordCodec {
     enum Kind: UInt8 {
         case tick = 1, scrapeReading, scrapeFailure, probe, logLevel, action, dumpLoaded, dumpFailed
         case profileLoaded, profileFailed, sourceConfigured, sourceRefreshed, sourceHistory, sourceFailed, journal
-        case podsChanged, kubernetesFailed
+        case podsChanged, kubernetesFailed, sourceHandlers
     }
 
     public init() {}
@@ -132,8 +132,7 @@ public struct RecordCodec {
                 body.string(key)
                 body.optionalDouble(sample.up)
                 body.optionalDouble(sample.seen)
-                let l = sample.latency
-                for v in [l.p50, l.p90, l.p99, l.rate, l.errorRatio] { body.optionalDouble(v) }
+                Self.writeLatency(sample.latency, &body)
                 readings.write(sample.reading, stream: "s" + key, to: &body)
             }
         case .sourceHistoryLoaded(let history):
@@ -152,6 +151,15 @@ public struct RecordCodec {
                         body.double(p.value)
                     }
                 }
+            }
+        case .sourceHandlersLoaded(let handlers):
+            kind = .sourceHandlers
+            body.string(handlers.key)
+            body.double(handlers.time)
+            body.count(handlers.handlers.count)
+            for h in handlers.handlers {
+                body.string(h.handler)
+                Self.writeLatency(h.summary, &body)
             }
         case .sourceFailed(let text):
             kind = .sourceFailed
@@ -191,6 +199,11 @@ public struct RecordCodec {
     static func micros(_ time: Double) -> Int64 {
         guard time.isFinite, abs(time) < 9.0e12 else { return 0 }
         return Int64((time * 1_000_000).rounded())
+    }
+
+    /// p50, p90, p99, rate, error ratio: five optional numbers.
+    static func writeLatency(_ l: LatencySummary, _ sink: inout ByteSink) {
+        for v in [l.p50, l.p90, l.p99, l.rate, l.errorRatio] { sink.optionalDouble(v) }
     }
 
     static func writeStrings(_ strings: [String], _ sink: inout ByteSink) {
@@ -338,10 +351,7 @@ public struct RecordCodec {
                 var sample = SourceSample()
                 sample.up = try source.optionalDouble()
                 sample.seen = try source.optionalDouble()
-                sample.latency = LatencySummary(
-                    p50: try source.optionalDouble(), p90: try source.optionalDouble(),
-                    p99: try source.optionalDouble(), rate: try source.optionalDouble(),
-                    errorRatio: try source.optionalDouble())
+                sample.latency = try Self.readLatency(&source)
                 sample.reading = try readings.read(stream: "s" + key, from: &source)
                 samples[key] = sample
             }
@@ -364,6 +374,15 @@ public struct RecordCodec {
                 series[key] = tags
             }
             event = .sourceHistoryLoaded(SourceHistory(series: series, isFull: isFull, warnings: warnings))
+        case .sourceHandlers:
+            let key = try source.string()
+            let time = try source.double()
+            var handlers: [HandlerLatency] = []
+            for _ in 0..<(try source.count(max: 1 << 16)) {
+                let name = try source.string()
+                handlers.append(HandlerLatency(handler: name, summary: try Self.readLatency(&source)))
+            }
+            event = .sourceHandlersLoaded(SourceHandlers(key: key, time: time, handlers: handlers))
         case .sourceFailed:
             event = .sourceFailed(try source.string())
         case .podsChanged:
@@ -382,6 +401,12 @@ public struct RecordCodec {
             return RecordEntry(time: time, recorded: .journal(entry))
         }
         return RecordEntry(time: time, recorded: .event(event))
+    }
+
+    static func readLatency(_ source: inout ByteSource) throws(RecordingError) -> LatencySummary {
+        LatencySummary(
+            p50: try source.optionalDouble(), p90: try source.optionalDouble(), p99: try source.optionalDouble(),
+            rate: try source.optionalDouble(), errorRatio: try source.optionalDouble())
     }
 
     static func readStrings(_ source: inout ByteSource) throws(RecordingError) -> [String] {

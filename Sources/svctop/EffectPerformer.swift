@@ -96,6 +96,13 @@ struct EffectPerformer: Sendable {
                 run: { await poller.instanceHistory(key, settled, now: Date().timeIntervalSince1970) },
                 timedOut: .sourceFailed(
                     "the history of \(key) did not arrive within \(Int(max(30, poller.client.timeout * 2)))s"))
+        case .loadSourceHandlers(_, let key):
+            guard let poller, let settled = state.source?.configuration else { return nil }
+            let deadline = max(10, poller.client.timeout * 2)
+            return EffectWork(
+                deadline: deadline,
+                run: { await poller.handlers(key, settled, at: Date().timeIntervalSince1970) },
+                timedOut: .sourceFailed("the latency by handler of \(key) did not arrive within \(Int(deadline))s"))
         case .recordRefusal(let id, let action, let refusal):
             let target = state.instances[id].target
             journal.append(

@@ -97,6 +97,41 @@ struct PrometheusSourceTests {
         #expect(pods["10.0.0.8:8080"] != nil && pods["10.0.0.8:8080"]?.pod == nil)
     }
 
+    @Test(
+        "latency by handler: one instance's query grouped by instance and handler (every handler, even with one pinned); answers as its handlers, busiest first"
+    )
+    func handlers() throws {
+        var profile = Profile.go
+        profile.latencyHandler = "/api/orders"
+        let q = PromQueries(source: try Self.source(), profile: profile)
+        #expect(try #require(q.latency(window: 60)).contains("handler=\"/api/orders\""), "the totals keep the pin")
+        let query = try #require(q.latency(window: 60, extra: q.instanceMatcher("a:1"), byHandler: true))
+        #expect(!query.contains("handler=\"/api/orders\""), "\(query)")
+        #expect(
+            query.contains(
+                "histogram_quantile(0.5, sum by (instance, handler, le) (rate(http_request_duration_seconds_bucket{job=\"api\",instance=\"a:1\"}[60s])))"
+            ), "\(query)")
+        #expect(query.contains("sum by (instance, handler) (rate(http_request_duration_seconds_count{"))
+        #expect(query.contains("or on(instance, handler) (0 * sum by (instance, handler)"), "\(query)")
+        #expect(!query.contains("or on(instance) "), "a handler never hides another: \(query)")
+
+        let answer = PromAnswer(series: [
+            Self.series("a:1", "p50", 0.01, extra: ["handler": "/api/orders"]),
+            Self.series("a:1", "p99", 0.2, extra: ["handler": "/api/orders"]),
+            Self.series("a:1", "rate", 12, extra: ["handler": "/api/orders"]),
+            Self.series("a:1", "errors", 0, extra: ["handler": "/api/orders"]),
+            Self.series("a:1", "rate", 30, extra: ["handler": "/api/search"]),
+            Self.series("a:1", "errors", 0.1, extra: ["handler": "/api/search"]),
+            Self.series("a:1", "p50", .nan, extra: ["handler": "/api/idle"]),
+            Self.series("a:1", "rate", 5),
+        ])
+        let handlers = try #require(q.handlers([answer])["a:1"])
+        #expect(handlers.map(\.handler) == ["/api/search", "/api/orders", "/api/idle"])
+        #expect(handlers[1].summary == LatencySummary(p50: 0.01, p99: 0.2, rate: 12, errorRatio: 0))
+        #expect(handlers[0].summary.errorRatio == 0.1 && handlers[0].summary.p50 == nil)
+        #expect(handlers[2].summary == LatencySummary(), "no requests: listed, every figure unknown")
+    }
+
     @Test("with a pod proxy, an instance whose series name its pod is reached through it, at its port; others directly")
     func podRoute() throws {
         var state = AppState(targets: [], now: 1000)

@@ -58,6 +58,34 @@ struct PrometheusSourceEndToEndTests {
             "\(name) errors: direct \(errors), source \(sourceErrors)")
     }
 
+    /// The instance view's handler table (`h`) for `target` from the source, in a real terminal: every one of
+    /// `handlers` listed, and their request rates adding up to the instance's `rate` (within 10 %, the table's
+    /// figures being rounded).
+    static func expectHandlersFromSource(
+        _ prometheus: PrometheusServer, _ target: String, handlers: [String], rate: Double
+    ) throws {
+        let tmux = try Tmux(
+            width: 120, height: 40,
+            command:
+                "\(Tmux.binary) prom \(prometheus.url) --selector '{job=\"svc\",instance=\"\(target)\"}' --journal /dev/null; sleep 600"
+        )
+        let (listed, fleet) = try tmux.waitFor(30) { $0.contains(target) && $0.contains("refreshed") }
+        try #require(listed, Comment(rawValue: fleet))
+        try tmux.send("Enter")
+        try tmux.send("h", literal: true)
+        let (shown, screen) = try tmux.waitFor(30) { screen in
+            screen.contains("the server's") && handlers.allSatisfy { screen.contains($0 + " ") }
+        }
+        #expect(shown, Comment(rawValue: screen))
+        let rows = screen.split(separator: "\n").filter { line in handlers.contains { line.contains($0 + " ") } }
+        let rates = rows.compactMap { row in
+            row.split(separator: "│").first { $0.contains("/api/") }?.split(separator: " ").dropFirst().first
+                .flatMap { Double($0) }
+        }
+        #expect(rates.count == handlers.count, "\(rows)")
+        #expect(abs(rates.reduce(0, +) / rate - 1) <= 0.1, "handlers \(rates), instance \(rate)")
+    }
+
     static func snapshots(_ result: (status: Int32, stdout: String, stderr: String)) throws -> [String: [String: Any]] {
         let json = try #require(
             try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]],
@@ -95,7 +123,7 @@ struct PrometheusSourceEndToEndTests {
         "every instance: p50/p90/p99 within one bucket, request rate and error ratio within 5% of direct scraping over the same 30 s; limits equal"
     )
     func agreement() throws {
-        let service = try GoService(load: 60)
+        let service = try GoService(load: 60, arguments: ["-api-handlers", "2"])
         let demo = try Demo(instances: 3, scenario: "saturated")
         try #require(demo.targets.count == 3)
         let targets = [String(service.url.dropFirst("http://".count))] + demo.targets
@@ -117,6 +145,11 @@ struct PrometheusSourceEndToEndTests {
                 #expect((s[key] as? Double ?? 0) > 0, "\(name) \(key)")
             }
         }
+        // The Go service's latency by handler, from classic buckets.
+        let go = targets[0]
+        try Self.expectHandlersFromSource(
+            prometheus, go, handlers: ["/api/orders", "/api/h2"],
+            rate: try #require(viaSource[go]?["request_rate"] as? Double))
         // The saturated demo instance reads saturated from the source too.
         let pools = viaSource.values.compactMap { ($0["pool"] as? [String: Any])?["utilization"] as? Double }
         #expect(pools.contains { $0 >= 0.95 }, "\(pools)")
@@ -135,6 +168,9 @@ struct PrometheusSourceEndToEndTests {
         let s = try #require(viaSource[target], "\(viaSource.keys)")
         #expect(s["error_ratio"] as? Double != nil, "the 5xx ratio from the native histogram")
         try Self.expectLatencyAgrees(try #require(direct[target]), s, target)
+        try Self.expectHandlersFromSource(
+            prometheus, target, handlers: ["/api/orders", "/api/h2", "/api/h3"],
+            rate: try #require(s["request_rate"] as? Double))
     }
 
     @Test(

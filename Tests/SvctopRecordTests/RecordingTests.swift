@@ -229,6 +229,30 @@ struct LiveRun {
         #expect(text.contains("api.internal:8443"))
     }
 
+    @Test("a source's latency by handler survives the record: names, figures and unknowns")
+    func sourceHandlersRoundTrip() throws {
+        let handlers = SourceHandlers(
+            key: "10.0.0.7:8080", time: 1_800_000_123.25,
+            handlers: [
+                HandlerLatency(
+                    handler: "/api/search", summary: LatencySummary(p50: 0.03, p99: 0.4, rate: 30, errorRatio: 0.2)),
+                HandlerLatency(handler: "/api/idle", summary: LatencySummary()),
+            ])
+        var sink = ByteSink()
+        var encoder = RecordCodec()
+        let state = AppState(targets: [], settings: Settings(), now: 1_800_000_000)
+        #expect(encoder.encode(.sourceHandlersLoaded(handlers), time: 1_800_000_123.5, state: state, to: &sink))
+        var source = ByteSource(sink.bytes)
+        var decoder = RecordCodec()
+        let entry = try decoder.decode(from: &source)
+        #expect(entry.time == 1_800_000_123.5 && source.isAtEnd)
+        guard case .event(.sourceHandlersLoaded(let back)) = entry.recorded else {
+            Issue.record("decoded as \(entry.recorded)")
+            return
+        }
+        #expect(back == handlers)
+    }
+
     @Test func tarRoundTrip() throws {
         let files = [
             TarArchive.File(name: "a/recording.svrec", bytes: Array(repeating: 7, count: 1300), modified: 1),

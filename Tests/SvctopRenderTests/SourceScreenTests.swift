@@ -111,4 +111,46 @@ struct SourceScreenTests {
         #expect(!app.state.instances[0].health.isDraining && app.state.instances[0].health.isReady == true)
         #expect(app.screen.contains("ready  ✓ gauge http_server_ready 1"), "\(app.screen)")
     }
+
+    @Test("latency by handler from the server: asked when `h` opens the table and at every refresh while it shows")
+    func handlers() throws {
+        var app = AppHarness(names: [])
+        app.useSource("http://prom:9090")
+        app.send(.sourceConfigured(SourceConfiguration(scrapeInterval: 15, refreshInterval: 15, rateWindow: 60)))
+        app.send(.sourceRefreshed(Self.refresh(app.now, ["a:1": 120, "b:2": 80])))
+        app.press(.enter)
+        app.press(.char("h"))
+        #expect(app.unperformed == [.loadSourceHistory(0, key: "a:1"), .loadSourceHandlers(0, key: "a:1")])
+        #expect(app.screen.contains("asking the server for the latency by 'handler'…"), "\(app.screen)")
+
+        app.send(
+            .sourceHandlersLoaded(
+                SourceHandlers(
+                    key: "a:1", time: app.now,
+                    handlers: [
+                        HandlerLatency(
+                            handler: "/api/search",
+                            summary: LatencySummary(p50: 0.03, p99: 0.4, rate: 30, errorRatio: 0.2)),
+                        HandlerLatency(
+                            handler: "/api/orders",
+                            summary: LatencySummary(p50: 0.01, p99: 0.1, rate: 10, errorRatio: 0)),
+                    ])))
+        var screen = app.screen
+        #expect(screen.contains("h: back · the server's, 0s ago"), "\(screen)")
+        let search = try #require(screen.split(separator: "\n").first { $0.contains("/api/search") })
+        #expect(search.contains("30") && search.contains("30ms") && search.contains("400ms") && search.contains("20%"))
+        #expect(screen.contains("/api/orders"))
+
+        app.advance(15)
+        app.send(.sourceRefreshed(Self.refresh(app.now, ["a:1": 121, "b:2": 80])))
+        #expect(app.unperformed.last == .loadSourceHandlers(0, key: "a:1"), "asked again at the refresh")
+        #expect(app.screen.contains("the server's, 15s ago"))
+        let asked = app.unperformed.count
+        app.press(.char("h"))
+        app.advance(15)
+        app.send(.sourceRefreshed(Self.refresh(app.now, ["a:1": 122, "b:2": 80])))
+        #expect(app.unperformed.count == asked, "not asked once the table is closed")
+        screen = app.screen
+        #expect(!screen.contains("/api/search"), "\(screen)")
+    }
 }

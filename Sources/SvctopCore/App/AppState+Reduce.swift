@@ -99,9 +99,12 @@ extension AppState {
             return []
         case .sourceRefreshed(let refresh):
             sourceRefreshed(refresh)
-            return []
+            return handlersEffect()
         case .sourceHistoryLoaded(let history):
             sourceHistoryLoaded(history)
+            return []
+        case .sourceHandlersLoaded(let handlers):
+            sourceHandlersLoaded(handlers)
             return []
         case .sourceFailed(let error):
             sourceFailed(error)

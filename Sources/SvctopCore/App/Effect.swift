@@ -13,6 +13,8 @@ public enum Effect: Sendable, Equatable {
     case undrain(InstanceID)
     /// The full history of an instance a source names, for its charts.
     case loadSourceHistory(InstanceID, key: String)
+    /// The latency by handler of an instance a source names, for the handler table (once per refresh while shown).
+    case loadSourceHandlers(InstanceID, key: String)
     /// An incident bundle of the last `since` seconds of the session's recording.
     case writeBundle(since: Double)
     /// Start scraping and probing a target that appeared (a pod), as instance `id`.

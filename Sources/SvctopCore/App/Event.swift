@@ -25,6 +25,8 @@ public enum Event: Sendable {
     case sourceRefreshed(SourceRefresh)
     /// The source answered a history query.
     case sourceHistoryLoaded(SourceHistory)
+    /// The source answered the open instance's latency by handler.
+    case sourceHandlersLoaded(SourceHandlers)
     /// An incident bundle was written (its path) or could not be (why).
     case bundleWritten(path: String?, error: String?)
     /// A source query failed; the text names the query and the server's message.

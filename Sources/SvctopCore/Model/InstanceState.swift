@@ -61,7 +61,11 @@ public struct InstanceState: Sendable {
     public var latency = LatencySummary()
     /// Latency per handler over the window, computed when asked (only the instance view's breakdown shows it;
     /// computing it at every scrape was half the cost of ingesting one).
-    public var handlers: [HandlerLatency] { latencyWindow.byHandler() }
+    public var handlers: [HandlerLatency] {
+        target.sourceKey == nil ? latencyWindow.byHandler() : sourceHandlers?.handlers ?? []
+    }
+    /// The latency by handler its source computed, for an instance from a source (nil until asked and answered).
+    public var sourceHandlers: SourceHandlers?
     /// Whether the latency histogram has a handler label to break down by.
     public var hasHandlerBreakdown: Bool { latencyWindow.hasHandlers }
     public var goroutineTrend: Trend?

@@ -188,7 +188,7 @@ public struct LatencyWindow: Sendable {
                 summary: LatencyWindow.summarize(
                     buckets: buckets[handler] ?? [:], count: count, errors: errors, elapsed: elapsed,
                     summaryQuantiles: nil))
-        }.sorted { ($0.summary.rate ?? 0, $1.handler) > ($1.summary.rate ?? 0, $0.handler) }
+        }.sorted(by: HandlerLatency.busiestFirst)
     }
 
     private static func summarize(

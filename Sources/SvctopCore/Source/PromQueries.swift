@@ -80,9 +80,10 @@ public struct PromQueries: Sendable {
         "label_replace(\(expression), \"\(Self.sourceLabel)\", \"\(name)\", \"\", \"\")"
     }
 
-    /// The first present of `parts` per instance.
-    func firstPresent(_ parts: [String]) -> String {
-        parts.count == 1 ? parts[0] : parts.map { "(\($0))" }.joined(separator: " or on(\(instanceLabel)) ")
+    /// The first present of `parts` per instance (per `group` of labels).
+    func firstPresent(_ parts: [String], on group: String? = nil) -> String {
+        parts.count == 1
+            ? parts[0] : parts.map { "(\($0))" }.joined(separator: " or on(\(group ?? instanceLabel)) ")
     }
 
     /// Gauges, counters, `up` and when it was last scraped, GC pauses: one query, `extra` matchers added (an
@@ -120,24 +121,27 @@ public struct PromQueries: Sendable {
         return parts.joined(separator: " or ")
     }
 
-    /// Latency quantiles, request rate and 5xx ratio over `window` seconds: one query.
-    public func latency(window: Double, extra: String = "") -> String? {
+    /// Latency quantiles, request rate and 5xx ratio over `window` seconds: one query. `byHandler` breaks them
+    /// down by the profile's handler label too (every handler, even where the profile pins one for the totals).
+    public func latency(window: Double, extra: String = "", byHandler: Bool = false) -> String? {
         let names = profile.candidates(.latency)
         guard !names.isEmpty else { return nil }
         let w = Self.duration(window)
-        let handler = profile.latencyHandler.map { "\(profile.handlerLabel)=\(Self.quoted($0))" } ?? ""
+        let handler =
+            byHandler ? "" : profile.latencyHandler.map { "\(profile.handlerLabel)=\(Self.quoted($0))" } ?? ""
         let only = [extra, handler].filter { !$0.isEmpty }.joined(separator: ",")
-        let by = "by (\(instanceLabel))"
+        let group = byHandler ? "\(instanceLabel), \(profile.handlerLabel)" : instanceLabel
+        let by = "by (\(group))"
         var parts: [String] = []
         for (tag, q) in [(Tag.p50, "0.5"), (.p90, "0.9"), (.p99, "0.99")] {
             let ways = names.flatMap { name in
                 [
-                    "histogram_quantile(\(q), sum by (\(instanceLabel), le) (rate(\(selector(name + "_bucket", only))[\(w)])))",
+                    "histogram_quantile(\(q), sum by (\(group), le) (rate(\(selector(name + "_bucket", only))[\(w)])))",
                     "histogram_quantile(\(q), sum \(by) (rate(\(selector(name, only))[\(w)])))",
                     "max \(by) (\(selector(name, [only, "quantile=\"\(q)\""].filter { !$0.isEmpty }.joined(separator: ","))))",
                 ]
             }
-            parts.append(tagged(firstPresent(ways), tag))
+            parts.append(tagged(firstPresent(ways, on: group), tag))
         }
         let requests = names.flatMap { name in
             [
@@ -145,18 +149,18 @@ public struct PromQueries: Sendable {
                 "sum \(by) (histogram_count(rate(\(selector(name, only))[\(w)])))",
             ]
         }
-        parts.append(tagged(firstPresent(requests), .rate))
+        parts.append(tagged(firstPresent(requests, on: group), .rate))
         let errorOnly = [only, "code=~\"5.*\""].filter { !$0.isEmpty }.joined(separator: ",")
         let errors = names.flatMap { name in
             let total = "sum \(by) (rate(\(selector(name + "_count", only))[\(w)]))"
             let nativeTotal = "sum \(by) (histogram_count(rate(\(selector(name, only))[\(w)])))"
             let nativeErrors = "sum \(by) (histogram_count(rate(\(selector(name, errorOnly))[\(w)])))"
             return [
-                "(sum \(by) (rate(\(selector(name + "_count", errorOnly))[\(w)])) or on(\(instanceLabel)) (0 * \(total))) / \(total)",
-                "(\(nativeErrors) or on(\(instanceLabel)) (0 * \(nativeTotal))) / \(nativeTotal)",
+                "(sum \(by) (rate(\(selector(name + "_count", errorOnly))[\(w)])) or on(\(group)) (0 * \(total))) / \(total)",
+                "(\(nativeErrors) or on(\(group)) (0 * \(nativeTotal))) / \(nativeTotal)",
             ]
         }
-        parts.append(tagged(firstPresent(errors), .errors))
+        parts.append(tagged(firstPresent(errors, on: group), .errors))
         return parts.joined(separator: " or ")
     }
 
@@ -231,6 +235,25 @@ public struct PromQueries: Sendable {
             }
         }
         return out
+    }
+
+    /// A by-handler latency answer (`latency(…, byHandler: true)`) as each instance's handlers, busiest first. A
+    /// handler whose figures are all NaN (no requests in the window) is still listed, with unknown figures.
+    public func handlers(_ answers: [PromAnswer]) -> [String: [HandlerLatency]] {
+        var found: [String: [String: LatencySummary]] = [:]
+        for answer in answers {
+            for series in answer.series {
+                guard let key = series.labels[instanceLabel], let handler = series.labels[profile.handlerLabel],
+                    let tag = series.labels[Self.tagLabel].flatMap(Tag.init(label:))
+                else { continue }
+                var summary = found[key]?[handler] ?? LatencySummary()
+                if let value = series.points.last?.value, value.isFinite { summary.set(tag, value) }
+                found[key, default: [:]][handler] = summary
+            }
+        }
+        return found.mapValues { byName in
+            byName.map { HandlerLatency(handler: $0.key, summary: $0.value) }.sorted(by: HandlerLatency.busiestFirst)
+        }
     }
 
     /// Range answers as points per instance and tag (finite values only).

@@ -271,14 +271,19 @@ enum InstanceScreen {
     }
 
     static func handlers(_ p: inout Painter, _ rect: Rect, _ state: AppState, _ instance: InstanceState) {
+        let fromSource = instance.target.sourceKey != nil
+        let asked = instance.sourceHandlers.map { " · the server's, \(ByteFormat.span(state.now - $0.time)) ago" } ?? ""
         let r = p.box(
             x: rect.x, y: rect.y, width: rect.width, height: rect.height, title: "Latency by handler",
-            trailing: "h: back")
+            trailing: "h: back" + (fromSource ? asked : ""))
         let handlers = instance.handlers
         guard !handlers.isEmpty else {
-            p.text(
-                "no '\(instance.target.profile.handlerLabel)' label on the latency histogram", x: r.x + 1, y: r.y, .dim,
-                maxWidth: r.width - 2)
+            let label = instance.target.profile.handlerLabel
+            let text =
+                fromSource && instance.sourceHandlers == nil
+                ? "asking the server for the latency by '\(label)'…"
+                : "no '\(label)' label on the latency histogram" + (fromSource ? " in the server's series" : "")
+            p.text(text, x: r.x + 1, y: r.y, .dim, maxWidth: r.width - 2)
             return
         }
         let nameWidth = max(8, r.width - 2 - 4 * 7)

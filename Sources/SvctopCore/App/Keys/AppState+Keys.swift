@@ -33,7 +33,7 @@ extension AppState {
         case .open:
             if view == .fleet, let id = selected {
                 views.append(.instance(id))
-                return historyEffect(for: id)
+                return historyEffect(for: id) + handlersEffect()
             } else if view == .dump {
                 toggleDumpGroup()
             }
@@ -49,6 +49,7 @@ extension AppState {
             setMessage("sorted by \(sort.title)\(isSortReversed ? " (reversed)" : "")", .info)
         case .toggleHandlers:
             showHandlers.toggle()
+            return handlersEffect()
         case .fetchDump:
             guard requireAddress(focusedInstance) else { return [] }
             return requestDump(debugLevel: 1)

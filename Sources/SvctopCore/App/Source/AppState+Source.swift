@@ -56,6 +56,19 @@ extension AppState {
         return id
     }
 
+    /// The latency by handler of the open instance, as its source computed it.
+    mutating func sourceHandlersLoaded(_ handlers: SourceHandlers) {
+        guard let id = source?.rows[handlers.key] else { return }
+        instances[id].sourceHandlers = handlers
+    }
+
+    /// While the handler table shows an instance from a source, its latency by handler is asked for when the table
+    /// opens and at every refresh: one more query, for that instance alone.
+    func handlersEffect() -> [Effect] {
+        guard showHandlers, case .instance(let id) = view, let key = instance(id)?.target.sourceKey else { return [] }
+        return [.loadSourceHandlers(id, key: key)]
+    }
+
     /// Opening an instance from a source loads its full history (every chart) once.
     func historyEffect(for id: InstanceID) -> [Effect] {
         guard let key = instance(id)?.target.sourceKey, instance(id)?.hasFullHistory == false else { return [] }
