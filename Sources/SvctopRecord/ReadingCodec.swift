@@ -189,6 +189,7 @@ struct ReadingCodec {
         ("rejected", \.rejectedTotal), ("db_in_use", \.dbInUse), ("db_max_open", \.dbMaxOpen),
         ("db_wait_count", \.dbWaitCount), ("db_wait_duration", \.dbWaitDuration), ("gc_count", \.gcCount),
         ("start_time", \.startTime), ("draining", \.drainingGauge), ("ready", \.readyGauge),
+        ("go_soft_limit", \.goSoftLimit),
     ]
 
     static let separator: Character = "\u{1}"

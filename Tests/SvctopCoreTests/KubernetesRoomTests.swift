@@ -132,7 +132,9 @@ struct KubernetesRoomTests {
         #expect(s.kubernetes?.error == nil)
     }
 
-    @Test("a service that exports no limit: the pod spec's drives memory % and the OOM estimate, and says so")
+    @Test(
+        "the pod spec's limit drives memory % and the OOM estimate, and says so; over a Go soft limit, not over a cgroup one"
+    )
     func podSpecLimit() throws {
         var s = Self.state()
         _ = s.reduce(.podsChanged(.listed([Self.pod("api-1", uid: "u1", limit: 400e6)], scope: "s")), now: 0)
@@ -153,7 +155,8 @@ struct KubernetesRoomTests {
         #expect(oom.limitSource == .podSpec && oom.limit == 400e6)
         #expect(abs(oom.seconds - 180) < 1, "\(oom.seconds)")
         #expect(oom.basis.contains("the pod's memory limit"))
-        // A limit the service exports wins over the pod spec's.
+        // The pod's limit is the one that kills: it wins over a Go soft limit the service exports (kept beside it),
+        // not over the container's own cgroup limit when the service exports that.
         _ = s.reduce(
             .scrapeCompleted(
                 0,
@@ -161,8 +164,17 @@ struct KubernetesRoomTests {
                     MetricSet.parse(
                         "go_goroutines 10\nprocess_resident_memory_bytes 221e6\ngo_gc_gomemlimit_bytes 300e6\n"),
                     duration: 0.01)), now: 121)
-        #expect(s.instances[0].reading?.memoryLimit == 300e6)
-        #expect(s.instances[0].oom?.limitSource == .goSoftLimit)
+        #expect(s.instances[0].reading?.memoryLimit == 400e6 && s.instances[0].reading?.goSoftLimit == 300e6)
+        #expect(s.instances[0].oom?.limitSource == .podSpec)
+        _ = s.reduce(
+            .scrapeCompleted(
+                0,
+                .success(
+                    MetricSet.parse(
+                        "go_goroutines 10\nprocess_resident_memory_bytes 222e6\ncontainer_spec_memory_limit_bytes 380e6\n"
+                    ), duration: 0.01)), now: 122)
+        #expect(s.instances[0].reading?.memoryLimit == 380e6 && s.instances[0].reading?.goSoftLimit == nil)
+        #expect(s.instances[0].oom?.limitSource == .container)
     }
 
     @Test("quantities: binary and decimal suffixes, exponents, garbage")

@@ -49,6 +49,10 @@ struct KubernetesScreenTests {
         #expect(screen.contains("pod shop/api-0") && screen.contains("on node-3"), "\(screen)")
         #expect(screen.contains("restarts 1") && screen.contains("last OOMKilled 3m ago, exit 137"), "\(screen)")
         #expect(screen.contains("limit 381Mi (pod spec)"), "\(screen)")
+        // A Go soft limit the service exports: the pod's still kills, the soft one is shown beside it.
+        app.scrape { _ in Self.exposition + "go_gc_gomemlimit_bytes 340e6\n" }
+        app.advance(1)
+        #expect(app.screen.contains("limit 381Mi (pod spec)  Go soft 324Mi"), "\(app.screen)")
         app.press(.escape)
 
         // Deleted: the row stays, gone, with its last values.

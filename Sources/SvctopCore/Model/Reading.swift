@@ -5,6 +5,9 @@ public struct Reading: Sendable, Equatable {
     public var memory: Double?
     public var heap: Double?
     public var memoryLimit: Double?
+    /// The Go soft limit (GOMEMLIMIT) when memory is measured against a harder one (the pod's): the GC works
+    /// harder past it, the kill comes at `memoryLimit`.
+    public var goSoftLimit: Double?
     public var inflight: Double?
     public var workersBusy: Double?
     public var workersMax: Double?
@@ -58,7 +61,13 @@ public struct Reading: Sendable, Equatable {
                 break
             }
         }
-        if memoryLimit == nil, let fixed = profile.memoryLimit {
+        // Memory is measured against the limit whose crossing ends the process: the pod's (the kubelet's cgroup)
+        // wins over a Go soft limit the service exports, which is kept beside it.
+        let exported = sources[.memoryLimit].map(MemoryLimitSource.init(metric:))
+        if let fixed = profile.memoryLimit,
+            memoryLimit == nil || (profile.memoryLimitOrigin == .podSpec && exported != .container)
+        {
+            if exported == .goSoftLimit { goSoftLimit = memoryLimit }
             memoryLimit = fixed
             sources[.memoryLimit] = (profile.memoryLimitOrigin ?? .config).metricName
         }

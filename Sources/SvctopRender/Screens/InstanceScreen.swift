@@ -198,7 +198,8 @@ enum InstanceScreen {
         line += "  limit " + (reading.memoryLimit.map(ByteFormat.bytes) ?? "unknown")
         if reading.memoryLimit != nil, let metric = reading.sources[.memoryLimit] {
             // Which limit (the one whose crossing ends the process), when it fits.
-            let tagged = line + " (\(MemoryLimitSource(metric: metric).tag))"
+            var tagged = line + " (\(MemoryLimitSource(metric: metric).tag))"
+            if let soft = reading.goSoftLimit { tagged += "  Go soft \(ByteFormat.bytes(soft))" }
             if tagged.count <= r.width - 2 { line = tagged }
         }
         p.text(line, x: r.x + 1, y: r.y, maxWidth: r.width - 2)
