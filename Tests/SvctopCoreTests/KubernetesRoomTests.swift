@@ -171,9 +171,9 @@ struct KubernetesRoomTests {
                 0,
                 .success(
                     MetricSet.parse(
-                        "go_goroutines 10\nprocess_resident_memory_bytes 222e6\ncontainer_spec_memory_limit_bytes 380e6\n"
+                        "go_goroutines 10\nprocess_resident_memory_bytes 222e6\ngo_gc_gomemlimit_bytes 300e6\ncontainer_spec_memory_limit_bytes 380e6\n"
                     ), duration: 0.01)), now: 122)
-        #expect(s.instances[0].reading?.memoryLimit == 380e6 && s.instances[0].reading?.goSoftLimit == nil)
+        #expect(s.instances[0].reading?.memoryLimit == 380e6 && s.instances[0].reading?.goSoftLimit == 300e6)
         #expect(s.instances[0].oom?.limitSource == .container)
     }
 

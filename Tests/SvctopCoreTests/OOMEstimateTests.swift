@@ -78,4 +78,19 @@ struct OOMEstimateTests {
         #expect(e?.basis == "over 59s, against the container limit")
         #expect(e?.text(now: 59 + 100) == "~5m 40s")
     }
+
+    @Test(
+        "the limit that kills: a cgroup limit the service exports wins over its Go soft limit, which is kept beside it")
+    func killingLimit() {
+        let both = Reading(
+            metrics: MetricSet.parse(
+                "go_gc_gomemlimit_bytes 300e6\ncontainer_spec_memory_limit_bytes 380e6\nprocess_resident_memory_bytes 1e8\n"
+            ),
+            profile: .go)
+        #expect(both.memoryLimit == 380e6 && both.goSoftLimit == 300e6)
+        #expect(both.sources[.memoryLimit] == "container_spec_memory_limit_bytes")
+        let soft = Reading(metrics: MetricSet.parse("go_gc_gomemlimit_bytes 300e6\n"), profile: .go)
+        #expect(soft.memoryLimit == 300e6 && soft.goSoftLimit == nil)
+        #expect(MemoryLimitSource(metric: soft.sources[.memoryLimit] ?? "") == .goSoftLimit)
+    }
 }

@@ -54,16 +54,22 @@ public struct Reading: Sendable, Equatable {
         threads = read(.threads)
         memory = read(.memory)
         heap = read(.heap)
+        // Memory is measured against the limit whose crossing ends the process: a cgroup limit the service exports,
+        // else the pod's (the kubelet's cgroup), else the first other the service exports; a Go soft limit passed
+        // over is kept beside it.
+        var exported: MemoryLimitSource?
+        var soft: Double?
         for name in profile.candidates(.memoryLimit) {
-            if let v = metrics.sum(name), v > 0, v < Reading.goNoMemoryLimit {
+            guard let v = metrics.sum(name), v > 0, v < Reading.goNoMemoryLimit else { continue }
+            let kind = MemoryLimitSource(metric: name)
+            if kind == .goSoftLimit, soft == nil { soft = v }
+            if exported == nil || (kind == .container && exported != .container) {
                 memoryLimit = v
                 sources[.memoryLimit] = name
-                break
+                exported = kind
             }
         }
-        // Memory is measured against the limit whose crossing ends the process: the pod's (the kubelet's cgroup)
-        // wins over a Go soft limit the service exports, which is kept beside it.
-        let exported = sources[.memoryLimit].map(MemoryLimitSource.init(metric:))
+        if exported == .container { goSoftLimit = soft }
         if let fixed = profile.memoryLimit,
             memoryLimit == nil || (profile.memoryLimitOrigin == .podSpec && exported != .container)
         {
