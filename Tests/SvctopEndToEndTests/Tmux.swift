@@ -24,13 +24,21 @@ final class Tmux {
         return repository.appendingPathComponent(".build/debug/svctop").path
     }
 
+    /// Where the svctop processes the tests start keep their state (flight recordings, the default journal): one
+    /// directory under the temporary directory for the test run, never the user's own `~/.local/state`.
+    static let stateHome: String = {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("svctop-e2e-state-\(getpid())").path
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }()
+
     /// Starts `command` (a shell command line) in a new session of `width` x `height`.
     init(width: Int, height: Int, command: String) throws {
         session = "svctop-e2e-\(UUID().uuidString.prefix(8))"
         socket = "svctop-e2e-\(getpid())"
         try run([
             "new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", "-e", "TERM=xterm-256color",
-            "-e", "LANG=C.UTF-8", "-e", "LC_ALL=C.UTF-8", command,
+            "-e", "LANG=C.UTF-8", "-e", "LC_ALL=C.UTF-8", "-e", "XDG_STATE_HOME=\(Self.stateHome)", command,
         ])
         panePID =
             pid_t(
@@ -99,7 +107,9 @@ func spawn(
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    let env = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
+    var environment = environment ?? ProcessInfo.processInfo.environment
+    if environment["XDG_STATE_HOME"] == nil { environment["XDG_STATE_HOME"] = Tmux.stateHome }
+    let env = environment.map { "\($0.key)=\($0.value)" }
     let argv = ([path] + arguments).map { strdup($0) } + [nil]
     let envp = env.map { strdup($0) } + [nil]
     defer {
