@@ -39,6 +39,43 @@ struct SeriesMathTests {
         }
     }
 
+    @Test("sealed chunks give back every value exactly and every time to the millisecond, in a few bytes a point")
+    func compactChunks() {
+        var s = TimeSeries(capacity: 3600)
+        var expected: [TimeSeries.Point] = []
+        var random = SystemRandomNumberGenerator()
+        let start = 1_800_000_000.123456
+        let specials: [Double] = [
+            .nan, .infinity, -.infinity, 0, -0.0, .leastNonzeroMagnitude, .greatestFiniteMagnitude,
+        ]
+        for i in 0..<3600 {
+            // A scrape every second with jitter, now and then a pause; values of every kind.
+            let t = start + Double(i) + Double(Int.random(in: -30...30, using: &random)) / 1000 + (i > 2000 ? 40 : 0)
+            let v: Double =
+                switch i % 5 {
+                case 0: Double(100 + i / 7)  // a count that moves now and then
+                case 1: 1e8 + Double(i / 3) * 4096  // memory
+                case 2: Double.random(in: 0.001...2, using: &random)  // a quantile
+                case 3: specials[i % specials.count]
+                default: -Double(i) * 1e-9
+                }
+            s.append(time: t, value: v)
+            expected.append(TimeSeries.Point(time: (t * 1000).rounded() / 1000, value: v))
+        }
+        let held = s.points
+        #expect(held.count == expected.count)
+        #expect(zip(held, expected).allSatisfy { $0.time == $1.time && $0.value.bitPattern == $1.value.bitPattern })
+        let cut = expected[1234].time
+        #expect(s.firstIndex(atOrAfter: cut) == 1234 && s.points(since: cut).count == 3600 - 1234)
+        #expect(s.firstIndex(atOrAfter: cut + 0.0005) == 1235)
+        #expect(s[1000].time == expected[1000].time && s.last?.time == expected.last?.time)
+
+        // A gauge moving by one at a steady interval: about 3 bytes a point (2 when it does not move).
+        var steady = TimeSeries(capacity: 3600)
+        for i in 0..<3584 { steady.append(time: 1_800_000_000 + Double(i), value: Double(200 + i % 3)) }
+        #expect(steady.sealedBytes <= 3584 * 7 / 2, "\(steady.sealedBytes) bytes")
+    }
+
     @Test("counter increases survive a reset without going negative or spiking")
     func counterReset() {
         let points = [(0.0, 100.0), (1, 110), (2, 5), (3, 15)].map { TimeSeries.Point(time: $0.0, value: $0.1) }

@@ -1,9 +1,10 @@
 /// A fixed-capacity series of (time, value) points, oldest dropped first.
 ///
-/// Points live in fixed-size chunks; appending writes only the last chunk, so copies of a series (a replay's
-/// checkpoints, a state kept for comparison) share every full chunk and differ only in the one being written.
-/// Memory: 16 bytes per point, plus at most one chunk; one hour at a 1 s interval is 3,600 points, about 56 KiB
-/// per series. Times are seconds on any monotonic clock the caller chooses.
+/// Points are written to an open chunk; each full chunk of 128 points is sealed into a compact byte form (times as
+/// millisecond deltas of deltas, values as the XOR with the previous value, trimmed of its zero bytes, as
+/// Gorilla-style time-series stores do). A 1 s series costs about 2 to 6 bytes a point instead of 16: one hour is
+/// 3,600 points, 7 to 20 KiB a series. Copies of a series (a replay's checkpoints) share every sealed chunk.
+/// Times are kept to the millisecond (rounded when appended); values exactly.
 public struct TimeSeries: Sendable, Equatable {
     public struct Point: Sendable, Equatable {
         public var time: Double
@@ -17,8 +18,18 @@ public struct TimeSeries: Sendable, Equatable {
     /// Points per chunk (a power of two: positions split by shift and mask).
     static let chunkShift = 7
     static let chunkSize = 1 << chunkShift
-    /// Every chunk but the last is full; `offset` points of the first are already dropped.
-    private var chunks: [[Point]] = []
+
+    /// A full chunk in its compact form, with what finding a time in it needs.
+    struct Sealed: Sendable {
+        let bytes: [UInt8]
+        let firstTime: Double
+        let last: Point
+    }
+
+    private var sealed: [Sealed] = []
+    /// The newest points, fewer than a chunk.
+    private var open: [Point] = []
+    /// Points of the first sealed chunk already dropped.
     private var offset = 0
     public private(set) var count = 0
     public let capacity: Int
@@ -30,63 +41,110 @@ public struct TimeSeries: Sendable, Equatable {
 
     public var isEmpty: Bool { count == 0 }
 
-    /// Appends a point, dropping the oldest when full. O(1).
+    /// A time as the whole milliseconds the series keeps.
+    static func milliseconds(_ time: Double) -> Int64 {
+        guard time.isFinite else { return 0 }
+        return Int64(max(-9.0e15, min(9.0e15, (time * 1000).rounded())))
+    }
+
+    /// Appends a point (its time rounded to the millisecond), dropping the oldest when full. O(1), plus the
+    /// sealing of a chunk every 128 points.
     public mutating func append(time: Double, value: Double) {
-        let point = Point(time: time, value: value)
-        if chunks.isEmpty || chunks[chunks.count - 1].count == Self.chunkSize {
-            var chunk: [Point] = []
-            chunk.reserveCapacity(min(Self.chunkSize, max(capacity, 8)))
-            chunk.append(point)
-            chunks.append(chunk)
-        } else {
-            chunks[chunks.count - 1].append(point)
-        }
+        open.append(Point(time: Double(Self.milliseconds(time)) / 1000, value: value))
         count += 1
+        if open.count == Self.chunkSize {
+            sealed.append(Self.seal(open))
+            open.removeAll()
+        }
         if count > capacity {
             count -= 1
-            offset += 1
-            if offset == Self.chunkSize {
-                chunks.removeFirst()
-                offset = 0
+            if sealed.isEmpty {
+                open.removeFirst()
+            } else {
+                offset += 1
+                if offset == Self.chunkSize {
+                    sealed.removeFirst()
+                    offset = 0
+                }
             }
         }
     }
 
-    /// The point at logical position `i` (0 is the oldest).
+    /// The point at logical position `i` (0 is the oldest). Decodes a sealed chunk: use `points(since:)` or
+    /// `forEach` to read many.
     public subscript(i: Int) -> Point {
         let j = offset + i
-        return chunks[j >> Self.chunkShift][j & (Self.chunkSize - 1)]
+        let chunk = j >> Self.chunkShift
+        if chunk < sealed.count { return Self.unseal(sealed[chunk])[j & (Self.chunkSize - 1)] }
+        return open[j - sealed.count * Self.chunkSize]
     }
 
-    public var last: Point? { count == 0 ? nil : self[count - 1] }
+    public var last: Point? {
+        if let p = open.last { return p }
+        return count == 0 ? nil : sealed.last?.last
+    }
+
     public var first: Point? { count == 0 ? nil : self[0] }
 
     public static func == (a: TimeSeries, b: TimeSeries) -> Bool {
-        a.capacity == b.capacity && a.count == b.count && (0..<a.count).allSatisfy { a[$0] == b[$0] }
+        a.capacity == b.capacity && a.count == b.count && a.points == b.points
     }
 
-    /// The points with `time >= since`, oldest first. O(k) in the points returned plus O(log n) to find them.
+    /// Calls `body` with every point from logical position `start` on, oldest first, decoding each sealed chunk
+    /// once.
+    public func forEach(from start: Int = 0, _ body: (Point) -> Void) {
+        guard start < count else { return }
+        var j = offset + max(0, start)
+        while j >> Self.chunkShift < sealed.count {
+            let chunk = j >> Self.chunkShift
+            let points = Self.unseal(sealed[chunk])
+            for k in (j & (Self.chunkSize - 1))..<points.count { body(points[k]) }
+            j = (chunk + 1) << Self.chunkShift
+        }
+        for k in (j - sealed.count * Self.chunkSize)..<open.count { body(open[k]) }
+    }
+
+    /// The points with `time >= since`, oldest first. O(k) in the points returned plus finding the chunk.
     public func points(since: Double) -> [Point] {
+        var out: [Point] = []
         let start = firstIndex(atOrAfter: since)
-        return (start..<count).map { self[$0] }
+        out.reserveCapacity(count - start)
+        forEach(from: start) { out.append($0) }
+        return out
     }
 
     /// All points, oldest first.
-    public var points: [Point] { (0..<count).map { self[$0] } }
+    public var points: [Point] { points(since: -.infinity) }
 
     /// The last `n` values, oldest first (for sparklines).
     public func lastValues(_ n: Int) -> [Double] {
-        let start = max(0, count - n)
-        return (start..<count).map { self[$0].value }
+        var out: [Double] = []
+        out.reserveCapacity(min(n, count))
+        forEach(from: max(0, count - n)) { out.append($0.value) }
+        return out
     }
 
-    /// Index of the first point with `time >= t` (binary search, times are non-decreasing).
+    /// Index of the first point with `time >= t` (times are non-decreasing): the sealed chunk by its first and
+    /// last times, then a search in that chunk alone.
     public func firstIndex(atOrAfter t: Double) -> Int {
-        var lo = 0
-        var hi = count
+        guard count > 0 else { return 0 }
+        for (k, chunk) in sealed.enumerated() where chunk.last.time >= t {
+            let skip = k == 0 ? offset : 0
+            let base = k * Self.chunkSize - offset
+            if chunk.firstTime >= t { return base + skip }
+            let points = Self.unseal(chunk)
+            let inChunk = Self.firstIndex(points, from: skip, atOrAfter: t)
+            return base + inChunk
+        }
+        return sealed.count * Self.chunkSize - offset + Self.firstIndex(open, from: 0, atOrAfter: t)
+    }
+
+    static func firstIndex(_ points: [Point], from start: Int, atOrAfter t: Double) -> Int {
+        var lo = start
+        var hi = points.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if self[mid].time < t { lo = mid + 1 } else { hi = mid }
+            if points[mid].time < t { lo = mid + 1 } else { hi = mid }
         }
         return lo
     }
@@ -103,8 +161,115 @@ public struct TimeSeries: Sendable, Equatable {
 
     /// Removes every point.
     public mutating func removeAll() {
-        chunks.removeAll()
+        sealed.removeAll()
+        open.removeAll()
         offset = 0
         count = 0
+    }
+
+    // MARK: The compact form
+
+    /// The bytes the sealed chunks take (for tests and benchmarks).
+    var sealedBytes: Int { sealed.reduce(0) { $0 + $1.bytes.count } }
+
+    /// Times: the first in milliseconds, then the first delta, then deltas of deltas, each a zigzag varint (one
+    /// byte for a steady interval). Values: the first's bits, then each XOR the previous as a header byte
+    /// (leading zero bytes << 4 | trailing zero bytes; 0x80 for an unchanged value) and the bytes between.
+    static func seal(_ points: [Point]) -> Sealed {
+        var out: [UInt8] = []
+        out.reserveCapacity(points.count * 6)
+        var previousTime: Int64 = 0
+        var previousDelta: Int64 = 0
+        var previousBits: UInt64 = 0
+        for (i, p) in points.enumerated() {
+            let ms = milliseconds(p.time)
+            let bits = p.value.bitPattern
+            if i == 0 {
+                varint(zigzag(ms), &out)
+                for shift in stride(from: 56, through: 0, by: -8) {
+                    out.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift)))
+                }
+            } else {
+                let delta = ms &- previousTime
+                varint(zigzag(delta &- previousDelta), &out)
+                previousDelta = delta
+                let x = bits ^ previousBits
+                if x == 0 {
+                    out.append(0x80)
+                } else {
+                    let lead = x.leadingZeroBitCount / 8
+                    let trail = x.trailingZeroBitCount / 8
+                    out.append(UInt8(lead << 4 | trail))
+                    for byte in stride(from: 7 - lead, through: trail, by: -1) {
+                        out.append(UInt8(truncatingIfNeeded: x >> UInt64(byte * 8)))
+                    }
+                }
+            }
+            previousTime = ms
+            previousBits = bits
+        }
+        return Sealed(bytes: Array(out), firstTime: points[0].time, last: points[points.count - 1])
+    }
+
+    static func unseal(_ chunk: Sealed) -> [Point] {
+        var points: [Point] = []
+        points.reserveCapacity(chunkSize)
+        chunk.bytes.withUnsafeBufferPointer { b in
+            var at = 0
+            func readVarint() -> UInt64 {
+                var v: UInt64 = 0
+                var shift: UInt64 = 0
+                while at < b.count {
+                    let byte = b[at]
+                    at += 1
+                    v |= UInt64(byte & 0x7f) << shift
+                    if byte & 0x80 == 0 { break }
+                    shift += 7
+                }
+                return v
+            }
+            var ms: Int64 = 0
+            var delta: Int64 = 0
+            var bits: UInt64 = 0
+            while at < b.count {
+                if points.isEmpty {
+                    ms = unzigzag(readVarint())
+                    bits = 0
+                    for _ in 0..<8 {
+                        bits = bits << 8 | UInt64(b[at])
+                        at += 1
+                    }
+                } else {
+                    delta = delta &+ unzigzag(readVarint())
+                    ms = ms &+ delta
+                    let header = b[at]
+                    at += 1
+                    if header != 0x80 {
+                        let lead = Int(header >> 4)
+                        let trail = Int(header & 0x0f)
+                        var x: UInt64 = 0
+                        for _ in 0..<(8 - lead - trail) {
+                            x = x << 8 | UInt64(b[at])
+                            at += 1
+                        }
+                        bits ^= x << UInt64(trail * 8)
+                    }
+                }
+                points.append(Point(time: Double(ms) / 1000, value: Double(bitPattern: bits)))
+            }
+        }
+        return points
+    }
+
+    static func zigzag(_ v: Int64) -> UInt64 { UInt64(bitPattern: (v << 1) ^ (v >> 63)) }
+    static func unzigzag(_ v: UInt64) -> Int64 { Int64(bitPattern: v >> 1) ^ -Int64(bitPattern: v & 1) }
+
+    static func varint(_ v: UInt64, _ out: inout [UInt8]) {
+        var v = v
+        while v >= 0x80 {
+            out.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        out.append(UInt8(v))
     }
 }
