@@ -124,25 +124,40 @@ public struct PodWatcher: Sendable {
         }
     }
 
+    /// A watch line, decoded once: its type, and its object as a pod or, for an ERROR, as the API's status.
+    struct WatchEvent: Decodable {
+        var type: String
+        var pod: APIPod?
+        var status: APIStatus?
+
+        enum CodingKeys: String, CodingKey { case type, object }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            type = try c.decode(String.self, forKey: .type)
+            if type == "ERROR" {
+                status = try? c.decode(APIStatus.self, forKey: .object)
+            } else {
+                pod = try? c.decode(APIPod.self, forKey: .object)
+            }
+        }
+    }
+
     /// One line of a watch: a pod that was added, modified or deleted, a bookmark, or an error (410: list again).
     /// Returns the resourceVersion it carries.
     func event(_ line: [UInt8], emit: @Sendable ([Event]) -> Void) throws(KubeAPI.Failure) -> String? {
-        struct Kind: Decodable { var type: String }
-        struct PodEvent: Decodable { var object: APIPod }
-        struct ErrorEvent: Decodable { var object: APIStatus }
-        let data = Data(line)
         guard !line.allSatisfy({ $0 == 0x20 || $0 == 0x0d }) else { return nil }
-        guard let kind = try? JSONDecoder().decode(Kind.self, from: data) else {
+        guard let kind = try? JSONDecoder().decode(WatchEvent.self, from: Data(line)) else {
             throw KubeAPI.Failure(status: nil, message: "watching pods (\(scope)): a line that is not a watch event")
         }
         if kind.type == "ERROR" {
-            let status = (try? JSONDecoder().decode(ErrorEvent.self, from: data))?.object
+            let status = kind.status
             throw KubeAPI.Failure(
                 status: status?.code,
                 message:
                     "watching pods (\(scope)): \(status?.code.map(String.init) ?? "error") \(status?.message ?? "")")
         }
-        guard let object = (try? JSONDecoder().decode(PodEvent.self, from: data))?.object else { return nil }
+        guard let object = kind.pod else { return nil }
         let version = object.metadata?.resourceVersion
         guard kind.type != "BOOKMARK", let pod = PodReader.pod(object, port: port) else { return version }
         switch kind.type {
