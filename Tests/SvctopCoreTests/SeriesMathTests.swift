@@ -30,6 +30,10 @@ struct SeriesMathTests {
             #expect(s.count == capacity)
             #expect(s.first?.time == Double(capacity * 2 + 77))
             #expect(s.firstIndex(atOrAfter: Double(capacity * 3 + 76)) == capacity - 1)
+            // From inside the first (partly dropped) chunk, the last one, and past the end.
+            #expect(s.points(since: Double(capacity * 2 + 77) + 0.5).count == capacity - 1)
+            #expect(s.points(since: Double(capacity * 3 + 76)).map(\.time) == [Double(capacity * 3 + 76)])
+            #expect(s.points(since: Double(capacity * 3 + 77)).isEmpty)
             for (copy, expected) in copies { #expect(copy.points.map(\.value) == expected) }
             var rebuilt = TimeSeries(capacity: capacity)
             for p in s.points { rebuilt.append(time: p.time, value: p.value) }

@@ -104,12 +104,22 @@ public struct TimeSeries: Sendable, Equatable {
         for k in (j - sealed.count * Self.chunkSize)..<open.count { body(open[k]) }
     }
 
-    /// The points with `time >= since`, oldest first. O(k) in the points returned plus finding the chunk.
+    /// The points with `time >= since`, oldest first: each sealed chunk that holds some decoded once. O(k) in
+    /// the points returned plus finding the chunk.
     public func points(since: Double) -> [Point] {
         var out: [Point] = []
-        let start = firstIndex(atOrAfter: since)
-        out.reserveCapacity(count - start)
-        forEach(from: start) { out.append($0) }
+        var found = false
+        for (k, chunk) in sealed.enumerated() where found || chunk.last.time >= since {
+            let points = Self.unseal(chunk)
+            var from = k == 0 ? offset : 0
+            if !found {
+                from = Self.firstIndex(points, from: from, atOrAfter: since)
+                out.reserveCapacity((sealed.count - k) * Self.chunkSize + open.count - from)
+                found = true
+            }
+            out.append(contentsOf: points[from...])
+        }
+        out.append(contentsOf: open[(found ? 0 : Self.firstIndex(open, from: 0, atOrAfter: since))...])
         return out
     }
 
