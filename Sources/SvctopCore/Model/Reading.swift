@@ -69,14 +69,13 @@ public struct Reading: Sendable, Equatable {
                 exported = kind
             }
         }
-        if exported == .container { goSoftLimit = soft }
         if let fixed = profile.memoryLimit,
             memoryLimit == nil || (profile.memoryLimitOrigin == .podSpec && exported != .container)
         {
-            if exported == .goSoftLimit { goSoftLimit = memoryLimit }
             memoryLimit = fixed
             sources[.memoryLimit] = (profile.memoryLimitOrigin ?? .config).metricName
         }
+        if let name = sources[.memoryLimit], MemoryLimitSource(metric: name) != .goSoftLimit { goSoftLimit = soft }
         inflight = read(.inflight)
         workersBusy = read(.workersBusy)
         workersMax = read(.workersMax)
