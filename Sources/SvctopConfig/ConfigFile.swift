@@ -396,12 +396,18 @@ public struct ConfigFile: Sendable, Equatable {
                         throw fail(v, k, "expected a duration like 2m")
                     }
                     source.goneGrace = d
+                case "via":
+                    let text = try string(v, k)
+                    guard let via = PodTransport(rawValue: text) else {
+                        throw fail(v, k, "expected proxy or port-forward, got '\(text)'")
+                    }
+                    source.via = via
                 default:
                     throw unknown(
                         keyNode, k, in: "kubernetes",
                         allowed: [
                             "namespace", "all_namespaces", "selector", "workloads", "context", "kubeconfig", "port",
-                            "gone_grace",
+                            "gone_grace", "via",
                         ])
                 }
             }

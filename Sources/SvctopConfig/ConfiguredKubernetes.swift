@@ -1,3 +1,5 @@
+import SvctopCore
+
 /// The `kubernetes:` section (and `svctop k8s`'s flags, merged over it): which pods to watch and how to reach the
 /// API server. Workload texts are checked when the watch starts (`SvctopKubernetes.WorkloadRef`).
 public struct ConfiguredKubernetes: Sendable, Equatable {
@@ -12,6 +14,8 @@ public struct ConfiguredKubernetes: Sendable, Equatable {
     public var port: String?
     /// Seconds a deleted pod's row stays; nil for the default (2 minutes).
     public var goneGrace: Double?
+    /// How the pods are reached: the pod proxy (the default) or one port-forward per pod.
+    public var via: PodTransport = .proxy
 
     public init() {}
 }

@@ -12,6 +12,8 @@ public final class KubectlProxy: @unchecked Sendable {
     public let port: Int
     let kubectl: String
     let arguments: [String]
+    /// The kubectl arguments that choose the cluster (`--kubeconfig`, `--context`), for other kubectl children.
+    public var globalArguments: [String] { arguments }
     private let lock = NSLock()
     private var child: Child?
     private var stopped = false
@@ -42,10 +44,8 @@ public final class KubectlProxy: @unchecked Sendable {
                 if bytes.count > 4096 { bytes.removeFirst(bytes.count - 4096) }
             }
         }
-        var lastLine: String {
-            let text = lock.withLock { String(decoding: bytes, as: UTF8.self) }
-            return text.split(separator: "\n").last.map(String.init) ?? ""
-        }
+        var text: String { lock.withLock { String(decoding: bytes, as: UTF8.self) } }
+        var lastLine: String { text.split(separator: "\n").last.map(String.init) ?? "" }
     }
 
     public struct Failure: Error, CustomStringConvertible, Sendable {
@@ -66,7 +66,8 @@ public final class KubectlProxy: @unchecked Sendable {
     ) throws(Failure)
         -> KubectlProxy
     {
-        let (child, port) = try launch(kubectl: kubectl, arguments: global + ["proxy", "--port=0"], timeout: timeout)
+        let (child, port) = try launch(
+            kubectl: kubectl, arguments: global + ["proxy", "--port=0"], what: "proxy", timeout: timeout, ready: servingPort)
         let proxy = KubectlProxy(kubectl: kubectl, arguments: global, port: port)
         proxy.child = child
         return proxy
@@ -88,7 +89,20 @@ public final class KubectlProxy: @unchecked Sendable {
         exec "$@" </dev/null 3<&-
         """
 
-    static func launch(kubectl: String, arguments: [String], timeout: Double) throws(Failure) -> (Child, Int) {
+    /// "Starting to serve on 127.0.0.1:41234" → 41234.
+    static func servingPort(_ output: String) -> Int? {
+        guard let range = output.range(of: "Starting to serve on ") else { return nil }
+        let rest = output[range.upperBound...].prefix { $0 != "\n" }
+        guard let colon = rest.lastIndex(of: ":") else { return nil }
+        return Int(rest[rest.index(after: colon)...])
+    }
+
+    /// Runs kubectl with `arguments` (its verb: `what`) behind the guard, and waits (at most `timeout`) until `ready` finds in its
+    /// output what says it serves.
+    static func launch<Ready: Sendable>(
+        kubectl: String, arguments: [String], what: String, timeout: Double,
+        ready: @escaping @Sendable (String) -> Ready?
+    ) throws(Failure) -> (Child, Ready) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", guardScript, "svctop-kubectl", kubectl] + arguments
@@ -101,7 +115,7 @@ public final class KubectlProxy: @unchecked Sendable {
         let child = Child(process: process, lifeline: lifeline)
         let started = DispatchSemaphore(value: 0)
         let seen = Tail()
-        let portBox = PortBox()
+        let found = Found<Ready>()
         output.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
             if data.isEmpty {
@@ -111,14 +125,9 @@ public final class KubectlProxy: @unchecked Sendable {
                 return
             }
             seen.append(data)
-            // "Starting to serve on 127.0.0.1:41234"
-            let text = String(decoding: data, as: UTF8.self)
-            if portBox.port == nil, let range = text.range(of: "Starting to serve on ") {
-                let rest = text[range.upperBound...].prefix { $0 != "\n" }
-                if let colon = rest.lastIndex(of: ":"), let port = Int(rest[rest.index(after: colon)...]) {
-                    portBox.port = port
-                    started.signal()
-                }
+            if found.value == nil, let value = ready(seen.text) {
+                found.value = value
+                started.signal()
             }
         }
         errors.fileHandleForReading.readabilityHandler = { handle in
@@ -131,23 +140,23 @@ public final class KubectlProxy: @unchecked Sendable {
             throw Failure(description: "cannot run \(kubectl): \(error.localizedDescription)")
         }
         _ = started.wait(timeout: .now() + timeout)
-        guard let port = portBox.port else {
+        guard let value = found.value else {
             try? lifeline.fileHandleForWriting.close()
             child.waitForExit(seconds: 2)
             let why = child.errors.lastLine
             throw Failure(
-                description: "kubectl proxy did not start"
+                description: "kubectl \(what) did not start"
                     + (why.isEmpty ? " within \(Int(timeout))s" : ": \(why)"))
         }
-        return (child, port)
+        return (child, value)
     }
 
-    final class PortBox: @unchecked Sendable {
+    final class Found<Value: Sendable>: @unchecked Sendable {
         private let lock = NSLock()
-        private var value: Int?
-        var port: Int? {
-            get { lock.withLock { value } }
-            set { lock.withLock { value = newValue } }
+        private var stored: Value?
+        var value: Value? {
+            get { lock.withLock { stored } }
+            set { lock.withLock { stored = newValue } }
         }
     }
 
@@ -174,7 +183,8 @@ public final class KubectlProxy: @unchecked Sendable {
             guard !Task.isCancelled else { return }
             do {
                 let (child, _) = try Self.launch(
-                    kubectl: kubectl, arguments: arguments + ["proxy", "--port=\(port)"], timeout: 20)
+                    kubectl: kubectl, arguments: arguments + ["proxy", "--port=\(port)"], what: "proxy", timeout: 20,
+                    ready: Self.servingPort)
                 let keep = lock.withLock { () -> Bool in
                     if stopped { return false }
                     self.child?.close()

@@ -196,7 +196,10 @@ final class TargetPoller: @unchecked Sendable {
         var requests: ServiceClient.PollRequests
         var metrics: PollConnection
         var probes: PollConnection
-        var all: [PollConnection] { [metrics, probes] }
+        /// The log-level read's connection: the probe connection, unless the probes go to another address (then
+        /// one more connection, to the metrics address).
+        var levels: PollConnection
+        var all: [PollConnection] { levels === probes ? [metrics, probes] : [metrics, probes, levels] }
     }
     private let interval: Double
     private let timeout: Double
@@ -217,8 +220,11 @@ final class TargetPoller: @unchecked Sendable {
         self.id = id
         self.shard = shard
         self.lines = requests.map { prepared in
-            let connection = { PollConnection(loop: shard.loop, address: prepared.address) }
-            return Lines(requests: prepared, metrics: connection(), probes: connection())
+            let connection = { PollConnection(loop: shard.loop, address: $0) }
+            let probes = connection(prepared.probeAddress ?? prepared.address)
+            return Lines(
+                requests: prepared, metrics: connection(prepared.address), probes: probes,
+                levels: prepared.probeAddress == nil ? probes : connection(prepared.address))
         }
         self.interval = engine.settings.interval
         self.timeout = engine.timeout
@@ -321,7 +327,7 @@ final class TargetPoller: @unchecked Sendable {
                     isProbing = false
                     return
                 }
-                send(requests.logLevel, on: lines.probes) { [self] result in
+                send(requests.logLevel, on: lines.levels) { [self] result in
                     let level = ServiceClient.logLevel(result, path: requests.logLevel.path)
                     shard.emit([.logLevelRead(id, level: level.level, error: level.error)])
                     isProbing = false

@@ -22,6 +22,8 @@ public struct ServiceClient: Sendable {
     /// read it sends now and then), built once: URL parsed, headers and credentials set, TLS files loaded.
     public struct PollRequests: Sendable {
         public var address: PollAddress
+        /// Where liveness and readiness go, when not to `address` (`Target.probeBaseURL`).
+        public var probeAddress: PollAddress?
         public var metrics: PollRequest
         public var liveness: PollRequest
         public var readiness: PollRequest
@@ -30,22 +32,31 @@ public struct ServiceClient: Sendable {
 
     public func pollRequests(_ target: Target, maxBytes: Int? = nil) -> Result<PollRequests, ScrapeFailure> {
         let access = options(for: target)
+        let probeAddress: PollAddress?
+        switch target.probeBaseURL.map({ PollAddress.make(baseURL: $0, options: access) }) {
+        case .failure(let failure): return .failure(failure)
+        case .success(let address): probeAddress = address
+        case nil: probeAddress = nil
+        }
         return PollAddress.make(baseURL: target.baseURL, options: access).map { address in
             let endpoints = target.profile.endpoints
-            func make(_ endpoint: Endpoint, _ extra: [(String, String)], _ limit: Int) -> PollRequest {
+            func make(
+                _ endpoint: Endpoint, _ extra: [(String, String)], _ limit: Int, at where: PollAddress? = nil
+            ) -> PollRequest {
                 PollRequest(
-                    method: endpoint.method, path: endpoint.path, address: address,
+                    method: endpoint.method, path: endpoint.path, address: `where` ?? address,
                     headers: HTTPTransport.headers(options: access, extra: extra), maxBytes: limit)
             }
             let metricsLimit = min(maxBytes ?? transport.maxBodyBytes, transport.maxBodyBytes)
             return PollRequests(
                 address: address,
+                probeAddress: probeAddress,
                 metrics: make(
                     endpoints.metrics,
                     ServiceClient.scrapeHeaders + (address.isLoopback ? [("Accept-Encoding", "identity")] : []),
                     metricsLimit),
-                liveness: make(endpoints.liveness, [], ServiceClient.smallBody),
-                readiness: make(endpoints.readiness, [], ServiceClient.smallBody),
+                liveness: make(endpoints.liveness, [], ServiceClient.smallBody, at: probeAddress),
+                readiness: make(endpoints.readiness, [], ServiceClient.smallBody, at: probeAddress),
                 logLevel: make(endpoints.logLevel, ServiceClient.jsonHeaders, ServiceClient.smallBody))
         }
     }

@@ -173,7 +173,9 @@ public struct RecordCodec {
         case .kubernetesFailed(let text):
             kind = .kubernetesFailed
             body.string(text)
-        case .keyPressed, .resized, .suspendRequested, .dumpRegrouped, .dumpSaved, .profileSaved, .bundleWritten:
+        case .keyPressed, .resized, .suspendRequested, .dumpRegrouped, .dumpSaved, .profileSaved, .bundleWritten,
+            // Where a port-forward landed says nothing about the service; its scrapes say the rest.
+            .podForwarded, .podForwardFailed:
             return false
         }
         writeHeader(kind, time: time, to: &sink)

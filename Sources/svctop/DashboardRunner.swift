@@ -1,6 +1,7 @@
 import DequeModule
 import Foundation
 import SvctopCore
+import SvctopKubernetes
 import SvctopNetwork
 import SvctopRecord
 import SvctopRender
@@ -112,6 +113,10 @@ struct DashboardRunner {
                         control.add(id, target)
                     case .stopPolling(let id):
                         control.remove(id)
+                    case .forwardPod(let id, let forward):
+                        configuration.kubernetes?.forwards?.start(id, forward) { sink.yield(.events([$1.event($0)])) }
+                    case .stopForward(let id):
+                        configuration.kubernetes?.forwards?.stop(id)
                     case .suspend:
                         terminal.suspend()
                         _ = state.reduce(.resized(width: terminal.width, height: terminal.height), now: now)

@@ -17,7 +17,7 @@ struct EffectPerformer: Sendable {
     /// for what is done at once (journaling a refusal).
     func work(for effect: Effect, in state: AppState) -> EffectWork? {
         switch effect {
-        case .quit, .suspend, .writeBundle, .startPolling, .stopPolling:
+        case .quit, .suspend, .writeBundle, .startPolling, .stopPolling, .forwardPod, .stopForward:
             return nil
         case .fetchDump(let id, let debugLevel):
             let target = state.instances[id].target

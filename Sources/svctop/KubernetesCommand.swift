@@ -17,13 +17,16 @@ struct KubernetesCommand: AsyncParsableCommand {
 
             Requests go through the API server's pod proxy, via one `kubectl proxy` child: your kubeconfig's \
             credentials (certificates, tokens, exec plugins) stay with kubectl. Workload names resolve to their pod \
-            selector the way kubectl does.
+            selector the way kubectl does. Where the pod proxy is not allowed (RBAC without pods/proxy), \
+            --via port-forward keeps one `kubectl port-forward` per pod instead, restarted with backoff when it \
+            dies.
 
             Examples:
               svctop k8s -n shop deploy/checkout
               svctop k8s -n shop -l app=checkout,tier=api --port metrics
               svctop k8s -A -l team=payments --context prod-eu
               svctop k8s -n shop sts/db --once --format json
+              svctop k8s -n shop deploy/checkout --via port-forward
             """)
 
     @Option(name: [.short, .customLong("namespace")], help: "The namespace (default: the context's, else default).")
@@ -52,6 +55,12 @@ struct KubernetesCommand: AsyncParsableCommand {
 
     @Option(help: "How long a deleted pod's row stays on screen, e.g. 2m (default: 2m).")
     var goneGrace: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "How to reach the pods: proxy (the API server's pod proxy, one kubectl child) or port-forward (one supervised kubectl port-forward per pod, to a free local port).",
+            valueName: "proxy|port-forward"))
+    var via: PodTransport?
 
     @Option(help: ArgumentHelp("The kubectl to run.", visibility: .hidden))
     var kubectl: String = "kubectl"
@@ -82,6 +91,7 @@ struct KubernetesCommand: AsyncParsableCommand {
         if let context { k.context = context }
         if let kubeconfig { k.kubeconfig = kubeconfig }
         if let port { k.port = port }
+        if let via { k.via = via }
         if let goneGrace {
             guard let grace = SettingDeclaration.seconds(goneGrace), grace >= 0 else {
                 throw SetupError(description: "--gone-grace: expected a duration like 2m, got '\(goneGrace)'")
@@ -112,9 +122,12 @@ extension ConfiguredKubernetes {
             PodWatcher(
                 api: api, ref: $0, namespace: watched, workloadNamespace: namespace ?? kube.namespace, port: choice)
         }
-        let state = KubernetesState(
+        var state = KubernetesState(
             context: kube.name, namespace: watched, selection: refs.map(\.description).joined(separator: " "),
             proxy: proxy.url, goneGrace: goneGrace ?? 120)
-        return KubernetesRun(proxy: proxy, watchers: watchers, state: state)
+        state.via = via
+        let forwards =
+            via == .portForward ? PortForwards(kubectl: kubectl, global: proxy.globalArguments) : nil
+        return KubernetesRun(proxy: proxy, watchers: watchers, state: state, forwards: forwards)
     }
 }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import SvctopCore
 import SvctopKubernetes
 
@@ -7,4 +8,8 @@ struct KubernetesRun: Sendable {
     var proxy: KubectlProxy
     var watchers: [PodWatcher]
     var state: KubernetesState
+    /// One `kubectl port-forward` per pod (`--via port-forward`); nil through the pod proxy.
+    var forwards: PortForwards?
 }
+
+extension PodTransport: ExpressibleByArgument {}

@@ -1,5 +1,6 @@
 import Foundation
 import SvctopCore
+import SvctopKubernetes
 import SvctopNetwork
 
 /// `svctop --once`: scrape every target long enough to compute rates and quantiles, print one snapshot, exit.
@@ -26,7 +27,12 @@ struct OnceRunner {
         var watchers: [Task<Void, Never>] = []
         // Pod events are reduced in the order the watchers saw them (a list before the changes after it).
         let (podBatches, podSink) = AsyncStream.makeStream(of: [Event].self, bufferingPolicy: .unbounded)
-        let podConsumer = Task { for await batch in podBatches { await collector.reduce(batch, control) } }
+        let forwards = configuration.kubernetes?.forwards
+        let podConsumer = Task {
+            for await batch in podBatches {
+                await collector.reduce(batch, control, forwards: forwards) { podSink.yield([$1.event($0)]) }
+            }
+        }
         if let kubernetes = configuration.kubernetes {
             // Pods: the first list of every selection, then their scrapes like any target's.
             for watcher in kubernetes.watchers {
@@ -77,13 +83,19 @@ struct OnceRunner {
             for event in batch { _ = reduce(event) }
         }
 
-        /// Pod events: the rows they make start polling on `control`.
-        func reduce(_ batch: [Event], _ control: ScrapeControl) {
+        /// Pod events: the rows they make start polling on `control` (through `forwards`' port-forwards, whose
+        /// outcomes go to `forwarded`).
+        func reduce(
+            _ batch: [Event], _ control: ScrapeControl, forwards: PortForwards?,
+            forwarded: @escaping @Sendable (InstanceID, PortForwards.Outcome) -> Void
+        ) {
             for event in batch {
                 for effect in reduce(event) {
                     switch effect {
                     case .startPolling(let id, let target): control.add(id, target)
                     case .stopPolling(let id): control.remove(id)
+                    case .forwardPod(let id, let forward): forwards?.start(id, forward, report: forwarded)
+                    case .stopForward(let id): forwards?.stop(id)
                     default: break
                     }
                 }

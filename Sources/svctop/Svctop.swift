@@ -84,6 +84,7 @@ struct Svctop: AsyncParsableCommand {
         }
         // The kubectl children end with svctop on every path (their lifeline closes); this stops them at once.
         defer {
+            configuration.kubernetes?.forwards?.stopAll()
             configuration.kubernetes?.proxy.stop()
             configuration.sourcePodProxy?.proxy.stop()
         }

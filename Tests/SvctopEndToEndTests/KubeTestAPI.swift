@@ -9,19 +9,21 @@ import NIOSSL
 /// A test Kubernetes API server: the REST shapes svctop and `kubectl proxy` use, over TLS with a bearer token,
 /// backed by real processes on loopback.
 ///
-/// What it models: `/version`, `/api`, `/apis` (discovery, minimal); pods list and watch (core/v1, one namespace
+/// What it models: `/version`, `/api`, `/apis`, `/api/v1` (discovery, minimal); a pod by name; pods list and watch (core/v1, one namespace
 /// or all, `labelSelector` with `=`, `!=`, `in`, `notin`, exists and `!key`, `fieldSelector=metadata.name=`),
 /// resourceVersion on every change, watches that start from a version, end after `timeoutSeconds` or when the
 /// test expires them, and answer a version older than the last compaction with an ERROR event 410 Gone;
 /// bookmarks are not sent. Deployments, statefulsets, daemonsets, replicasets (apps/v1) and services by name,
 /// for their selectors. The pod proxy subresource (`/api/v1/namespaces/NS/pods/NAME:PORT/proxy/PATH`), forwarded
-/// to the process that plays the pod, or 403 when the test forbids it (RBAC without `pods/proxy`). 401 without
-/// the token.
+/// to the process that plays the pod, or 403 when the test forbids it (RBAC without `pods/proxy`). The pod
+/// portforward subresource over SPDY/3.1 (`KubeFront`, `SpdyPortForward`), joined to the same process, or 403 when
+/// forbidden. 401 without the token.
 ///
 /// What it does not model: authentication other than one bearer token, RBAC beyond that one switch, any other
 /// resource or verb (create, patch, delete through the API), field selectors other than metadata.name, watch
 /// bookmarks, chunked lists (`limit`/`continue`), protobuf, server-side apply, admission, and the kubelet: a pod's
-/// status is whatever the test sets.
+/// status is whatever the test sets. Port-forward: not the WebSocket tunnel (kubectl falls back to SPDY), not the
+/// stream headers (every stream goes to the pod's one process), not flow control.
 final class KubeTestAPI: @unchecked Sendable {
     struct FakePod: Sendable {
         var namespace = "shop"
@@ -69,11 +71,15 @@ final class KubeTestAPI: @unchecked Sendable {
     var proxiedCount: Int { lock.withLock { proxied } }
     private var proxied = 0
     var forbidProxy = false
+    var forbidPortForward = false
+    private var front: KubeFront?
+    /// Streams opened through the portforward subresource (two per forwarded connection: error and data).
+    var forwardedStreams: Int { front?.streams.value ?? 0 }
     let token: String
     private var task: Task<Void, Never>?
     private let portBox = LockedBox<Int?>(nil)
 
-    var port: Int { portBox.value ?? 0 }
+    var port: Int { front?.port ?? 0 }
     var url: String { "https://127.0.0.1:\(port)" }
 
     init(token: String = "test-token-\(UUID().uuidString.prefix(8))") {
@@ -91,19 +97,29 @@ final class KubeTestAPI: @unchecked Sendable {
         let app = Application(
             responder: CallbackResponder { [self] (request: Request, _: BasicRequestContext) in await respond(request)
             },
-            server: try .tls(.http1(), tlsConfiguration: tls),
+            server: .http1(),
             configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: nil),
             onServerRunning: { [portBox] channel in portBox.value = channel.localAddress?.port },
             logger: logger)
         task = Task { try? await app.run() }
         let deadline = Date().addingTimeInterval(10)
-        while port == 0 {
+        while portBox.value == nil {
             guard Date() < deadline else { throw KubeTestError(description: "the test API server did not start") }
             try await Task.sleep(for: .milliseconds(10))
         }
+        let front = KubeFront(inner: portBox.value!) { [self] namespace, name, authorization in
+            guard authorization == "Bearer \(token)" else { return .refuse(401) }
+            if forbidPortForward { return .refuse(403) }
+            guard let pod = lock.withLock({ pods.values.first { $0.namespace == namespace && $0.name == name } })
+            else { return .refuse(404) }
+            return .pod(pod.backend)
+        }
+        try await front.start(tls: tls)
+        self.front = front
     }
 
     func stop() {
+        front?.stop()
         task?.cancel()
         expireWatches()
     }
@@ -206,6 +222,24 @@ final class KubeTestAPI: @unchecked Sendable {
             return json(["kind": "APIVersions", "versions": ["v1"]])
         case path == "/apis":
             return json(["kind": "APIGroupList", "groups": [] as [Any]])
+        case path == "/api/v1":
+            // What `kubectl port-forward pod/NAME` looks up before it asks for the pod.
+            func resource(_ name: String, _ kind: String, _ verbs: [String]) -> [String: Any] {
+                ["name": name, "singularName": "", "namespaced": true, "kind": kind, "verbs": verbs]
+            }
+            return json([
+                "kind": "APIResourceList", "groupVersion": "v1",
+                "resources": [
+                    resource("pods", "Pod", ["get", "list", "watch"]),
+                    resource("pods/portforward", "PodPortForwardOptions", ["create", "get"]),
+                    resource("pods/proxy", "PodProxyOptions", ["create", "delete", "get", "patch", "put"]),
+                    resource("services", "Service", ["get"]),
+                ],
+            ])
+        case parts.count == 6 && parts[0] == "api" && parts[4] == "pods":
+            guard let pod = lock.withLock({ pods.values.first { $0.namespace == parts[3] && $0.name == parts[5] } })
+            else { return status(404, "NotFound", "pods \"\(parts[5])\" not found") }
+            return json(lock.withLock { Self.object(pod, version: version) })
         case parts.count >= 7 && parts[0] == "api" && parts[4] == "pods" && parts[6] == "proxy":
             return await proxy(request, namespace: parts[3], podAndPort: parts[5], rest: parts.dropFirst(7))
         case path == "/api/v1/pods" || (parts.count == 5 && parts[0] == "api" && parts[4] == "pods"):

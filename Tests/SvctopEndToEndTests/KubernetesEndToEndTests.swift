@@ -4,7 +4,7 @@ import Testing
 /// `svctop k8s` against the test API server (KubeTestAPI), through the real kubectl (`kubectl proxy` over TLS
 /// with a bearer token), with real processes playing the pods.
 @Suite(
-    "svctop k8s through kubectl proxy", .serialized,
+    "svctop k8s through kubectl proxy and kubectl port-forward", .serialized,
     .enabled(if: Kubectl.path != nil, "needs kubectl on PATH"))
 struct KubernetesEndToEndTests {
     /// A demo service process per pod, so a pod's process can be killed alone.

@@ -114,6 +114,11 @@ extension AppState {
         case .kubernetesFailed(let error):
             kubernetesFailed(error)
             return []
+        case .podForwarded(let id, let ports):
+            return podForwarded(id, ports)
+        case .podForwardFailed(let id, let why):
+            podForwardFailed(id, why)
+            return []
         }
     }
 

@@ -21,6 +21,10 @@ public enum Effect: Sendable, Equatable {
     case startPolling(InstanceID, Target)
     /// Stop scraping and probing instance `id` (its pod is gone or no longer runs).
     case stopPolling(InstanceID)
+    /// Keep a `kubectl port-forward` to the pod of instance `id` (restarted when it dies) until `stopForward`.
+    case forwardPod(InstanceID, PodForward)
+    /// Stop the port-forward of instance `id` (its pod is gone or no longer runs).
+    case stopForward(InstanceID)
     /// A mutating action that was asked for but not performed: the journal records why.
     case recordRefusal(InstanceID, action: ActionKind, refusal: Refusal)
 

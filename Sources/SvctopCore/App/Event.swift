@@ -35,4 +35,8 @@ public enum Event: Sendable {
     case podsChanged(PodChange)
     /// The pod watch failed (the API refused, the proxy is gone); it retries on its own.
     case kubernetesFailed(String)
+    /// A pod's port-forward serves: pod port → loopback port (`svctop k8s --via port-forward`).
+    case podForwarded(InstanceID, [Int: Int])
+    /// A pod's port-forward ended or could not start; the text says why and when it is tried again.
+    case podForwardFailed(InstanceID, String)
 }

@@ -54,14 +54,51 @@ public struct Pod: Sendable, Equatable, Codable {
 
     /// The target that reaches this pod through the API server's pod proxy at `proxy` (the base URL of
     /// `kubectl proxy`): every endpoint of `profile` goes to the metrics port, except liveness and readiness, which
-    /// go where the kubelet probes; the journal names `context`, the namespace, the pod and its UID. `qualified` names the row namespace/name (several namespaces on screen).
+    /// go where the kubelet probes; the journal names `context`, the namespace, the pod and its UID. `qualified`
+    /// names the row namespace/name (several namespaces on screen).
     public func target(proxy: String, profile: Profile, qualified: Bool, context: String) -> Target {
+        var base = proxy
+        while base.hasSuffix("/") { base.removeLast() }
+        return target(
+            baseURL: "\(base)/api/v1/namespaces/\(namespace)/pods", probeBaseURL: nil, profile: profile,
+            qualified: qualified, context: context
+        ) { port, path in "/\(name):\(port)/proxy" + path }
+    }
+
+    /// The ports a port-forward to this pod carries: the metrics port, then the probes' port when it is another.
+    public var forwardedPorts: [Int] {
+        guard let port = metrics?.port else { return [] }
+        let probe = probePort
+        return probe == port ? [port] : [port, probe]
+    }
+
+    /// The one port the probes go to through a port-forward: the liveness probe's, else the readiness probe's,
+    /// else the metrics port.
+    var probePort: Int { liveness?.port ?? readiness?.port ?? metrics?.port ?? 0 }
+
+    /// The target that reaches this pod through a `kubectl port-forward` whose local ports are `local` (pod port →
+    /// loopback port): metrics, dumps, profiles and actions at the metrics port's, probes at the probe port's.
+    /// Without a forward for the metrics port, nil.
+    public func target(forwarded local: [Int: Int], profile: Profile, qualified: Bool, context: String) -> Target? {
+        guard let port = metrics?.port, let metricsLocal = local[port] else { return nil }
+        let probeLocal = local[probePort] ?? metricsLocal
+        return target(
+            baseURL: "http://127.0.0.1:\(metricsLocal)",
+            probeBaseURL: probeLocal == metricsLocal ? nil : "http://127.0.0.1:\(probeLocal)", profile: profile,
+            qualified: qualified, context: context
+        ) { _, path in path }
+    }
+
+    private func target(
+        baseURL: String, probeBaseURL: String?, profile: Profile, qualified: Bool, context: String,
+        at: (_ port: Int, _ path: String) -> String
+    ) -> Target {
         var profile = profile
         let port = metrics?.port ?? 0
         func via(_ endpoint: Endpoint, port: Int, path: String? = nil) -> Endpoint {
             var e = endpoint
             let p = path ?? endpoint.path
-            e.path = "/\(name):\(port)/proxy" + (p.hasPrefix("/") ? p : "/" + p)
+            e.path = at(port, p.hasPrefix("/") ? p : "/" + p)
             return e
         }
         var e = profile.endpoints
@@ -78,11 +115,8 @@ public struct Pod: Sendable, Equatable, Codable {
             profile.memoryLimit = limit
             profile.memoryLimitOrigin = .podSpec
         }
-        var base = proxy
-        while base.hasSuffix("/") { base.removeLast() }
-        var target = Target(
-            name: qualified ? "\(namespace)/\(name)" : name,
-            baseURL: "\(base)/api/v1/namespaces/\(namespace)/pods", profile: profile)
+        var target = Target(name: qualified ? "\(namespace)/\(name)" : name, baseURL: baseURL, profile: profile)
+        target.probeBaseURL = probeBaseURL
         target.kubernetes = ["context": context, "namespace": namespace, "pod": name]
         if !uid.isEmpty { target.kubernetes?["uid"] = uid }
         return target

@@ -6,6 +6,9 @@ public struct Target: Sendable, Equatable {
     public var name: String
     /// Base URL without a trailing slash, e.g. `http://127.0.0.1:8080` or `https://host:8443/base`.
     public var baseURL: String
+    /// Where liveness and readiness are probed, when not at `baseURL` (a port-forwarded pod whose kubelet probes
+    /// another port than the metrics one): the probe paths are relative to it.
+    public var probeBaseURL: String?
     public var profile: Profile
     /// Credentials, headers and TLS for this target alone (from its entry in the config file); nil means the
     /// defaults.
@@ -33,7 +36,8 @@ public struct Target: Sendable, Equatable {
 
     /// Why an instance cannot be sent requests, for the status bar.
     public var unreachableReason: String {
-        "\(name) has no address svctop can reach: its series carry no host:port in the instance label"
+        if kubernetes != nil { return "\(name): its port-forward is not up yet" }
+        return "\(name) has no address svctop can reach: its series carry no host:port in the instance label"
     }
 
     /// An instance a source names: reachable at `http://host:port` when the name is one, else not at all (never

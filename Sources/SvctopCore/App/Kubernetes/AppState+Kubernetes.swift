@@ -32,18 +32,17 @@ extension AppState {
         kubernetes?.error = error
     }
 
-    /// A pod as the API now describes it: its row, made or updated, and the polling that follows from it.
+    /// A pod as the API now describes it: its row, made or updated, and the polling (and, through port-forwards,
+    /// the forward) that follows from it.
     private mutating func upsert(_ pod: Pod, scope: String) -> [Effect] {
         guard let k8s = kubernetes else { return [] }
         kubernetes!.scopes[pod.uid] = scope
-        let target = pod.target(
-            proxy: k8s.proxy, profile: sourceProfile ?? .go, qualified: k8s.namespace == nil, context: k8s.context)
         guard let id = k8s.rows[pod.uid] else {
             let id = instances.count
-            instances.append(InstanceState(id: id, target: target, settings: settings))
+            instances.append(InstanceState(id: id, target: target(pod, id), settings: settings))
             instances[id].pod = pod
             kubernetes!.rows[pod.uid] = id
-            if pod.isScrapable { return [.startPolling(id, target)] }
+            if pod.isScrapable { return [start(id, pod)] }
             instances[id].status = .down(.other(pod.problem ?? "pod \(pod.phase)"))
             return []
         }
@@ -51,26 +50,83 @@ extension AppState {
         instances[id].pod = pod
         // A deleted pod stays gone: its row is history now.
         guard instances[id].podGoneAt == nil else { return [] }
+        let target = target(pod, id)
         let changed = instances[id].target != target
         instances[id].target = target
         switch (wasScraped, pod.isScrapable) {
         case (false, true):
             if case .down = instances[id].status { instances[id].status = .pending }
-            return [.startPolling(id, target)]
+            return [start(id, pod)]
         case (true, false):
             instances[id].status = .down(.other(pod.problem ?? "pod \(pod.phase)"))
-            return [.stopPolling(id)]
-        case (true, true) where changed:
+            return stop(id)
+        case (true, true) where changed && (k8s.via == .proxy || k8s.forwards[id] != nil):
             return [.stopPolling(id), .startPolling(id, target)]
         default:
             return []
         }
     }
 
+    /// The target of a pod's row: through the pod proxy, or through its port-forward (no address until the
+    /// forward serves).
+    private func target(_ pod: Pod, _ id: InstanceID) -> Target {
+        let k8s = kubernetes!
+        let profile = sourceProfile ?? .go
+        let qualified = k8s.namespace == nil
+        switch k8s.via {
+        case .proxy:
+            return pod.target(proxy: k8s.proxy, profile: profile, qualified: qualified, context: k8s.context)
+        case .portForward:
+            let ports = k8s.forwards[id] ?? [:]
+            if let target = pod.target(forwarded: ports, profile: profile, qualified: qualified, context: k8s.context) {
+                return target
+            }
+            var target = pod.target(
+                forwarded: [pod.metrics?.port ?? 0: 0], profile: profile, qualified: qualified, context: k8s.context)!
+            target.baseURL = ""
+            target.probeBaseURL = nil
+            return target
+        }
+    }
+
+    /// What starts watching a running pod: its polling, or (through port-forwards) its forward, whose first
+    /// `podForwarded` starts the polling.
+    private func start(_ id: InstanceID, _ pod: Pod) -> Effect {
+        guard kubernetes!.via == .portForward else { return .startPolling(id, instances[id].target) }
+        return .forwardPod(id, PodForward(namespace: pod.namespace, pod: pod.name, ports: pod.forwardedPorts))
+    }
+
+    private mutating func stop(_ id: InstanceID) -> [Effect] {
+        guard kubernetes!.via == .portForward else { return [.stopPolling(id)] }
+        kubernetes!.forwards[id] = nil
+        return [.stopPolling(id), .stopForward(id)]
+    }
+
     private mutating func podGone(_ id: InstanceID) -> [Effect] {
         instances[id].podGoneAt = now
         instances[id].markGone(now: now)
-        return [.stopPolling(id)]
+        return stop(id)
+    }
+
+    /// A pod's port-forward serves (the first time, or again on other local ports after a restart): the row
+    /// polls there.
+    mutating func podForwarded(_ id: InstanceID, _ ports: [Int: Int]) -> [Effect] {
+        guard kubernetes?.via == .portForward, instances.indices.contains(id), let pod = instances[id].pod,
+            pod.isScrapable, instances[id].podGoneAt == nil
+        else { return [] }
+        let wasPolling = kubernetes!.forwards[id] != nil
+        kubernetes!.forwards[id] = ports
+        let target = target(pod, id)
+        guard !wasPolling || target != instances[id].target else { return [] }
+        instances[id].target = target
+        return (wasPolling ? [.stopPolling(id)] : []) + [.startPolling(id, target)]
+    }
+
+    /// A port-forward died or would not start: said in the status line (the row goes stale on its own, and comes
+    /// back when the forward does).
+    mutating func podForwardFailed(_ id: InstanceID, _ why: String) {
+        guard instances.indices.contains(id), instances[id].podGoneAt == nil else { return }
+        setMessage("port-forward to \(name(id)): \(why)", .error)
     }
 
     /// A 403 from the pod proxy is RBAC (`pods/proxy` not allowed), the same for every pod: one line says so.
@@ -80,7 +136,7 @@ extension AppState {
     }
 
     public static let proxyForbidden =
-        "the API server refuses the pod proxy (403: your user may not get pods/proxy): ask for that permission, or forward one pod yourself (kubectl port-forward POD :PORT) and run svctop localhost:PORT"
+        "the API server refuses the pod proxy (403: your user may not get pods/proxy): ask for that permission, or reach the pods through kubectl port-forward: svctop k8s … --via port-forward"
 
     /// Whether a row is still shown: a deleted pod's row leaves after the grace period.
     func isShown(_ id: InstanceID) -> Bool {

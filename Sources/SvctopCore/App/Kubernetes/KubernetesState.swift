@@ -9,6 +9,10 @@ public struct KubernetesState: Sendable, Equatable, Codable {
     public var selection: String
     /// The base URL of the API server's pod proxy (`kubectl proxy`).
     public var proxy: String
+    /// How rows reach their pods: the API server's pod proxy, or one `kubectl port-forward` per pod.
+    public var via: PodTransport = .proxy
+    /// Row → the local ports of its pod's port-forward (pod port → loopback port), once kubectl serves them.
+    public var forwards: [InstanceID: [Int: Int]] = [:]
     /// Pod UID → its row: a replacement pod is a new row.
     public var rows: [String: InstanceID] = [:]
     /// Pod UID → the selection that last saw it.
@@ -20,11 +24,37 @@ public struct KubernetesState: Sendable, Equatable, Codable {
     /// Whether the first list has answered.
     public var isListed = false
 
+    /// A recording keeps what the rows are; how they were reached stays with the live session.
+    enum CodingKeys: String, CodingKey {
+        case context, namespace, selection, proxy, rows, scopes, goneGrace, error, isListed
+    }
+
     public init(context: String, namespace: String?, selection: String, proxy: String, goneGrace: Double = 120) {
         self.context = context
         self.namespace = namespace
         self.selection = selection
         self.proxy = proxy
         self.goneGrace = goneGrace
+    }
+}
+
+/// How `svctop k8s` reaches the pods it watches.
+public enum PodTransport: String, Sendable, Codable, CaseIterable {
+    /// Through the API server's pod proxy (`kubectl proxy`): nothing per pod to keep alive.
+    case proxy
+    /// Through one supervised `kubectl port-forward` per pod, to a free loopback port.
+    case portForward = "port-forward"
+}
+
+/// A pod to forward to: who it is, and which of its ports.
+public struct PodForward: Sendable, Equatable {
+    public var namespace: String
+    public var pod: String
+    public var ports: [Int]
+
+    public init(namespace: String, pod: String, ports: [Int]) {
+        self.namespace = namespace
+        self.pod = pod
+        self.ports = ports
     }
 }
