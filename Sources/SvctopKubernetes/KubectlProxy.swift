@@ -67,7 +67,8 @@ public final class KubectlProxy: @unchecked Sendable {
         -> KubectlProxy
     {
         let (child, port) = try launch(
-            kubectl: kubectl, arguments: global + ["proxy", "--port=0"], what: "proxy", timeout: timeout, ready: servingPort)
+            kubectl: kubectl, arguments: global + ["proxy", "--port=0"], what: "proxy", timeout: timeout,
+            ready: servingPort)
         let proxy = KubectlProxy(kubectl: kubectl, arguments: global, port: port)
         proxy.child = child
         return proxy

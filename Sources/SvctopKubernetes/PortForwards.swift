@@ -98,12 +98,14 @@ public final class PortForwards: @unchecked Sendable {
             return Array(forwards.values)
         }
         // The lifelines first, all at once; then the waits.
-        let children = lock.withLock { all.compactMap { entry -> KubectlProxy.Child? in
-            entry.ended = true
-            entry.task?.cancel()
-            defer { entry.child = nil }
-            return entry.child
-        } }
+        let children = lock.withLock {
+            all.compactMap { entry -> KubectlProxy.Child? in
+                entry.ended = true
+                entry.task?.cancel()
+                defer { entry.child = nil }
+                return entry.child
+            }
+        }
         for child in children { try? child.lifeline.fileHandleForWriting.close() }
         for child in children { child.close() }
     }
@@ -127,7 +129,8 @@ public final class PortForwards: @unchecked Sendable {
         while !Task.isCancelled && !lock.withLock({ entry.ended }) {
             let arguments = arguments(forward, local: local)
             let ports = forward.ports
-            let launched = await Self.offPool { [kubectl, startTimeout] () -> Result<(KubectlProxy.Child, [Int: Int]), KubectlProxy.Failure> in
+            let launched = await Self.offPool {
+                [kubectl, startTimeout] () -> Result<(KubectlProxy.Child, [Int: Int]), KubectlProxy.Failure> in
                 do throws(KubectlProxy.Failure) {
                     return .success(
                         try KubectlProxy.launch(

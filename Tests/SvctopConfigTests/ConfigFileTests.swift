@@ -138,7 +138,8 @@ struct ConfigFileTests {
             ("kubernetes:\n  selector: app=api\n  gone_grace: later\n", 3, "kubernetes.gone_grace", "like 2m"),
             ("kubernetes:\n  workloads: [api]\n", 2, "kubernetes.workloads[0]", "TYPE/NAME"),
             ("kubernetes:\n  workloads: deploy/api\n", 2, "kubernetes.workloads", "expected a list"),
-            ("kubernetes:\n  selector: a=b\n  via: port-forward\n", 3, "kubernetes.via", "allowed: namespace"),
+            ("kubernetes:\n  selector: a=b\n  via: tunnel\n", 3, "kubernetes.via", "expected proxy or port-forward"),
+            ("kubernetes:\n  selector: a=b\n  vía: proxy\n", 3, "kubernetes.vía", "allowed: namespace"),
             (
                 "kubernetes:\n  selector: a=b\n  namespace: x\n  all_namespaces: true\n", 2, "kubernetes",
                 "exclude each other"
@@ -189,12 +190,14 @@ struct ConfigFileTests {
                   kubeconfig: ~/.kube/prod
                   port: metrics
                   gone_grace: 5m
+                  via: port-forward
                 """, file: "fleet.yaml")
         let k = try #require(config.kubernetes)
         #expect(config.targets.count == 1)
         #expect(k.namespace == "shop" && !k.allNamespaces && k.selector == "app=api,tier!=canary")
         #expect(k.workloads == ["deploy/checkout", "sts/db"])
         #expect(k.context == "prod-eu" && k.kubeconfig == "~/.kube/prod" && k.port == "metrics" && k.goneGrace == 300)
+        #expect(k.via == .portForward)
         let all = try ConfigFile.parse(
             yaml: "kubernetes: { all_namespaces: true, selector: team=pay, port: 9090 }\n", file: "x")
         #expect(all.kubernetes?.allNamespaces == true && all.kubernetes?.port == "9090")

@@ -125,7 +125,7 @@ struct KubernetesRoomTests {
         _ = s.reduce(.scrapeCompleted(0, .failure(.httpStatus(403, "Forbidden"), duration: 0.01)), now: 2)
         #expect(s.kubernetes?.error == AppState.proxyForbidden)
         #expect(
-            AppState.proxyForbidden.contains("pods/proxy") && AppState.proxyForbidden.contains("kubectl port-forward"))
+            AppState.proxyForbidden.contains("pods/proxy") && AppState.proxyForbidden.contains("--via port-forward"))
         _ = s.reduce(.kubernetesFailed("watch: connection refused"), now: 3)
         #expect(s.kubernetes?.error == "watch: connection refused")
         _ = s.reduce(.podsChanged(.updated(Self.pod("api-1", uid: "u1"), scope: "s")), now: 4)
@@ -189,5 +189,49 @@ struct KubernetesRoomTests {
         #expect(KubeQuantity.value("lots") == nil)
         #expect(KubeQuantity.value("") == nil)
         #expect(KubeQuantity.value("-1Gi") == nil)
+    }
+
+    @Test(
+        "through port-forwards: a running pod asks for a forward of its metrics and probe ports, polls once it serves, again on new ports, and both stop when the pod goes"
+    )
+    func portForward() throws {
+        var s = Self.state()
+        s.kubernetes?.via = .portForward
+        let start = s.reduce(.podsChanged(.listed([Self.pod("api-1", uid: "u1")], scope: "s")), now: 1)
+        #expect(start == [.forwardPod(0, PodForward(namespace: "shop", pod: "api-1", ports: [9090, 8080]))])
+        #expect(!s.instances[0].target.isReachable)
+        #expect(s.instances[0].target.unreachableReason.contains("port-forward"))
+        let polled = s.reduce(.podForwarded(0, [9090: 41000, 8080: 41001]), now: 2)
+        let target = s.instances[0].target
+        #expect(polled == [.startPolling(0, target)])
+        #expect(target.baseURL == "http://127.0.0.1:41000")
+        #expect(target.probeBaseURL == "http://127.0.0.1:41001")
+        #expect(target.profile.endpoints.metrics.path == "/metrics")
+        #expect(target.profile.endpoints.readiness.path == "/ready")
+        #expect(target.kubernetes?["uid"] == "u1")
+        // The same ports again (a restart that got them back): nothing to change.
+        #expect(s.reduce(.podForwarded(0, [9090: 41000, 8080: 41001]), now: 3) == [])
+        let moved = s.reduce(.podForwarded(0, [9090: 42000, 8080: 42001]), now: 4)
+        #expect(moved == [.stopPolling(0), .startPolling(0, s.instances[0].target)])
+        #expect(s.instances[0].target.baseURL == "http://127.0.0.1:42000")
+        _ = s.reduce(.podForwardFailed(0, "kubectl port-forward exited; restarting it in 1s"), now: 5)
+        #expect(s.message?.text.contains("port-forward to api-1: kubectl port-forward exited") == true)
+        let gone = s.reduce(.podsChanged(.deleted(Self.pod("api-1", uid: "u1"), scope: "s")), now: 6)
+        #expect(gone == [.stopPolling(0), .stopForward(0)])
+        // A forward that answers after the pod went changes nothing.
+        #expect(s.reduce(.podForwarded(0, [9090: 43000]), now: 7) == [])
+    }
+
+    @Test("through port-forwards, a pod whose probes share the metrics port forwards one port, probed there")
+    func portForwardOnePort() {
+        var s = Self.state()
+        s.kubernetes?.via = .portForward
+        var pod = Self.pod("api-1", uid: "u1")
+        pod.readiness = PodEndpoint(port: 9090, path: "/ready")
+        let start = s.reduce(.podsChanged(.listed([pod], scope: "s")), now: 1)
+        #expect(start == [.forwardPod(0, PodForward(namespace: "shop", pod: "api-1", ports: [9090]))])
+        _ = s.reduce(.podForwarded(0, [9090: 41000]), now: 2)
+        #expect(s.instances[0].target.probeBaseURL == nil)
+        #expect(s.instances[0].target.baseURL == "http://127.0.0.1:41000")
     }
 }

@@ -96,7 +96,8 @@ private final class FrontDoor: ChannelInboundHandler, @unchecked Sendable {
         var headers: [String: String] = [:]
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
         }
         let parts = request.count > 1 ? request[1].split(separator: "?")[0].split(separator: "/").map(String.init) : []
         if parts.count == 7, parts[0] == "api", parts[4] == "pods", parts[6] == "portforward",
@@ -320,7 +321,9 @@ final class SpdyPortForward: @unchecked Sendable {
     private func data(stream id: UInt32, flags: UInt8, payload: ByteBuffer) {
         guard let entry = backends[id] else { return }
         if payload.readableBytes > 0 {
-            if let channel = entry.channel { channel.writeAndFlush(payload, promise: nil) } else {
+            if let channel = entry.channel {
+                channel.writeAndFlush(payload, promise: nil)
+            } else {
                 entry.pending.append(payload)
             }
         }

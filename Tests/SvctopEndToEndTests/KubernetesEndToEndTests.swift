@@ -167,7 +167,7 @@ struct KubernetesEndToEndTests {
             Tmux.binary,
             ["k8s", "--kubeconfig", kubeconfig, "deploy/api", "--once", "--format", "json", "--interval", "1s"],
             timeout: 60)
-        #expect(again.stderr.contains("pods/proxy") && again.stderr.contains("kubectl port-forward"), "\(again.stderr)")
+        #expect(again.stderr.contains("pods/proxy") && again.stderr.contains("--via port-forward"), "\(again.stderr)")
         let rows = try Self.snapshots(again.stdout)
         #expect((rows["api-a"]?["error"] as? String ?? "").contains("403"), "\(rows)")
     }
@@ -364,7 +364,7 @@ struct KubernetesEndToEndTests {
     }
 
     @Test(
-        "no kubectl outlives svctop killed with SIGKILL, stopped with Ctrl-Z and then killed, or ended by SIGTERM, SIGHUP or SIGINT"
+        "no kubectl (proxy or port-forwards) outlives svctop killed with SIGKILL, stopped with Ctrl-Z and then killed, or ended by SIGTERM, SIGHUP or SIGINT"
     )
     func noOrphans() throws {
         try #require(Tmux.isAvailable)
@@ -374,32 +374,35 @@ struct KubernetesEndToEndTests {
         let kubeconfig = try api.kubeconfig(in: dir)
         let process = try PodProcess()
         api.add(KubeTestAPI.FakePod(name: "api-1", backend: process.port))
-        for path in ["kill", "suspend", "term", "hup", "int"] {
-            let tmux = try Tmux(
-                width: 120, height: 40,
-                // An interactive shell, with job control, as on a terminal: Ctrl-Z stops the foreground job.
-                command:
-                    "bash --norc --noprofile -i -c '\(Tmux.binary) k8s --kubeconfig \(kubeconfig) -l app=api --interval 1s --no-record; sleep 30'"
-            )
-            let (up, screen) = try tmux.waitFor(20) { $0.contains("api-1") && $0.contains("L✓R✓") }
-            #expect(up, "\(screen)")
-            try #require(!Self.kubectls(kubeconfig).isEmpty)
-            let svctop = try runProcess(
-                "/usr/bin/pgrep", ["-f", "^\(Tmux.binary) k8s --kubeconfig \(kubeconfig)"], timeout: 5
-            )
-            .stdout.split(separator: "\n").compactMap { pid_t($0) }
-            try #require(!svctop.isEmpty)
-            if path == "suspend" {
-                try tmux.send("C-z")
+        for via in ["proxy", "port-forward"] {
+            for path in ["kill", "suspend", "term", "hup", "int"] {
+                let tmux = try Tmux(
+                    width: 120, height: 40,
+                    // An interactive shell, with job control, as on a terminal: Ctrl-Z stops the foreground job.
+                    command:
+                        "bash --norc --noprofile -i -c '\(Tmux.binary) k8s --kubeconfig \(kubeconfig) -l app=api --via \(via) --interval 1s --no-record; sleep 30'"
+                )
+                let (up, screen) = try tmux.waitFor(20) { $0.contains("api-1") && $0.contains("L✓R✓") }
+                #expect(up, "\(screen)")
+                try #require(!Self.kubectls(kubeconfig).isEmpty)
+                if via == "port-forward" { try #require(Self.forwarders(kubeconfig).count == 1) }
+                let svctop = try runProcess(
+                    "/usr/bin/pgrep", ["-f", "^\(Tmux.binary) k8s --kubeconfig \(kubeconfig)"], timeout: 5
+                )
+                .stdout.split(separator: "\n").compactMap { pid_t($0) }
+                try #require(!svctop.isEmpty)
+                if path == "suspend" {
+                    try tmux.send("C-z")
+                    #expect(
+                        GoServiceTests.waitUntil(5) { svctop.allSatisfy { Self.processState($0) == "T" } },
+                        "svctop not stopped: \(svctop.map { Self.processState($0) ?? "-" })")
+                }
+                let signal = ["term": SIGTERM, "hup": SIGHUP, "int": SIGINT][path] ?? SIGKILL
+                for pid in svctop { kill(pid, signal) }
                 #expect(
-                    GoServiceTests.waitUntil(5) { svctop.allSatisfy { Self.processState($0) == "T" } },
-                    "svctop not stopped: \(svctop.map { Self.processState($0) ?? "-" })")
+                    GoServiceTests.waitUntil(5) { Self.kubectls(kubeconfig).isEmpty },
+                    "\(via), \(path): \(Self.kubectls(kubeconfig))")
             }
-            let signal = ["term": SIGTERM, "hup": SIGHUP, "int": SIGINT][path] ?? SIGKILL
-            for pid in svctop { kill(pid, signal) }
-            #expect(
-                GoServiceTests.waitUntil(5) { Self.kubectls(kubeconfig).isEmpty },
-                "\(path): \(Self.kubectls(kubeconfig))")
         }
     }
 }

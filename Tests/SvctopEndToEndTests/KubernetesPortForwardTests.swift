@@ -53,16 +53,59 @@ extension KubernetesEndToEndTests {
 }
 
 extension KubernetesEndToEndTests {
-    @Test("DEBUG serve", .enabled(if: ProcessInfo.processInfo.environment["SVCTOP_DEBUG_SERVE"] != nil))
-    func debugServe() throws {
+    @Test(
+        "--via port-forward: a killed forwarder is said at once, its row goes stale within two intervals and is live again after the backoff, on the same local port; the other row never misses an update; no kubectl left after q"
+    )
+    func portForwardRestart() throws {
+        try #require(Tmux.isAvailable)
         let api = try Self.api()
         defer { api.stop() }
-        let dir = "/tmp/kdebug"
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try TerminalEndToEndTests.tempDir()
         let kubeconfig = try api.kubeconfig(in: dir)
         let a = try PodProcess()
+        let b = try PodProcess()
         api.add(KubeTestAPI.FakePod(name: "api-a", backend: a.port))
-        print("KUBECONFIG \(kubeconfig) backend \(a.port)")
-        Thread.sleep(forTimeInterval: 300)
+        api.add(KubeTestAPI.FakePod(name: "api-b", backend: b.port))
+        let tmux = try Tmux(
+            width: 160, height: 40,
+            command:
+                "\(Tmux.binary) k8s --kubeconfig \(kubeconfig) -l app=api --via port-forward --interval 1s --no-record; sleep 30"
+        )
+        func row(_ screen: String, _ name: String) -> String {
+            screen.split(separator: "\n").first { $0.dropFirst(2).hasPrefix(name + " ") }.map(String.init) ?? ""
+        }
+        func fresh(_ line: String) -> Bool {
+            let last = line.split(separator: " ").last.map(String.init) ?? ""
+            return line.contains("L✓R✓") && (last == "0s" || last == "1s")
+        }
+        let (up, screen) = try tmux.waitFor(30) { fresh(row($0, "api-a")) && fresh(row($0, "api-b")) }
+        #expect(up, "\(screen)")
+        let before = Self.forwarders(kubeconfig)
+        #expect(before.count == 2, "\(before)")
+        let victim = try #require(before.first { $0.line.contains("pod/api-a") })
+        // The local port it was given: "… pod/api-a :8080" on the first start; the restart asks for it again.
+        kill(victim.pid, SIGKILL)
+        let killed = Date()
+        var other = true
+        let (stale, down) = try tmux.waitFor(10) { s in
+            if !fresh(row(s, "api-b")) { other = false }
+            return !fresh(row(s, "api-a")) && s.contains("port-forward to api-a")
+        }
+        #expect(stale, "\(down)")
+        #expect(Date().timeIntervalSince(killed) < 2.5, "stale after \(Date().timeIntervalSince(killed)) s")
+        let (back, again) = try tmux.waitFor(15) { s in
+            if !fresh(row(s, "api-b")) { other = false }
+            return fresh(row(s, "api-a"))
+        }
+        #expect(back, "\(again)")
+        #expect(other, "api-b missed an update")
+        let after = Self.forwarders(kubeconfig)
+        #expect(after.count == 2 && !after.contains { $0.pid == victim.pid }, "\(after)")
+        let restarted = try #require(after.first { $0.line.contains("pod/api-a") })
+        #expect(
+            restarted.line.range(of: #"\d+:8080"#, options: .regularExpression) != nil,
+            "the restart asks for the same local port: \(restarted.line)")
+        try tmux.send("q")
+        #expect(GoServiceTests.waitUntil(5) { Self.kubectls(kubeconfig).isEmpty }, "\(Self.kubectls(kubeconfig))")
     }
 }

@@ -37,7 +37,8 @@ enum StatusBar {
             let pods = state.instances.indices.filter { state.instances[$0].podGoneAt == nil }.count
             let waiting = k8s.isListed ? "" : "· listing pods… "
             x += p.text(
-                " k8s \(k8s.context) · \(pods) pods · every \(interval) · \(refreshed) \(waiting)", x: x, y: y,
+                " k8s \(k8s.context) · \(pods) pods\(k8s.via == .portForward ? " via port-forward" : "") · every \(interval) · \(refreshed) \(waiting)",
+                x: x, y: y,
                 k8s.error == nil ? .statusBar : .statusKey)
         } else {
             x += p.text(" \(state.instances.count) targets · every \(interval) · \(refreshed) ", x: x, y: y, .statusBar)
