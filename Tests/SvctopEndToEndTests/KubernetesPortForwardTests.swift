@@ -54,7 +54,7 @@ extension KubernetesEndToEndTests {
 
 extension KubernetesEndToEndTests {
     @Test(
-        "--via port-forward: a killed forwarder is said at once, its row goes stale within two intervals and is live again after the backoff, on the same local port; the other row never misses an update; no kubectl left after q"
+        "--via port-forward: a killed forwarder is said at once, its row goes stale within two intervals and is live again after the backoff, on the same local port; the other row never misses an update; a replaced pod's forward moves to the new pod; no kubectl left after q"
     )
     func portForwardRestart() throws {
         try #require(Tmux.isAvailable)
@@ -64,8 +64,10 @@ extension KubernetesEndToEndTests {
         let kubeconfig = try api.kubeconfig(in: dir)
         let a = try PodProcess()
         let b = try PodProcess()
-        api.add(KubeTestAPI.FakePod(name: "api-a", backend: a.port))
-        api.add(KubeTestAPI.FakePod(name: "api-b", backend: b.port))
+        let pods = [
+            api.add(KubeTestAPI.FakePod(name: "api-a", backend: a.port)),
+            api.add(KubeTestAPI.FakePod(name: "api-b", backend: b.port)),
+        ]
         let tmux = try Tmux(
             width: 160, height: 40,
             command:
@@ -105,6 +107,21 @@ extension KubernetesEndToEndTests {
         #expect(
             restarted.line.range(of: #"\d+:8080"#, options: .regularExpression) != nil,
             "the restart asks for the same local port: \(restarted.line)")
+
+        // The pod is replaced: its forward stops, the new pod gets one of its own and a live row.
+        api.delete(pods[0].uid)
+        let c = try PodProcess()
+        api.add(KubeTestAPI.FakePod(name: "api-c", backend: c.port))
+        let (replaced, later) = try tmux.waitFor(10) { s in
+            row(s, "api-a").contains("gone") && fresh(row(s, "api-c"))
+        }
+        #expect(replaced, "\(later)")
+        #expect(
+            GoServiceTests.waitUntil(5) {
+                let now = Self.forwarders(kubeconfig)
+                return now.count == 2 && now.contains { $0.line.contains("pod/api-c") }
+                    && !now.contains { $0.line.contains("pod/api-a") }
+            }, "\(Self.forwarders(kubeconfig))")
         try tmux.send("q")
         #expect(GoServiceTests.waitUntil(5) { Self.kubectls(kubeconfig).isEmpty }, "\(Self.kubectls(kubeconfig))")
     }
