@@ -37,24 +37,3 @@ public struct KubernetesState: Sendable, Equatable, Codable {
         self.goneGrace = goneGrace
     }
 }
-
-/// How `svctop k8s` reaches the pods it watches.
-public enum PodTransport: String, Sendable, Codable, CaseIterable {
-    /// Through the API server's pod proxy (`kubectl proxy`): nothing per pod to keep alive.
-    case proxy
-    /// Through one supervised `kubectl port-forward` per pod, to a free loopback port.
-    case portForward = "port-forward"
-}
-
-/// A pod to forward to: who it is, and which of its ports.
-public struct PodForward: Sendable, Equatable {
-    public var namespace: String
-    public var pod: String
-    public var ports: [Int]
-
-    public init(namespace: String, pod: String, ports: [Int]) {
-        self.namespace = namespace
-        self.pod = pod
-        self.ports = ports
-    }
-}
