@@ -10,8 +10,10 @@ import SvctopTerminal
 /// Inputs of the UI loop, in the order they happened.
 enum LoopInput: Sendable {
     case terminal(TerminalInput)
-    /// A batch from the scrape engine.
+    /// A batch from the source, the pod watch or a port-forward.
     case events([Event])
+    /// The scrape engine left results in the mailbox.
+    case scrapes
     /// An effect finished: its event, or nil when it has nothing to report.
     case effectFinished(Event?)
     case tick
@@ -61,7 +63,9 @@ struct DashboardRunner {
 
         let (inputs, sink) = AsyncStream.makeStream(of: LoopInput.self, bufferingPolicy: .unbounded)
         let control = ScrapeControl()
-        let sources = startSources(reader: reader, engine: engine, control: control, poller: poller, sink: sink)
+        let mailbox = ScrapeMailbox()
+        let sources = startSources(
+            reader: reader, engine: engine, control: control, poller: poller, mailbox: mailbox, sink: sink)
         await withTaskGroup(of: Void.self) { effects in
             var running = 0
             var waiting = Deque<EffectWork>()
@@ -76,7 +80,9 @@ struct DashboardRunner {
                     guard let (event, isUrgent) = Self.event(for: terminalInput, terminal: terminal) else { break loop }
                     requested = state.reduce(event, now: now)
                     trigger = isUrgent ? .urgent : .none
-                case .events(let events):
+                case .events, .scrapes:
+                    let events: [Event]
+                    if case .events(let given) = input { events = given } else { events = mailbox.take() }
                     for event in events {
                         requested += state.reduce(event, now: now)
                         recorder?.record(event, time: now, state: state)
@@ -205,11 +211,11 @@ struct DashboardRunner {
         return Renderer(theme: theme, glyphs: glyphs)
     }
 
-    /// The keyboard and signals, the scrape engine, the source's poller and the one-second clock, each feeding the
+    /// The keyboard and signals, the scrape engine (through `mailbox`), the source's poller and the one-second clock, each feeding the
     /// loop.
     func startSources(
         reader: InputReader, engine: ScrapeEngine, control: ScrapeControl, poller: PrometheusPoller?,
-        sink: AsyncStream<LoopInput>.Continuation
+        mailbox: ScrapeMailbox, sink: AsyncStream<LoopInput>.Continuation
     ) -> Task<Void, Never> {
         let targets = configuration.targets
         let kubernetes = configuration.kubernetes
@@ -220,7 +226,9 @@ struct DashboardRunner {
                     for await input in reader.inputs { sink.yield(.terminal(input)) }
                 }
                 group.addTask {
-                    await engine.run(targets: targets, control: control) { sink.yield(.events($0)) }
+                    await engine.run(targets: targets, control: control) {
+                        if mailbox.put($0) { sink.yield(.scrapes) }
+                    }
                 }
                 if let kubernetes {
                     for watcher in kubernetes.watchers {

@@ -1,5 +1,7 @@
 import Testing
 
+import SvctopCore
+
 @testable import svctop
 
 @Suite("frame scheduling: keys at once, data coalesced, slower for large fleets")
@@ -21,5 +23,33 @@ struct FrameSchedulerTests {
         arguments: [(1, 0.05), (200, 0.05), (500, 0.125), (1000, 0.25), (5000, 0.25)])
     func interval(targets: Int, expected: Double) {
         #expect(FrameScheduler.interval(forTargets: targets) == expected)
+    }
+}
+
+@Suite("scrape mailbox")
+struct ScrapeMailboxTests {
+    static func scrape(_ id: InstanceID, _ duration: Double) -> Event {
+        .scrapeCompleted(id, .failure(.timeout, duration: duration))
+    }
+
+    @Test("a loop that falls behind gets the newest scrape of each instance, every other event in order, one wake-up")
+    func coalesces() {
+        let box = ScrapeMailbox()
+        #expect(box.put([Self.scrape(1, 0.1), Self.scrape(2, 0.1)]))
+        #expect(!box.put([.logLevelRead(1, level: "info", error: nil), Self.scrape(1, 0.2)]))
+        #expect(!box.put([Self.scrape(1, 0.3), .logLevelRead(2, level: "warn", error: nil)]))
+        let taken = box.take()
+        let described = taken.map { event -> String in
+            switch event {
+            case .scrapeCompleted(let id, .failure(_, let duration)): return "scrape \(id) \(duration)"
+            case .logLevelRead(let id, let level, _): return "level \(id) \(level ?? "-")"
+            default: return "other"
+            }
+        }
+        #expect(described == ["level 1 info", "level 2 warn", "scrape 1 0.3", "scrape 2 0.1"])
+        #expect(box.replacedCount == 2)
+        #expect(box.take().isEmpty)
+        // Taken: the next put wakes the loop again.
+        #expect(box.put([Self.scrape(3, 0.1)]))
     }
 }

@@ -31,6 +31,36 @@ struct KubernetesEndToEndTests {
         return api
     }
 
+    /// The fleet row of pod `name` on a captured screen, if any.
+    static func row(_ screen: String, _ name: String) -> String? {
+        screen.split(separator: "\n").first { $0.dropFirst(2).hasPrefix(name + " ") }.map(String.init)
+    }
+
+    /// AGE is the last column: fresh rows say 0s or 1s (a scrape every second).
+    static func isRecent(_ line: String) -> Bool {
+        let last = line.split(separator: " ").last.map(String.init) ?? ""
+        return last == "0s" || last == "1s"
+    }
+
+    /// A pod's row with both probes passing and data from the last second.
+    static func isFresh(_ screen: String, _ name: String) -> Bool {
+        row(screen, name).map { $0.contains("L✓R✓") && isRecent($0) } ?? false
+    }
+
+    /// The test API server, a kubeconfig for it, and a pod per name, each played by a demo process of its own.
+    static func fleet(_ names: [String]) throws -> (KubeTestAPI, String, [PodProcess], [KubeTestAPI.FakePod]) {
+        let api = try Self.api()
+        let kubeconfig = try api.kubeconfig(in: try TerminalEndToEndTests.tempDir())
+        var processes: [PodProcess] = []
+        var pods: [KubeTestAPI.FakePod] = []
+        for name in names {
+            let process = try PodProcess()
+            processes.append(process)
+            pods.append(api.add(KubeTestAPI.FakePod(name: name, backend: process.port)))
+        }
+        return (api, kubeconfig, processes, pods)
+    }
+
     /// The kubectl processes started for this kubeconfig (svctop's children), by command line.
     static func kubectls(_ kubeconfig: String) -> [String] {
         let result = try? runProcess("/usr/bin/pgrep", ["-f", "-a", "kubectl.*\(kubeconfig)"], timeout: 5)
@@ -177,29 +207,14 @@ struct KubernetesEndToEndTests {
     )
     func replacement() throws {
         try #require(Tmux.isAvailable)
-        let api = try Self.api()
-        defer { api.stop() }
-        let dir = try TerminalEndToEndTests.tempDir()
-        let kubeconfig = try api.kubeconfig(in: dir)
-        var processes: [PodProcess] = []
-        var pods: [KubeTestAPI.FakePod] = []
-        for i in 1...6 {
-            let process = try PodProcess()
-            processes.append(process)
-            pods.append(api.add(KubeTestAPI.FakePod(name: "api-\(i)", backend: process.port)))
-        }
+        let (api, kubeconfig, processes, pods) = try Self.fleet((1...6).map { "api-\($0)" })
+        defer { withExtendedLifetime(processes) { api.stop() } }
         let tmux = try Tmux(
             width: 160, height: 40,
             command:
                 "\(Tmux.binary) k8s --kubeconfig \(kubeconfig) -n shop -l app=api --interval 1s --no-record; sleep 30")
-        func row(_ screen: String, _ name: String) -> String? {
-            screen.split(separator: "\n").first { $0.dropFirst(2).hasPrefix(name + " ") }.map(String.init)
-        }
-        func ageOK(_ line: String) -> Bool {
-            // AGE is the last column: fresh rows say 0s or 1s (a scrape every second).
-            let last = line.split(separator: " ").last.map(String.init) ?? ""
-            return last == "0s" || last == "1s"
-        }
+        let row = Self.row
+        let ageOK = Self.isRecent
         let (allUp, first) = try tmux.waitFor(30) { s in
             (1...6).allSatisfy { i in row(s, "api-\(i)").map { $0.contains("L✓R✓") && ageOK($0) } ?? false }
         }
@@ -285,14 +300,10 @@ struct KubernetesEndToEndTests {
     )
     func proxyRestart() throws {
         try #require(Tmux.isAvailable)
-        let api = try Self.api()
-        defer { api.stop() }
+        let (api, kubeconfig, processes, _) = try Self.fleet(["api-a", "api-b"])
+        // The pods' processes live until the test ends (they stop when released).
+        defer { withExtendedLifetime(processes) { api.stop() } }
         let dir = try TerminalEndToEndTests.tempDir()
-        let kubeconfig = try api.kubeconfig(in: dir)
-        let a = try PodProcess()
-        let b = try PodProcess()
-        api.add(KubeTestAPI.FakePod(name: "api-a", backend: a.port))
-        api.add(KubeTestAPI.FakePod(name: "api-b", backend: b.port))
         let tmux = try Tmux(
             width: 160, height: 40,
             command: "\(Tmux.binary) k8s --kubeconfig \(kubeconfig) -l app=api --interval 1s --no-record; sleep 30")

@@ -18,17 +18,10 @@ extension KubernetesEndToEndTests {
         "--via port-forward --once --format json: every pod scraped and probed through its own port-forward, none through the pod proxy (forbidden here); no kubectl left"
     )
     func portForwardSnapshot() throws {
-        let api = try Self.api()
-        defer { api.stop() }
+        let (api, kubeconfig, processes, _) = try Self.fleet(["api-a", "api-b"])
+        // The pods' processes live until the test ends (they stop when released).
+        defer { withExtendedLifetime(processes) { api.stop() } }
         api.forbidProxy = true
-        let dir = try TerminalEndToEndTests.tempDir()
-        let kubeconfig = try api.kubeconfig(in: dir)
-        let a = try PodProcess()
-        let b = try PodProcess()
-        var first = KubeTestAPI.FakePod(name: "api-a", backend: a.port)
-        first.memoryLimit = "512Mi"
-        api.add(first)
-        api.add(KubeTestAPI.FakePod(name: "api-b", backend: b.port))
         let result = try runProcess(
             Tmux.binary,
             [
@@ -58,29 +51,15 @@ extension KubernetesEndToEndTests {
     )
     func portForwardRestart() throws {
         try #require(Tmux.isAvailable)
-        let api = try Self.api()
-        defer { api.stop() }
-        let dir = try TerminalEndToEndTests.tempDir()
-        let kubeconfig = try api.kubeconfig(in: dir)
-        let a = try PodProcess()
-        let b = try PodProcess()
-        let pods = [
-            api.add(KubeTestAPI.FakePod(name: "api-a", backend: a.port)),
-            api.add(KubeTestAPI.FakePod(name: "api-b", backend: b.port)),
-        ]
+        let (api, kubeconfig, processes, pods) = try Self.fleet(["api-a", "api-b"])
+        defer { withExtendedLifetime(processes) { api.stop() } }
         let tmux = try Tmux(
             width: 160, height: 40,
             command:
                 "\(Tmux.binary) k8s --kubeconfig \(kubeconfig) -l app=api --via port-forward --interval 1s --no-record; sleep 30"
         )
-        func row(_ screen: String, _ name: String) -> String {
-            screen.split(separator: "\n").first { $0.dropFirst(2).hasPrefix(name + " ") }.map(String.init) ?? ""
-        }
-        func fresh(_ line: String) -> Bool {
-            let last = line.split(separator: " ").last.map(String.init) ?? ""
-            return line.contains("L✓R✓") && (last == "0s" || last == "1s")
-        }
-        let (up, screen) = try tmux.waitFor(30) { fresh(row($0, "api-a")) && fresh(row($0, "api-b")) }
+        let fresh = Self.isFresh
+        let (up, screen) = try tmux.waitFor(30) { fresh($0, "api-a") && fresh($0, "api-b") }
         #expect(up, "\(screen)")
         let before = Self.forwarders(kubeconfig)
         #expect(before.count == 2, "\(before)")
@@ -90,14 +69,14 @@ extension KubernetesEndToEndTests {
         let killed = Date()
         var other = true
         let (stale, down) = try tmux.waitFor(10) { s in
-            if !fresh(row(s, "api-b")) { other = false }
-            return !fresh(row(s, "api-a")) && s.contains("port-forward to api-a")
+            if !fresh(s, "api-b") { other = false }
+            return !fresh(s, "api-a") && s.contains("port-forward to api-a")
         }
         #expect(stale, "\(down)")
         #expect(Date().timeIntervalSince(killed) < 2.5, "stale after \(Date().timeIntervalSince(killed)) s")
         let (back, again) = try tmux.waitFor(15) { s in
-            if !fresh(row(s, "api-b")) { other = false }
-            return fresh(row(s, "api-a"))
+            if !fresh(s, "api-b") { other = false }
+            return fresh(s, "api-a")
         }
         #expect(back, "\(again)")
         #expect(other, "api-b missed an update")
@@ -113,7 +92,7 @@ extension KubernetesEndToEndTests {
         let c = try PodProcess()
         api.add(KubeTestAPI.FakePod(name: "api-c", backend: c.port))
         let (replaced, later) = try tmux.waitFor(10) { s in
-            row(s, "api-a").contains("gone") && fresh(row(s, "api-c"))
+            (Self.row(s, "api-a") ?? "").contains("gone") && fresh(s, "api-c")
         }
         #expect(replaced, "\(later)")
         #expect(
