@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+
 @testable import SvctopCore
 
 @Suite("series math")
@@ -78,6 +80,43 @@ struct SeriesMathTests {
         var steady = TimeSeries(capacity: 3600)
         for i in 0..<3584 { steady.append(time: 1_800_000_000 + Double(i), value: Double(200 + i % 3)) }
         #expect(steady.sealedBytes <= 3584 * 7 / 2, "\(steady.sealedBytes) bytes")
+    }
+
+    @Test(
+        "a derived series keeps 16 bits of mantissa in its sealed points (relative error under 8e-6, about half the bytes), its newest points exactly"
+    )
+    func derivedChunks() {
+        var exact = TimeSeries(capacity: 3600)
+        var derived = TimeSeries(capacity: 3600, significantBits: 16)
+        var random = SystemRandomNumberGenerator()
+        var values: [Double] = []
+        for i in 0..<3600 {
+            // A p99 that wanders, now and then NaN (no requests) or 0.
+            let v: Double =
+                i % 97 == 0
+                ? .nan
+                : i % 89 == 0 ? 0 : 0.05 + 0.01 * sin(Double(i) / 50) + Double.random(in: 0...0.002, using: &random)
+            values.append(v)
+            exact.append(time: 1_800_000_000 + Double(i), value: v)
+            derived.append(time: 1_800_000_000 + Double(i), value: v)
+        }
+        let held = derived.points
+        #expect(held.count == 3600)
+        let sealedCount = 3600 / 128 * 128
+        for (i, (p, v)) in zip(held, values).enumerated() {
+            if v.isNaN {
+                #expect(p.value.isNaN)
+            } else if i >= sealedCount {
+                #expect(p.value == v, "the open chunk is exact")
+            } else {
+                #expect(abs(p.value - v) <= abs(v) * 7.7e-6, "\(i): \(p.value) for \(v)")
+            }
+        }
+        #expect(
+            derived.sealedBytes * 10 <= exact.sealedBytes * 6, "\(derived.sealedBytes) against \(exact.sealedBytes)")
+        #expect(TimeSeries.rounded(1.0 + 1.0 / 131_072, keeping: 16) == 1.0 + 1.0 / 65_536, "ties round away from zero")
+        #expect(TimeSeries.rounded(.greatestFiniteMagnitude, keeping: 16) == .greatestFiniteMagnitude)
+        #expect(TimeSeries.rounded(-0.1, keeping: 16) == -TimeSeries.rounded(0.1, keeping: 16))
     }
 
     @Test("counter increases survive a reset without going negative or spiking")

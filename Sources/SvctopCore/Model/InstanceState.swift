@@ -88,13 +88,15 @@ public struct InstanceState: Sendable {
         threads = TimeSeries(capacity: capacity)
         memory = TimeSeries(capacity: capacity)
         heap = TimeSeries(capacity: capacity)
-        p50 = TimeSeries(capacity: capacity)
-        p90 = TimeSeries(capacity: capacity)
-        p99 = TimeSeries(capacity: capacity)
-        requestRate = TimeSeries(capacity: capacity)
-        errorRatio = TimeSeries(capacity: capacity)
-        poolUtilization = TimeSeries(capacity: capacity)
-        dbUtilization = TimeSeries(capacity: capacity)
+        // Derived values, only charted: 16 bits of mantissa are far finer than a chart or a figure shows.
+        let derived = InstanceState.derivedSeriesBits
+        p50 = TimeSeries(capacity: capacity, significantBits: derived)
+        p90 = TimeSeries(capacity: capacity, significantBits: derived)
+        p99 = TimeSeries(capacity: capacity, significantBits: derived)
+        requestRate = TimeSeries(capacity: capacity, significantBits: derived)
+        errorRatio = TimeSeries(capacity: capacity, significantBits: derived)
+        poolUtilization = TimeSeries(capacity: capacity, significantBits: derived)
+        dbUtilization = TimeSeries(capacity: capacity, significantBits: derived)
         let counterCapacity = max(
             8, Int((max(settings.latencyWindow, 60) / max(settings.interval, 0.05)).rounded(.up)) + 2)
         rejectedTotal = TimeSeries(capacity: counterCapacity)
@@ -104,6 +106,9 @@ public struct InstanceState: Sendable {
     }
 
     public var name: String { target.name }
+
+    /// Mantissa bits kept in the history of derived series (quantiles, rates, ratios, utilisations).
+    public static let derivedSeriesBits = 16
 
     /// Memory used over its limit, when both are known.
     public var memoryRatio: Double? {
