@@ -78,14 +78,14 @@ public struct Pod: Sendable, Equatable, Codable {
 
     /// The target that reaches this pod through a `kubectl port-forward` whose local ports are `local` (pod port →
     /// loopback port): metrics, dumps, profiles and actions at the metrics port's, probes at the probe port's.
-    /// Without a forward for the metrics port, nil.
-    public func target(forwarded local: [Int: Int], profile: Profile, qualified: Bool, context: String) -> Target? {
-        guard let port = metrics?.port, let metricsLocal = local[port] else { return nil }
+    /// Without a forward for the metrics port, a target with no address yet (`isReachable` false).
+    public func target(forwarded local: [Int: Int], profile: Profile, qualified: Bool, context: String) -> Target {
+        let metricsLocal = metrics.flatMap { local[$0.port] }
         let probeLocal = local[probePort] ?? metricsLocal
         return target(
-            baseURL: "http://127.0.0.1:\(metricsLocal)",
-            probeBaseURL: probeLocal == metricsLocal ? nil : "http://127.0.0.1:\(probeLocal)", profile: profile,
-            qualified: qualified, context: context
+            baseURL: metricsLocal.map { "http://127.0.0.1:\($0)" } ?? "",
+            probeBaseURL: probeLocal == metricsLocal ? nil : probeLocal.map { "http://127.0.0.1:\($0)" },
+            profile: profile, qualified: qualified, context: context
         ) { _, path in path }
     }
 

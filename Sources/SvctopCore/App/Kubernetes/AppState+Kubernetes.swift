@@ -77,15 +77,8 @@ extension AppState {
         case .proxy:
             return pod.target(proxy: k8s.proxy, profile: profile, qualified: qualified, context: k8s.context)
         case .portForward:
-            let ports = k8s.forwards[id] ?? [:]
-            if let target = pod.target(forwarded: ports, profile: profile, qualified: qualified, context: k8s.context) {
-                return target
-            }
-            var target = pod.target(
-                forwarded: [pod.metrics?.port ?? 0: 0], profile: profile, qualified: qualified, context: k8s.context)!
-            target.baseURL = ""
-            target.probeBaseURL = nil
-            return target
+            return pod.target(
+                forwarded: k8s.forwards[id] ?? [:], profile: profile, qualified: qualified, context: k8s.context)
         }
     }
 
