@@ -41,9 +41,6 @@ public final class PortForwards: @unchecked Sendable {
         self.startTimeout = startTimeout
     }
 
-    /// The kubectl processes running now.
-    public var running: Int { lock.withLock { forwards.values.filter { $0.child?.isRunning == true }.count } }
-
     /// The delay before restart number `failures` (1, 2, 4, … 30 s).
     public static func backoff(_ failures: Int) -> Double { min(30, Double(1 << min(max(failures - 1, 0), 5))) }
 
@@ -98,26 +95,21 @@ public final class PortForwards: @unchecked Sendable {
             return Array(forwards.values)
         }
         // The lifelines first, all at once; then the waits.
-        let children = lock.withLock {
-            all.compactMap { entry -> KubectlProxy.Child? in
-                entry.ended = true
-                entry.task?.cancel()
-                defer { entry.child = nil }
-                return entry.child
-            }
-        }
+        let children = all.compactMap(detach)
         for child in children { try? child.lifeline.fileHandleForWriting.close() }
         for child in children { child.close() }
     }
 
-    private func end(_ entry: Forward) {
-        let child = lock.withLock { () -> KubectlProxy.Child? in
+    private func end(_ entry: Forward) { detach(entry)?.close() }
+
+    /// Marks a forward ended, cancels its supervision and hands over its kubectl, if one runs.
+    private func detach(_ entry: Forward) -> KubectlProxy.Child? {
+        lock.withLock {
             entry.ended = true
             entry.task?.cancel()
             defer { entry.child = nil }
             return entry.child
         }
-        child?.close()
     }
 
     private func supervise(
