@@ -17,18 +17,18 @@ struct OOMEstimateTests {
         #expect(ByteFormat.eta(seconds) == text)
     }
 
-    /// The recorded run: (seconds, RSS, heap alloc, limit), RSS climbing with the GC's sawtooth to the soft limit.
-    static func recording() throws -> [(t: Double, rss: Double, limit: Double)] {
+    /// The recorded run: (seconds, RSS, heap in use, limit), RSS climbing with the GC's sawtooth to the soft limit.
+    static func recording() throws -> [(t: Double, rss: Double, heap: Double, limit: Double)] {
         let url = try #require(Bundle.module.url(forResource: "Fixtures/memory-to-soft-limit.csv", withExtension: nil))
         return try String(contentsOf: url, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("#") }.map {
             line in
             let v = line.split(separator: ",").map { Double($0)! }
-            return (v[0], v[1], v[3])
+            return (v[0], v[1], v[3], v[5])
         }
     }
 
     @Test(
-        "on a real Go service's memory with GC sawtooth, every estimate from 5 minutes out to 1 is within 25% and counts down steadily"
+        "on a real Go service's memory with GC sawtooth, every estimate from 5 minutes out to 1 is within 15% and counts down steadily"
     )
     func recordedSeries() throws {
         let rows = try Self.recording()
@@ -41,7 +41,12 @@ struct OOMEstimateTests {
         var nextCheck = crossing - 300
         for row in rows where row.t < crossing {
             let now = start + row.t
-            let text = "process_resident_memory_bytes \(row.rss)\nprocess_memory_limit_bytes \(limit)\n"
+            let text = """
+                process_resident_memory_bytes \(row.rss)
+                go_memstats_heap_inuse_bytes \(row.heap)
+                process_memory_limit_bytes \(limit)
+
+                """
             _ = state.reduce(.scrapeCompleted(0, .success(MetricSet.parse(text), duration: 0.002)), now: now)
             guard row.t >= crossing - 300, row.t <= crossing - 60 else { continue }
             let estimate = try #require(
@@ -50,7 +55,9 @@ struct OOMEstimateTests {
             let remaining = estimate.remaining(now: now)
             let real = crossing - row.t
             if row.t >= nextCheck {
-                #expect(abs(remaining / real - 1) <= 0.25, "\(Int(real))s out the estimate was \(Int(remaining))s")
+                // The issue asks for 25%; the RSS line alone was early by up to 21% on this run, weighed with the
+                // live heap's estimate it is within -6…+8%.
+                #expect(abs(remaining / real - 1) <= 0.15, "\(Int(real))s out the estimate was \(Int(remaining))s")
                 checked += 1
                 nextCheck += 30
             }
@@ -64,6 +71,28 @@ struct OOMEstimateTests {
             previous = (row.t, remaining)
         }
         #expect(checked >= 8)
+    }
+
+    @Test(
+        "the live heap's growth comes from its low points after each collection; the nearer the limit, the more the estimate rests on it"
+    )
+    func liveHeap() {
+        // A heap that doubles between collections every 4 s over a live heap growing 1 MB a second.
+        let heap = (0..<120).map { i in
+            TimeSeries.Point(time: Double(i), value: 1e8 + 1e6 * Double(i) + Double(i % 4) * 3e7)
+        }
+        let growth = OOMEstimate.liveHeapGrowth(heap)
+        #expect(growth.map { abs($0 - 1e6) < 1 } == true, "\(String(describing: growth))")
+        #expect(OOMEstimate.liveHeapGrowth(Array(heap.prefix(20))) == nil, "low points over less than 30 s")
+        #expect(OOMEstimate.liveHeapGrowth(heap.map { .init(time: $0.time, value: 5e8) }) == nil, "no collections")
+        // RSS rising 2 MB a second to 300 MB at 119 s, 3/7 of a 700 MB limit: 200 s by RSS, 400 s by the live
+        // heap, weighed 4/7 and 3/7.
+        let rss = (0..<120).map { TimeSeries.Point(time: Double($0), value: 300e6 + 2e6 * Double($0 - 119)) }
+        let both = OOMEstimate.estimate(rss, heap: heap, limit: 700e6, source: .goSoftLimit)
+        #expect(both.map { abs($0.seconds - (200 * 4 + 400 * 3) / 7) < 0.01 } == true, "\(String(describing: both))")
+        #expect(both?.rate == "+80.1Mi/min", "\(String(describing: both?.rate))")
+        let alone = OOMEstimate.estimate(rss, limit: 700e6, source: .goSoftLimit)
+        #expect(alone.map { abs($0.seconds - 200) < 0.01 } == true, "\(String(describing: alone))")
     }
 
     @Test("no estimate without a limit, while memory falls, or from less than 30 s of history")

@@ -119,6 +119,49 @@ struct SeriesMathTests {
         #expect(TimeSeries.rounded(-0.1, keeping: 16) == -TimeSeries.rounded(0.1, keeping: 16))
     }
 
+    @Test(
+        "a thinned series keeps its newest readings exactly and older history as the largest of every 10, back to the whole history, in a quarter of the bytes"
+    )
+    func thinnedHistory() {
+        let start = 1_800_000_000.0
+        let thinning = TimeSeries.Thinning(every: 10, capacity: 360)
+        var thinned = TimeSeries(capacity: 600, thinned: thinning)
+        var full = TimeSeries(capacity: 3600)
+        for i in 0..<4000 {
+            // A spike at 1,000 s; no reading at all (NaN) from 2,000 to 2,009 and at 2,015.
+            let v = i == 1000 ? 1e6 : (2000..<2010).contains(i) || i == 2015 ? .nan : Double(i % 7)
+            thinned.append(time: start + Double(i), value: v)
+            full.append(time: start + Double(i), value: v)
+        }
+        #expect(thinned.count == 600, "positions address the full-resolution readings")
+        #expect(thinned.lastValues(3) == [Double(3997 % 7), Double(3998 % 7), Double(3999 % 7)])
+        let points = thinned.points
+        // 360 thinned points end at 3,999 s (409, 419, … 3,999); those before the first full reading (3,400) come
+        // first, then 600 readings a second.
+        #expect(points.count == 300 + 600)
+        #expect(points.first?.time == start + 409 && thinned.first?.time == start + 409)
+        #expect(points[299].time == start + 3399 && points[300].time == start + 3400)
+        #expect(zip(points, points.dropFirst()).allSatisfy { $0.time < $1.time }, "oldest first, no overlap")
+        let at = { (t: Double) in points.first { $0.time == start + t }?.value }
+        #expect(at(1009) == 1e6, "the spike survives thinning")
+        #expect(at(2009).map(\.isNaN) == true, "ten readings without a value")
+        #expect(at(2019) == 5, "the largest value of a group with a gap: \(String(describing: at(2019)))")
+        #expect(thinned.points(since: start + 3000).count == 40 + 600)
+        #expect(thinned.points(since: start + 3500).count == 500)
+        #expect(thinned.sealedBytes * 4 <= full.sealedBytes, "\(thinned.sealedBytes) against \(full.sealedBytes)")
+
+        // History from before: the newest go to full resolution, the rest is thinned before the held points.
+        var late = TimeSeries(capacity: 600, thinned: thinning)
+        for i in 3000..<3005 { late.append(time: start + Double(i), value: 1) }
+        late.backfill((0..<3000).map { TimeSeries.Point(time: start + Double($0), value: Double($0)) })
+        #expect(late.count == 600 && late.points(since: start + 2405).count == 600)
+        #expect(late.points(since: start + 2405).last?.time == start + 3004)
+        let older = late.points.prefix { $0.time < start + 2405 }
+        #expect(older.count == 240 && older.first?.value == 9 && older.last?.time == start + 2399)
+        for i in 3005..<3010 { late.append(time: start + Double(i), value: 1) }
+        #expect(late.points.last(where: { $0.time < start + 2405 })?.time == start + 2399, "full readings stay newer")
+    }
+
     @Test("counter increases survive a reset without going negative or spiking")
     func counterReset() {
         let points = [(0.0, 100.0), (1, 110), (2, 5), (3, 15)].map { TimeSeries.Point(time: $0.0, value: $0.1) }

@@ -1,13 +1,18 @@
 /// When memory will reach its limit at the rate it has been growing, and what that rests on.
 ///
-/// The rate is a least-squares line through the memory series over the trend window (5 minutes by default):
-/// long enough to average out the Go GC's sawtooth (memory steps up at each cycle), so that the estimate counts
-/// down steadily between scrapes instead of jumping. The line's value now, not the last noisy reading, is where the
-/// count starts. On a real Go service retaining memory towards its soft limit (Tests/.../memory-to-soft-limit.csv)
-/// this was within 4–17 % of the moment RSS crossed the limit, from five minutes out to one. On a service that
-/// churns more (memory-to-soft-limit-churn.csv) RSS plateaus just below a soft limit once the GC pins its goal,
-/// and an estimate from the RSS trend is early by 30–65 % in the last two minutes: a live-heap model is the next
-/// step (docs/decisions/0006-oom-estimate.md).
+/// Two trends over the trend window (5 minutes by default), both long enough to average out the Go GC's sawtooth
+/// so that the estimate counts down steadily between scrapes instead of jumping:
+/// - a least-squares line through memory (RSS), from the line's value now, not the last noisy reading. Near a Go
+///   soft limit the GC collects harder and RSS grows more slowly than it did, so this alone comes out early;
+/// - when the service exports its heap in use, the growth of the live heap (the heap's low points, right after
+///   each collection) from the same value. RSS grows faster than the live heap while the GC's goal still doubles
+///   with it, so this alone comes out late.
+/// The estimate weighs the two by how much of the limit is in use: the nearer the limit, the harder the GC holds RSS
+/// to the live heap's growth. On a real Go service retaining memory towards its soft limit
+/// (Tests/.../memory-to-soft-limit.csv) every estimate from five minutes out to one was within −6 … +8 % of the
+/// moment RSS crossed the limit, where the RSS line alone was early by up to 21 % (and by 34 % in one live run).
+/// With heavy allocation churn (memory-to-soft-limit-churn.csv) RSS plateaus just below the soft limit once the GC
+/// pins its goal, and the estimate is still early by up to 49 % in the last two minutes (docs/decisions/0006).
 public struct OOMEstimate: Sendable, Equatable {
     /// Seconds from `at` until the limit is reached.
     public var seconds: Double
@@ -38,18 +43,40 @@ public struct OOMEstimate: Sendable, Equatable {
     /// minutes).
     public var basis: String { "over \(ByteFormat.eta(span)), against \(limitSource.name)" }
 
-    /// Estimates from `points` (memory in bytes over time, oldest first), or nil when memory is not growing
-    /// towards the limit, the history is shorter than `minimumSpan`, or a line does not describe it (R² < 0.5).
-    public static func estimate(_ points: [TimeSeries.Point], limit: Double, source: MemoryLimitSource) -> OOMEstimate?
-    {
+    /// Estimates from `points` (memory in bytes over time, oldest first) and, when there is one, `heap` (the heap in
+    /// use over the same window), or nil when memory is not growing towards the limit, the history is shorter than
+    /// `minimumSpan`, or a line does not describe it (R² < 0.5).
+    public static func estimate(
+        _ points: [TimeSeries.Point], heap: [TimeSeries.Point] = [], limit: Double, source: MemoryLimitSource
+    ) -> OOMEstimate? {
         guard let trend = Trend.fit(points), let last = points.last, trend.span >= minimumSpan, trend.fit >= 0.5,
             trend.slope > 0
         else { return nil }
         // Start from the line's value now: a reading right after a GC step would otherwise pull the estimate back
         // and forth by the step's size.
-        guard let seconds = trend.secondsUntil(limit, from: trend.current, horizon: horizon) else { return nil }
+        guard var seconds = trend.secondsUntil(limit, from: trend.current, horizon: horizon) else { return nil }
+        if let live = liveHeapGrowth(heap), live > 0 {
+            // The nearer the limit, the harder the GC holds RSS to the live heap's growth.
+            let weight = min(1, max(0, trend.current / limit))
+            seconds = (1 - weight) * seconds + weight * (limit - trend.current) / live
+            guard seconds <= horizon else { return nil }
+        }
         return OOMEstimate(
-            seconds: seconds, at: last.time, growth: trend.slope, span: trend.span, limit: limit,
+            seconds: seconds, at: last.time, growth: (limit - trend.current) / seconds, span: trend.span, limit: limit,
             limitSource: source)
+    }
+
+    /// How fast the live heap grows, in bytes a second: a line through the heap's low points (a reading lower than
+    /// the one before and not higher than the one after: right after a collection), when there are at least three
+    /// of them over `minimumSpan` or more.
+    static func liveHeapGrowth(_ heap: [TimeSeries.Point]) -> Double? {
+        guard heap.count >= 3 else { return nil }
+        var lows: [TimeSeries.Point] = []
+        for i in 1..<(heap.count - 1)
+        where heap[i].value < heap[i - 1].value && heap[i].value <= heap[i + 1].value {
+            lows.append(heap[i])
+        }
+        guard let trend = Trend.fit(lows), trend.span >= minimumSpan else { return nil }
+        return trend.slope
     }
 }

@@ -83,20 +83,21 @@ public struct InstanceState: Sendable {
     public init(id: InstanceID, target: Target, settings: Settings) {
         self.id = id
         self.target = target
-        let capacity = settings.seriesCapacity
-        goroutines = TimeSeries(capacity: capacity)
-        threads = TimeSeries(capacity: capacity)
-        memory = TimeSeries(capacity: capacity)
-        heap = TimeSeries(capacity: capacity)
+        let capacity = settings.fullResolutionCapacity
+        let thinned = settings.seriesThinning
+        goroutines = TimeSeries(capacity: capacity, thinned: thinned)
+        threads = TimeSeries(capacity: capacity, thinned: thinned)
+        memory = TimeSeries(capacity: capacity, thinned: thinned)
+        heap = TimeSeries(capacity: capacity, thinned: thinned)
         // Derived values, only charted: 16 bits of mantissa are far finer than a chart or a figure shows.
         let derived = InstanceState.derivedSeriesBits
-        p50 = TimeSeries(capacity: capacity, significantBits: derived)
-        p90 = TimeSeries(capacity: capacity, significantBits: derived)
-        p99 = TimeSeries(capacity: capacity, significantBits: derived)
-        requestRate = TimeSeries(capacity: capacity, significantBits: derived)
-        errorRatio = TimeSeries(capacity: capacity, significantBits: derived)
-        poolUtilization = TimeSeries(capacity: capacity, significantBits: derived)
-        dbUtilization = TimeSeries(capacity: capacity, significantBits: derived)
+        p50 = TimeSeries(capacity: capacity, significantBits: derived, thinned: thinned)
+        p90 = TimeSeries(capacity: capacity, significantBits: derived, thinned: thinned)
+        p99 = TimeSeries(capacity: capacity, significantBits: derived, thinned: thinned)
+        requestRate = TimeSeries(capacity: capacity, significantBits: derived, thinned: thinned)
+        errorRatio = TimeSeries(capacity: capacity, significantBits: derived, thinned: thinned)
+        poolUtilization = TimeSeries(capacity: capacity, significantBits: derived, thinned: thinned)
+        dbUtilization = TimeSeries(capacity: capacity, significantBits: derived, thinned: thinned)
         let counterCapacity = max(
             8, Int((max(settings.latencyWindow, 60) / max(settings.interval, 0.05)).rounded(.up)) + 2)
         rejectedTotal = TimeSeries(capacity: counterCapacity)
@@ -290,7 +291,8 @@ public struct InstanceState: Sendable {
         memoryTrend = Trend.fit(memoryWindow)
         if let limit = reading?.memoryLimit {
             let source = MemoryLimitSource(metric: reading?.sources[.memoryLimit] ?? "memory_limit")
-            oom = OOMEstimate.estimate(memoryWindow, limit: limit, source: source)
+            oom = OOMEstimate.estimate(
+                memoryWindow, heap: heap.points(since: now - settings.memoryTrendWindow), limit: limit, source: source)
         } else {
             oom = nil
         }

@@ -8,6 +8,12 @@
 /// `significantBits` (values derived from others, such as quantiles and ratios, that change in every bit at every
 /// scrape): its sealed points keep that many bits of mantissa, rounded to nearest, so a point costs about 5 bytes
 /// instead of 10. The newest points, not sealed yet, are exact.
+///
+/// A series made with `thinned` keeps only its newest `capacity` points at full resolution, and older history as
+/// one point for every `every` readings (their largest value, at the last one's time), as long-term stores
+/// downsample: an hour of 1 s readings then costs 600 full points and 360 thinned ones instead of 3,600. Reading by
+/// time (`points(since:)`, `points`, `first`) sees both; reading by position (`count`, the subscript, `forEach`,
+/// `lastValues`, `firstIndex`) sees the full-resolution points alone.
 public struct TimeSeries: Sendable, Equatable {
     public struct Point: Sendable, Equatable {
         public var time: Double
@@ -38,14 +44,35 @@ public struct TimeSeries: Sendable, Equatable {
     public let capacity: Int
     /// Bits of mantissa the sealed points keep (1 to 52), or nil for all of them.
     public let significantBits: Int?
+    /// How older history is kept: one point for every `every` readings, `capacity` of them.
+    public struct Thinning: Sendable, Equatable {
+        public var every: Int
+        public var capacity: Int
+        public init(every: Int, capacity: Int) {
+            self.every = every
+            self.capacity = capacity
+        }
+    }
+    public let thinning: Thinning?
+    /// The thinned history (none, or one series).
+    private var thinned: [TimeSeries] = []
+    /// The readings since the last thinned point: how many, their largest value and the last one's time.
+    private var pending = (count: 0, largest: Double.nan, time: 0.0)
 
     /// - Parameter significantBits: keep only this many bits of mantissa in sealed points (16: a relative error
     ///   under 8e-6), for series whose values are derived and only charted.
-    public init(capacity: Int, significantBits: Int? = nil) {
+    /// - Parameter thinned: keep history older than the `capacity` newest points as one point for every
+    ///   `every` readings.
+    public init(capacity: Int, significantBits: Int? = nil, thinned: Thinning? = nil) {
         precondition(capacity > 0, "a time series needs room for at least one point")
         precondition(significantBits.map { (1...52).contains($0) } ?? true, "1 to 52 bits of mantissa")
+        precondition(thinned.map { $0.every > 1 && $0.capacity > 0 } ?? true, "thinning keeps one point of several")
         self.capacity = capacity
         self.significantBits = significantBits
+        self.thinning = thinned
+        if let thinned {
+            self.thinned = [TimeSeries(capacity: thinned.capacity, significantBits: significantBits)]
+        }
     }
 
     /// `value` with `bits` bits of mantissa, rounded to nearest (ties away from zero); NaN, infinities and values
@@ -70,6 +97,23 @@ public struct TimeSeries: Sendable, Equatable {
     /// Appends a point (its time rounded to the millisecond), dropping the oldest when full. O(1), plus the
     /// sealing of a chunk every 128 points.
     public mutating func append(time: Double, value: Double) {
+        if let thinning {
+            pending.count += 1
+            pending.time = time
+            pending.largest = Self.larger(pending.largest, value)
+            if pending.count == thinning.every {
+                thinned[0].append(time: pending.time, value: pending.largest)
+                pending = (0, .nan, 0)
+            }
+        }
+        appendFull(time: time, value: value)
+    }
+
+    /// The larger of two values, a number over NaN (a chart's bucket shows its maximum too).
+    static func larger(_ a: Double, _ b: Double) -> Double { a.isNaN || b > a ? b : a }
+
+    /// Appends a point at full resolution only.
+    private mutating func appendFull(time: Double, value: Double) {
         open.append(Point(time: Double(Self.milliseconds(time)) / 1000, value: value))
         count += 1
         if open.count == Self.chunkSize {
@@ -107,10 +151,14 @@ public struct TimeSeries: Sendable, Equatable {
         return count == 0 ? nil : sealed.last?.last
     }
 
-    public var first: Point? { count == 0 ? nil : self[0] }
+    /// The oldest point held, thinned or not.
+    public var first: Point? {
+        if let older = thinned.first?.first, count == 0 || older.time < self[0].time { return older }
+        return count == 0 ? nil : self[0]
+    }
 
     public static func == (a: TimeSeries, b: TimeSeries) -> Bool {
-        a.capacity == b.capacity && a.count == b.count && a.points == b.points
+        a.capacity == b.capacity && a.thinning == b.thinning && a.count == b.count && a.points == b.points
     }
 
     /// Calls `body` with every point from logical position `start` on, oldest first, decoding each sealed chunk
@@ -128,8 +176,19 @@ public struct TimeSeries: Sendable, Equatable {
     }
 
     /// The points with `time >= since`, oldest first: each sealed chunk that holds some decoded once. O(k) in
-    /// the points returned plus finding the chunk.
+    /// the points returned plus finding the chunk. Thinned points come first, those older than every
+    /// full-resolution point.
     public func points(since: Double) -> [Point] {
+        guard let older = thinned.first, !older.isEmpty else { return fullPoints(since: since) }
+        // Most windows start well inside the full-resolution points: known without decoding a chunk.
+        if let chunk = sealed.first, since >= chunk.last.time { return fullPoints(since: since) }
+        let cutoff = count == 0 ? Double.infinity : self[0].time
+        guard since < cutoff else { return fullPoints(since: since) }
+        return Array(older.points(since: since).prefix { $0.time < cutoff }) + fullPoints(since: since)
+    }
+
+    /// The full-resolution points with `time >= since`.
+    private func fullPoints(since: Double) -> [Point] {
         var out: [Point] = []
         var found = false
         for (k, chunk) in sealed.enumerated() where found || chunk.last.time >= since {
@@ -184,12 +243,25 @@ public struct TimeSeries: Sendable, Equatable {
 
     /// Puts `older` points (oldest first) before the ones held: those from before the first held point are kept,
     /// and the oldest go when the whole does not fit. For history a source had before svctop started.
+    /// In a thinned series the points from before go into the thinned history too, before the thinned points
+    /// held.
     public mutating func backfill(_ older: [Point]) {
-        let held = points
-        let cutoff = held.first?.time ?? .infinity
-        let merged = older.filter { $0.time < cutoff } + held
+        let held = fullPoints(since: -.infinity)
+        let heldThinned = thinned.first?.points ?? []
+        let cutoff = (heldThinned.first ?? held.first)?.time ?? .infinity
+        let before = older.filter { $0.time < cutoff }
+        let pending = self.pending
         removeAll()
-        for p in merged.suffix(capacity) { append(time: p.time, value: p.value) }
+        self.pending = pending
+        for p in (before + held).suffix(capacity) { appendFull(time: p.time, value: p.value) }
+        guard let thinning else { return }
+        var groups: [Point] = []
+        for start in stride(from: 0, to: before.count, by: thinning.every) {
+            let group = before[start..<min(start + thinning.every, before.count)]
+            let time = before[group.endIndex - 1].time
+            groups.append(Point(time: time, value: group.reduce(Double.nan) { Self.larger($0, $1.value) }))
+        }
+        for p in (groups + heldThinned).suffix(thinning.capacity) { thinned[0].append(time: p.time, value: p.value) }
     }
 
     /// Removes every point.
@@ -198,12 +270,14 @@ public struct TimeSeries: Sendable, Equatable {
         open.removeAll()
         offset = 0
         count = 0
+        for k in thinned.indices { thinned[k].removeAll() }
+        pending = (0, .nan, 0)
     }
 
     // MARK: The compact form
 
     /// The bytes the sealed chunks take (for tests and benchmarks).
-    var sealedBytes: Int { sealed.reduce(0) { $0 + $1.bytes.count } }
+    var sealedBytes: Int { sealed.reduce(0) { $0 + $1.bytes.count } + thinned.reduce(0) { $0 + $1.sealedBytes } }
 
     /// Times: the first in milliseconds, then the first delta, then deltas of deltas, each a zigzag varint (one
     /// byte for a steady interval). Values: the first's bits, then each XOR the previous as a header byte

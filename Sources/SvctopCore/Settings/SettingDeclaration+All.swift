@@ -12,7 +12,9 @@ extension SettingDeclaration {
             "defaults.latency_window", flag: "latency-window", "Window for p50/p90/p99, request rate and error ratio",
             \.latencyWindow, minimum: 1),
         duration(
-            "defaults.history", flag: "history", "History kept per series (charts, trends)", \.history, minimum: 60),
+            "defaults.history", flag: "history",
+            "History kept per series (charts, trends); past 10 min, the largest of every 10 points", \.history,
+            minimum: 60),
         duration(
             "defaults.action_timeout", flag: "action-timeout", "Timeout of log-level, drain and undrain requests",
             \.actionTimeout, minimum: 0.1),

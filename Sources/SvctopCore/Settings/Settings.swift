@@ -72,6 +72,20 @@ public struct Settings: Sendable, Equatable, Codable {
     /// The number of points a series keeps.
     public var seriesCapacity: Int { max(16, Int((history / max(interval, 0.05)).rounded(.up))) }
 
+    /// Readings a series keeps at full resolution: the last 10 minutes or 600 readings, whichever is more, or the
+    /// longest trend window if longer (a chart shows at most a few hundred points), and at most the whole history.
+    public var fullResolutionCapacity: Int {
+        let span = max(600, memoryTrendWindow, leakWindow)
+        return min(seriesCapacity, max(600, Int((span / max(interval, 0.05)).rounded(.up))))
+    }
+
+    /// History older than the full-resolution readings: one point for every 10 readings, back to `history`.
+    public var seriesThinning: TimeSeries.Thinning? {
+        let every = 10
+        guard seriesCapacity > fullResolutionCapacity else { return nil }
+        return TimeSeries.Thinning(every: every, capacity: (seriesCapacity + every - 1) / every)
+    }
+
     /// The request timeout in force: the configured one, else 80% of the interval.
     public var effectiveTimeout: Double { timeout ?? interval * 0.8 }
 }
