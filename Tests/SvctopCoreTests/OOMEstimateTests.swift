@@ -17,21 +17,31 @@ struct OOMEstimateTests {
         #expect(ByteFormat.eta(seconds) == text)
     }
 
-    /// The recorded run: (seconds, RSS, heap in use, limit), RSS climbing with the GC's sawtooth to the soft limit.
-    static func recording() throws -> [(t: Double, rss: Double, heap: Double, limit: Double)] {
-        let url = try #require(Bundle.module.url(forResource: "Fixtures/memory-to-soft-limit.csv", withExtension: nil))
-        return try String(contentsOf: url, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("#") }.map {
-            line in
-            let v = line.split(separator: ",").map { Double($0)! }
-            return (v[0], v[1], v[3], v[5])
+    /// A recorded run: (seconds, RSS, heap in use, limit), RSS climbing with the GC's sawtooth to the soft limit.
+    /// Columns are found by the names on the last comment line.
+    static func recording(_ name: String) throws -> [(t: Double, rss: Double, heap: Double, limit: Double)] {
+        let url = try #require(Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: nil))
+        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
+        let header = try #require(lines.last { $0.hasPrefix("# seconds,") }).dropFirst(2).split(separator: ",")
+        let rss = try #require(header.firstIndex(of: "process_resident_memory_bytes"))
+        let heap = try #require(header.firstIndex(of: "go_memstats_heap_inuse_bytes"))
+        let limit = header.count - 1
+        return lines.filter { !$0.hasPrefix("#") }.map { line in
+            let v = line.split(separator: ",").map { Double($0) ?? .nan }
+            return (v[0], v[rss], v[heap], v[limit])
         }
     }
 
     @Test(
-        "on a real Go service's memory with GC sawtooth, every estimate from 5 minutes out to 1 is within 15% and counts down steadily"
-    )
-    func recordedSeries() throws {
-        let rows = try Self.recording()
+        "on a real Go service's memory with GC sawtooth, every estimate from 5 minutes out to 1 is close and counts down steadily",
+        arguments: [
+            // The issue asks for 25%. The RSS line alone was early by up to 21% on the first run (and is held to
+            // 15% here, which it fails); on the second, read live while the box was loaded, RSS slowed more near
+            // the limit and the line alone was early by up to 39%.
+            ("memory-to-soft-limit.csv", 0.15), ("memory-to-soft-limit-live.csv", 0.25),
+        ])
+    func recordedSeries(file: String, tolerance: Double) throws {
+        let rows = try Self.recording(file)
         let limit = try #require(rows.first?.limit)
         let crossing = try #require(rows.first { $0.rss > $0.limit }?.t)
         let start = 1_800_000_000.0
@@ -55,9 +65,7 @@ struct OOMEstimateTests {
             let remaining = estimate.remaining(now: now)
             let real = crossing - row.t
             if row.t >= nextCheck {
-                // The issue asks for 25%; the RSS line alone was early by up to 21% on this run, weighed with the
-                // live heap's estimate it is within -6…+8%.
-                #expect(abs(remaining / real - 1) <= 0.15, "\(Int(real))s out the estimate was \(Int(remaining))s")
+                #expect(abs(remaining / real - 1) <= tolerance, "\(Int(real))s out the estimate was \(Int(remaining))s")
                 checked += 1
                 nextCheck += 30
             }
