@@ -245,6 +245,13 @@ struct SeriesMathTests {
         #expect(t.secondsUntil(100, from: 218) == nil)
         let noisy = (0..<60).map { TimeSeries.Point(time: Double($0), value: $0 % 2 == 0 ? 0 : 100) }
         #expect(try #require(Trend.fit(noisy)).fit < 0.1)
+        // Readings without a value are left out of the line, not counted as points on it.
+        var gaps = points
+        for i in [3, 17, 40] { gaps[i].value = .nan }
+        let g = try #require(Trend.fit(gaps))
+        #expect(abs(g.slope - 2) < 1e-9 && abs(g.current - 218) < 1e-9 && g.pointCount == 60, "\(g)")
+        let sparse = (0..<10).map { TimeSeries.Point(time: Double($0), value: $0 < 2 ? Double($0) : .nan) }
+        #expect(Trend.fit(sparse) == nil, "two values are not a trend")
     }
 
     @Test("backoff doubles per failure and is capped")

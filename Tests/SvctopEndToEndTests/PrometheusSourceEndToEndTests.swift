@@ -139,8 +139,10 @@ struct PrometheusSourceEndToEndTests {
                 d["memory_limit_bytes"] as? Double == s["memory_limit_bytes"] as? Double, "\(name) memory limit")
             let g = try #require(d["goroutines"] as? Double)
             let sg = try #require(s["goroutines"] as? Double)
-            // A live count read a second apart: close, not equal.
-            #expect(abs(sg - g) <= max(0.1 * g, 10), "\(name) goroutines: direct \(g), source \(sg)")
+            // A live count read up to half a minute apart (the direct snapshot takes its 30 s window first; a
+            // saturated demo instance moved by 11 % in that time): close, not equal. The source's exact value is
+            // checked against the server's own scrape in `sameScrapeExactly`.
+            #expect(abs(sg - g) <= max(0.2 * g, 10), "\(name) goroutines: direct \(g), source \(sg)")
             for key in ["memory_bytes", "heap_bytes", "threads"] {
                 #expect((s[key] as? Double ?? 0) > 0, "\(name) \(key)")
             }

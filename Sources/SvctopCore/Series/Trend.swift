@@ -13,13 +13,13 @@ public struct Trend: Sendable, Equatable {
     /// Change per minute.
     public var slopePerMinute: Double { slope * 60 }
 
-    /// Fits a line through the points (at least 3, spanning some time); nil otherwise. O(n).
+    /// Fits a line through the points with a value (at least 3, spanning some time); nil otherwise. O(n).
     public static func fit(_ points: [TimeSeries.Point]) -> Trend? {
         guard points.count >= 3, let t0 = points.first?.time, let tn = points.last?.time, tn > t0 else { return nil }
-        let n = Double(points.count)
-        var sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0, syy = 0.0
+        var n = 0.0, sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0, syy = 0.0
         for p in points where p.value.isFinite {
             let x = p.time - t0
+            n += 1
             sx += x
             sy += p.value
             sxx += x * x
@@ -27,7 +27,7 @@ public struct Trend: Sendable, Equatable {
             syy += p.value * p.value
         }
         let denominator = n * sxx - sx * sx
-        guard denominator > 0 else { return nil }
+        guard n >= 3, denominator > 0 else { return nil }
         let slope = (n * sxy - sx * sy) / denominator
         let intercept = (sy - slope * sx) / n
         let varianceY = n * syy - sy * sy

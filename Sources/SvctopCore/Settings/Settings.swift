@@ -69,7 +69,7 @@ public struct Settings: Sendable, Equatable, Codable {
 
     public init() {}
 
-    /// The number of points a series keeps.
+    /// The readings in the whole history (those kept at full resolution and those thinned).
     public var seriesCapacity: Int { max(16, Int((history / max(interval, 0.05)).rounded(.up))) }
 
     /// Readings a series keeps at full resolution: the last 10 minutes or 600 readings, whichever is more, or the
