@@ -461,7 +461,9 @@ struct GoServiceTests {
         "p and H: the saved CPU and heap profiles' top 10 by flat and cum equal go tool pprof; after a minute the heap comparison ranks the function that keeps memory first"
     )
     func profiles() throws {
-        let service = try GoService(load: 20, arguments: ["-burn", "40", "-retain-kib", "1024", "-churn-kib", "8192"])
+        // 200 requests a second beside the burn, so that 5 s of CPU profile hold more than a handful of functions
+        // on a fast box (at 20 a clean-clone run's profile held one row).
+        let service = try GoService(load: 200, arguments: ["-burn", "40", "-retain-kib", "1024", "-churn-kib", "8192"])
         let dir = try TerminalEndToEndTests.tempDir()
         let tmux = try Tmux(
             width: 120, height: 40,
