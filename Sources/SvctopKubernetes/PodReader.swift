@@ -86,10 +86,5 @@ enum PodReader {
     }
 
     /// RFC 3339 time (the API's), in seconds since the epoch.
-    static func time(_ text: String) -> Double? {
-        let f = ISO8601DateFormatter()
-        if let d = f.date(from: text) { return d.timeIntervalSince1970 }
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.date(from: text)?.timeIntervalSince1970
-    }
+    static func time(_ text: String) -> Double? { UTCTime.parse(text) }
 }

@@ -93,7 +93,12 @@ public struct PrometheusClient: Sendable {
     }
 
     /// Seconds since the epoch with millisecond precision, as the API takes them.
-    static func timestamp(_ t: Double) -> String { String(format: "%.3f", t) }
+    static func timestamp(_ t: Double) -> String {
+        let ms = Int64((t * 1000).rounded())
+        let (whole, fraction) = (ms / 1000, abs(ms % 1000))
+        let digits = String(fraction)
+        return "\(ms < 0 && whole == 0 ? "-" : "")\(whole)." + String(repeating: "0", count: 3 - digits.count) + digits
+    }
 
     static func formEncoded(_ s: String) -> String {
         var allowed = CharacterSet.alphanumerics

@@ -75,15 +75,12 @@ enum BundleMaker {
     /// The journal's lines from `since` on, with addresses stripped of credentials.
     static func journalLines(path: String?, since: Double) -> String {
         guard let path, let text = try? String(contentsOfFile: path, encoding: .utf8) else { return "" }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        let plain = ISO8601DateFormatter()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var out = ""
         for line in text.split(separator: "\n") {
             guard var entry = try? JSONDecoder().decode(JournalEntry.self, from: Data(line.utf8)) else { continue }
-            let time = (formatter.date(from: entry.time) ?? plain.date(from: entry.time))?.timeIntervalSince1970 ?? 0
+            let time = UTCTime.parse(entry.time) ?? 0
             guard time >= since else { continue }
             entry.url = RecordedTarget.withoutSecrets(entry.url)
             if let data = try? encoder.encode(entry) { out += String(decoding: data, as: UTF8.self) + "\n" }

@@ -29,12 +29,8 @@ enum DumpFiles {
         try FileManager.default.createDirectory(
             atPath: directory, withIntermediateDirectories: true,
             attributes: [.posixPermissions: 0o700])
-        let f = DateFormatter()
-        f.dateFormat = "yyyyMMdd-HHmmss"
-        f.timeZone = TimeZone(identifier: "UTC")
         let safe = String(instance.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" })
-        let stamp = f.string(from: Date(timeIntervalSince1970: fetchedAt))
-        let base = "\(directory)/\(prefix)-\(safe)-\(stamp)Z\(suffix)"
+        let base = "\(directory)/\(prefix)-\(safe)-\(UTCTime.compact(fetchedAt, separator: "-"))\(suffix)"
         var path = "\(base).\(ext)"
         var n = 1
         while FileManager.default.fileExists(atPath: path) {

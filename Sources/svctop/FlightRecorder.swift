@@ -62,12 +62,7 @@ final class FlightRecorder {
     var path: String { writer.path }
 
     static func newFile(now: Double) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        let stamp = formatter.string(from: Date(timeIntervalSince1970: now))
-        return "\(directory)/svctop-\(stamp)-\(getpid()).\(fileExtension)"
+        "\(directory)/svctop-\(UTCTime.compact(now))-\(getpid()).\(fileExtension)"
     }
 
     func record(_ event: Event, time: Double, state: AppState) {

@@ -55,9 +55,7 @@ final class Journal: Sendable {
     }
 
     static func timestamp(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: date)
+        UTCTime.text(date.timeIntervalSince1970, separator: "T", milliseconds: true)
     }
 
     /// Reads every entry; lines that are not valid entries are reported by line number.

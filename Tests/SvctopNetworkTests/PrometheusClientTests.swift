@@ -1,6 +1,6 @@
 import Foundation
 import SvctopCore
-import SvctopNetwork
+@testable import SvctopNetwork
 import SvctopTestSupport
 import Testing
 
@@ -20,6 +20,15 @@ struct PrometheusClientTests {
         case .success(let answer): return "unexpected success: \(answer)"
         case .failure(let error): return error.description
         }
+    }
+
+    @Test("query times go out in seconds with three decimals, rounded to the millisecond")
+    func queryTimes() {
+        #expect(PrometheusClient.timestamp(1_800_000_000) == "1800000000.000")
+        #expect(PrometheusClient.timestamp(1_800_000_000.0506) == "1800000000.051")
+        #expect(PrometheusClient.timestamp(15) == "15.000")
+        #expect(PrometheusClient.timestamp(0.25) == "0.250")
+        #expect(PrometheusClient.timestamp(2.9999) == "3.000")
     }
 
     @Test("warnings come through verbatim; NaN and Inf are values the reader drops, not zeros")
