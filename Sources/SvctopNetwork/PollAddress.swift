@@ -19,7 +19,8 @@ public struct PollAddress: Sendable {
 
     /// Reads a target's base URL; loads TLS files when the scheme is https.
     public static func make(baseURL: String, options: TransportOptions) -> Result<PollAddress, ScrapeFailure> {
-        guard let url = URLComponents(string: baseURL), let scheme = url.scheme?.lowercased(),
+        // `URL` rather than `URLComponents`: the latter loads ICU's IDNA data (about a megabyte that stays resident).
+        guard let url = URL(string: baseURL), let scheme = url.scheme?.lowercased(),
             scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty
         else {
             return .failure(.other("invalid URL \(baseURL)"))
@@ -37,7 +38,7 @@ public struct PollAddress: Sendable {
                 return .failure(.tls("cannot load TLS files: \(error)"))
             }
         }
-        var base = url.percentEncodedPath
+        var base = url.path(percentEncoded: true)
         while base.hasSuffix("/") { base.removeLast() }
         return .success(
             PollAddress(
