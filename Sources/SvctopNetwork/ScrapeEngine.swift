@@ -288,7 +288,7 @@ final class TargetPoller: @unchecked Sendable {
             let duration = Double((NIODeadline.now() - started).nanoseconds) / 1e9
             if case .success(let answer) = result, answer.body.readableBytes > ScrapeEngine.inlineParseLimit {
                 NIOThreadPool.singleton.runIfActive(eventLoop: loop) {
-                    ServiceClient.scrapeOutcome(result, duration: duration)
+                    ServiceClient.scrapeOutcome(result, duration: duration, wanted: requests.wanted)
                 }.assumeIsolated().whenComplete { [self] parsed in
                     scraped(
                         (try? parsed.get()) ?? .failure(.other("parser unavailable"), duration: duration),
@@ -296,7 +296,7 @@ final class TargetPoller: @unchecked Sendable {
                 }
                 return
             }
-            scraped(ServiceClient.scrapeOutcome(result, duration: duration), started: started)
+            scraped(ServiceClient.scrapeOutcome(result, duration: duration, wanted: requests.wanted), started: started)
         }
     }
 

@@ -28,6 +28,8 @@ public struct ServiceClient: Sendable {
         public var liveness: PollRequest
         public var readiness: PollRequest
         public var logLevel: PollRequest
+        /// The names the target's profile reads: a scrape parses only those (all, when the profile maps nothing).
+        public var wanted: SampleFilter?
     }
 
     public func pollRequests(_ target: Target, maxBytes: Int? = nil) -> Result<PollRequests, ScrapeFailure> {
@@ -57,7 +59,8 @@ public struct ServiceClient: Sendable {
                     metricsLimit),
                 liveness: make(endpoints.liveness, [], ServiceClient.smallBody, at: probeAddress),
                 readiness: make(endpoints.readiness, [], ServiceClient.smallBody, at: probeAddress),
-                logLevel: make(endpoints.logLevel, ServiceClient.jsonHeaders, ServiceClient.smallBody))
+                logLevel: make(endpoints.logLevel, ServiceClient.jsonHeaders, ServiceClient.smallBody),
+                wanted: target.profile.signals.isEmpty ? nil : SampleFilter(profile: target.profile))
         }
     }
 
@@ -68,8 +71,10 @@ public struct ServiceClient: Sendable {
     /// The cap for probe, log-level and action answers.
     static let smallBody = 64 << 10
 
-    /// A scrape's answer as samples, or the reason it has none.
-    public static func scrapeOutcome(_ result: Result<HTTPAnswer, ScrapeFailure>, duration: Double) -> ScrapeOutcome {
+    /// A scrape's answer as samples (of the `wanted` names only, when given), or the reason it has none.
+    public static func scrapeOutcome(
+        _ result: Result<HTTPAnswer, ScrapeFailure>, duration: Double, wanted: SampleFilter? = nil
+    ) -> ScrapeOutcome {
         switch result {
         case .failure(let failure):
             return .failure(failure, duration: duration)
@@ -81,9 +86,15 @@ public struct ServiceClient: Sendable {
             case .failure(let error):
                 return .failure(.unsupported(error.found), duration: duration)
             case .success(let format):
-                let metrics = answer.body.withUnsafeReadableBytes { raw in
-                    MetricSet.parse(raw.bindMemory(to: UInt8.self), format: format, keepsHelp: false)
+                func parse(only: SampleFilter?) -> MetricSet {
+                    answer.body.withUnsafeReadableBytes { raw in
+                        MetricSet.parse(raw.bindMemory(to: UInt8.self), format: format, keepsHelp: false, only: only)
+                    }
                 }
+                var metrics = parse(only: wanted)
+                // None of the wanted names: the whole answer is parsed, so a page that is not an exposition is said
+                // to be none, and an exposition of other names is still a good scrape.
+                if metrics.samples.isEmpty && wanted != nil { metrics = parse(only: nil) }
                 if metrics.samples.isEmpty {
                     let reason =
                         metrics.firstError.map(\.description)

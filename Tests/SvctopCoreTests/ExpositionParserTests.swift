@@ -168,6 +168,45 @@ struct ExpositionParserTests {
         #expect(set.samples.count > 20)
     }
 
+    @Test(
+        "a parse filtered to the Go profile's names reads what the whole parse reads, from the wanted samples only",
+        arguments: ["go-client-golang.prom", "openmetrics-go.om"])
+    func filteredParse(name: String) throws {
+        let url = try #require(Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: nil))
+        let bytes = try [UInt8](Data(contentsOf: url))
+        let format: ExpositionFormat = name.hasSuffix(".om") ? .openMetrics : .prometheusText
+        let filter = SampleFilter(profile: .go)
+        let whole = MetricSet.parse(bytes, format: format)
+        let filtered = bytes.withUnsafeBufferPointer { MetricSet.parse($0, format: format, only: filter) }
+        #expect(filtered.rejectedLines == 0)
+        #expect(Reading(metrics: filtered, profile: .go) == Reading(metrics: whole, profile: .go))
+        #expect(Reading(metrics: whole, profile: .go).histogram != nil)
+        // Every kept sample is wanted, every wanted sample is kept, and the others are counted as skipped.
+        let wanted = whole.samples.filter { filter.accepts($0.name) }
+        #expect(filtered.samples == wanted)
+        #expect(filtered.skippedSamples == whole.samples.count - wanted.count)
+        #expect(filtered.skippedSamples > 10)
+        #expect(filtered.types["go_goroutines"] == .gauge)
+        #expect(filtered.types["http_request_duration_seconds"] == .histogram)
+        // A family svctop does not read keeps no type either.
+        let unread = whole.types.keys.filter { !filter.accepts($0) }
+        #expect(!unread.isEmpty)
+        #expect(unread.allSatisfy { filtered.types[$0] == nil })
+    }
+
+    @Test("a filter matches whole names by their bytes")
+    func sampleFilter() {
+        let filter = SampleFilter(names: ["go_goroutines", "h_bucket", "h"])
+        #expect(filter.accepts("go_goroutines") && filter.accepts("h") && filter.accepts("h_bucket"))
+        #expect(!filter.accepts("go_goroutine") && !filter.accepts("go_goroutinez") && !filter.accepts("h_"))
+        #expect(!filter.accepts("a_name_longer_than_any_wanted_one") && !filter.accepts(""))
+        let text = Array("# TYPE h histogram\nh_bucket{le=\"1\"} 2\nother{a=\"b\"} 1\nh_count 2\nbroken{ 1\n".utf8)
+        let set = text.withUnsafeBufferPointer { MetricSet.parse($0, format: .prometheusText, only: filter) }
+        #expect(set.samples.map(\.name) == ["h_bucket"])
+        // A wanted family's line is checked as before; another family's is skipped after its name.
+        #expect(set.skippedSamples == 3 && set.rejectedLines == 0)
+    }
+
     @Test("truncation at every offset and byte mutations never crash")
     func neverCrashes() {
         let text = Array(

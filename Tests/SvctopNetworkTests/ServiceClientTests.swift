@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Testing
 @testable import SvctopCore
 @testable import SvctopDemo
@@ -17,6 +18,32 @@ func eventually(_ timeout: Double = 10, _ what: String = "condition", _ conditio
 
 @Suite("the engine and the action client against real loopback servers", .serialized)
 struct ServiceClientTests {
+    @Test("a scrape parses the profile's names only, and still tells a page that is not an exposition")
+    func filteredScrapes() throws {
+        func outcome(_ text: String) -> ScrapeOutcome {
+            let answer = HTTPAnswer(
+                status: 200, contentType: "text/plain; version=0.0.4", body: ByteBuffer(bytes: Array(text.utf8)))
+            return ServiceClient.scrapeOutcome(.success(answer), duration: 0.01, wanted: SampleFilter(profile: .go))
+        }
+        guard case .success(let metrics, _) = outcome("go_goroutines 12\nsome_other_total 3\nmore 1\n") else {
+            Issue.record("a good exposition failed")
+            return
+        }
+        #expect(metrics.samples.map(\.name) == ["go_goroutines"] && metrics.skippedSamples == 2)
+        // Only other names: every sample is kept (the whole answer was parsed), and it is a good scrape.
+        guard case .success(let others, _) = outcome("some_other_total 3\n") else {
+            Issue.record("an exposition of other names failed")
+            return
+        }
+        #expect(others.samples.map(\.name) == ["some_other_total"])
+        // Words are not samples: the filter does not turn a prose page into an empty good scrape.
+        guard case .failure(.parse(let reason), _) = outcome("Service temporarily unavailable\nTry later\n") else {
+            Issue.record("a prose page was taken for an exposition")
+            return
+        }
+        #expect(reason.contains("line 1"))
+    }
+
     @Test("scrape, probes, log level and drain against a demo instance")
     func demoInstance() async throws {
         let fleet = DemoFleet(specs: [DemoInstanceSpec(name: "svc", scenario: .healthy)])

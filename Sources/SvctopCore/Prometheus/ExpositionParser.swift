@@ -54,6 +54,12 @@ public struct ExpositionParser {
     public private(set) var declaredType: MetricType = .untyped
     /// The error of the current `.invalid` entry.
     public private(set) var error: ExpositionError?
+    /// When set, only these names are parsed: other sample lines, and the HELP, TYPE and UNIT lines of other
+    /// families, read as comments after their name (their labels, values and texts are neither decoded nor
+    /// checked).
+    public var only: SampleFilter?
+    /// How many sample lines `only` skipped so far.
+    public private(set) var skippedSamples = 0
 
     public init(bytes: UnsafeBufferPointer<UInt8>, format: ExpositionFormat) {
         self.bytes = bytes
@@ -156,9 +162,13 @@ public struct ExpositionParser {
                     if entry == .comment { continue }
                     return entry
                 }
-                return parseSample(from: i, end: contentEnd)
+                let entry = parseSample(from: i, end: contentEnd)
+                if entry == .comment { continue }
+                return entry
             }
-            return parseSample(from: lineStart, end: contentEnd)
+            let entry = parseSample(from: lineStart, end: contentEnd)
+            if entry == .comment && format == .prometheusText { continue }
+            return entry
         }
         if format == .openMetrics && !sawEOF {
             sawEOF = true
@@ -242,6 +252,7 @@ public struct ExpositionParser {
         i += 1
         while i < end && isNameChar(bytes[i], allowColon: true) { i += 1 }
         name = nameStart..<i
+        if let only, !only.accepts(bytes.baseAddress! + nameStart, count: i - nameStart) { return .comment }
         if i < end && bytes[i] != UInt8(ascii: " ") && bytes[i] != UInt8(ascii: "\t") {
             return fail(at: i, expected: "a space after the metric name", found: describe(i, end), end: end)
         }
@@ -302,6 +313,10 @@ public struct ExpositionParser {
         i += 1
         while i < end && isNameChar(bytes[i], allowColon: true) { i += 1 }
         name = start..<i
+        if let only, !only.accepts(bytes.baseAddress! + start, count: i - start) {
+            skippedSamples += 1
+            return .comment
+        }
         let isText = format == .prometheusText
         let afterBlanks = isText ? skipBlanks(i, end) : i
         if afterBlanks < end && bytes[afterBlanks] == UInt8(ascii: "{") {

@@ -54,6 +54,8 @@ public struct MetricSet: Sendable {
     public private(set) var rejectedLines = 0
     /// The first parse error, with its position.
     public private(set) var firstError: ExpositionError?
+    /// Sample lines left out by the parse's filter (see `parse(_:format:keepsHelp:only:)`).
+    public private(set) var skippedSamples = 0
     public private(set) var format: ExpositionFormat = .prometheusText
 
     public init() {}
@@ -76,9 +78,12 @@ public struct MetricSet: Sendable {
     }
 
     /// Parses an exposition from borrowed bytes. `keepsHelp: false` skips building the HELP and UNIT texts
-    /// (the scrape engine never shows them: a third of a scrape's string hashing went into them).
+    /// (the scrape engine never shows them: a third of a scrape's string hashing went into them). With `only`, the
+    /// samples and families of other names are skipped after their name: their lines are not checked, so a bad one
+    /// is not counted in `rejectedLines`, and they are counted in `skippedSamples`.
     public static func parse(
-        _ buffer: UnsafeBufferPointer<UInt8>, format: ExpositionFormat, keepsHelp: Bool = true
+        _ buffer: UnsafeBufferPointer<UInt8>, format: ExpositionFormat, keepsHelp: Bool = true,
+        only: SampleFilter? = nil
     )
         -> MetricSet
     {
@@ -89,6 +94,7 @@ public struct MetricSet: Sendable {
         set.types.reserveCapacity(64)
         set.samples.reserveCapacity(buffer.count / 64)
         var parser = ExpositionParser(bytes: buffer, format: format)
+        parser.only = only
         // All labels of the parse in one buffer; each sample's labels are a slice of it.
         var labelStorage: [Label] = []
         labelStorage.reserveCapacity(buffer.count / 24)
@@ -161,6 +167,7 @@ public struct MetricSet: Sendable {
         if !lastNameString.isEmpty && runStart < set.samples.count {
             set.addRun(lastNameString, runStart..<set.samples.count)
         }
+        set.skippedSamples = parser.skippedSamples
         for i in set.samples.indices where !labelRanges[i].isEmpty {
             set.samples[i].labels = labelStorage[Int(labelRanges[i].lowerBound)..<Int(labelRanges[i].upperBound)]
         }
