@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import Synchronization
 import SvctopCore
 
 /// Talks to a service: builds the scrape engine's poll requests and reads their answers, and sends the one-off
@@ -60,7 +61,7 @@ public struct ServiceClient: Sendable {
                 liveness: make(endpoints.liveness, [], ServiceClient.smallBody, at: probeAddress),
                 readiness: make(endpoints.readiness, [], ServiceClient.smallBody, at: probeAddress),
                 logLevel: make(endpoints.logLevel, ServiceClient.jsonHeaders, ServiceClient.smallBody),
-                wanted: target.profile.signals.isEmpty ? nil : SampleFilter(profile: target.profile))
+                wanted: ServiceClient.filter(for: target.profile))
         }
     }
 
@@ -70,6 +71,21 @@ public struct ServiceClient: Sendable {
     static let jsonHeaders = [("Accept", "application/json")]
     /// The cap for probe, log-level and action answers.
     static let smallBody = 64 << 10
+
+    /// One filter per set of signal names, shared by the targets that read them (a thousand targets of one profile
+    /// hold one filter; pods whose profiles differ only in their memory limit share it too).
+    private static let filters = Mutex<[(signals: [Signal: [String]], filter: SampleFilter)]>([])
+
+    /// The names a scrape of a `profile` target parses; nil (everything) when the profile maps no signal.
+    static func filter(for profile: Profile) -> SampleFilter? {
+        if profile.signals.isEmpty { return nil }
+        return filters.withLock { known in
+            if let found = known.first(where: { $0.signals == profile.signals }) { return found.filter }
+            let filter = SampleFilter(profile: profile)
+            if known.count < 32 { known.append((profile.signals, filter)) }
+            return filter
+        }
+    }
 
     /// A scrape's answer as samples (of the `wanted` names only, when given), or the reason it has none.
     public static func scrapeOutcome(
