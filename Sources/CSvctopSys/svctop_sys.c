@@ -4,7 +4,9 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -89,4 +91,35 @@ void svctop_install_crash_restore(void) {
         sigaction(signals[i], &action, NULL);
     }
     atexit(at_exit_restore);
+}
+
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21
+#endif
+
+long svctop_release_startup_pages(void) {
+    char exe[4096];
+    ssize_t length = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (length <= 0) return -1;
+    exe[length] = 0;
+    FILE *maps = fopen("/proc/self/maps", "re");
+    if (!maps) return -1;
+    char line[4352];
+    long advised = 0;
+    while (fgets(line, sizeof line, maps)) {
+        unsigned long start, end;
+        char perms[8];
+        int path_at = 0;
+        if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %n", &start, &end, perms, &path_at) < 3 || path_at == 0) continue;
+        char *path = line + path_at;
+        path[strcspn(path, "\n")] = 0;
+        if (perms[1] == 'w' || strcmp(path, exe) != 0) continue;
+        if (madvise((void *)start, end - start, MADV_PAGEOUT) != 0) {
+            fclose(maps);
+            return errno == EINVAL ? -1 : advised;
+        }
+        advised += (long)(end - start);
+    }
+    fclose(maps);
+    return advised;
 }

@@ -26,4 +26,10 @@ void svctop_terminal_released(void);
 /// The commit the binary was built from ("unknown" for a development build; scripts/release sets it).
 const char *svctop_build_commit(void);
 
+/// Asks the kernel to reclaim the pages of the executable's own read-only mappings (code, relocations, symbol
+/// tables) that this process alone maps. Much of what start-up reads is never read again but stays resident;
+/// the pages still in use fault back in when next touched. Writable mappings are left alone. Returns the bytes
+/// advised, or -1 when the kernel does not support it (MADV_PAGEOUT is Linux 5.4).
+long svctop_release_startup_pages(void);
+
 #endif
