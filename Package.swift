@@ -124,8 +124,8 @@ let package = Package(
         .executableTarget(
             name: "svctop-bench",
             dependencies: [
-                "SvctopCore", "SvctopRender", "SvctopNetwork", "SvctopPprof", "SvctopRecord", "CMallocCounter",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "SvctopCore", "SvctopRender", "SvctopNetwork", "SvctopPprof", "SvctopRecord", "SvctopDemo",
+                "CMallocCounter", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 

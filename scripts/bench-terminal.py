@@ -31,6 +31,7 @@ p.add_argument("--api-handlers", type=int, default=3)
 p.add_argument("--htop", action="store_true", help="measure htop the same way after svctop")
 p.add_argument("--prometheus", default="", help="a prometheus binary to measure on the same targets after svctop")
 p.add_argument("--svctop-args", default="", help="extra svctop arguments, e.g. '--probe-interval 1s'")
+p.add_argument("--rss-every", type=float, default=0, help="also print svctop's RSS every this many seconds")
 a = p.parse_args()
 
 services = []
@@ -46,7 +47,12 @@ if a.go_services:
     a.instances = a.go_services
     fleet = None
 else:
-    fleet = subprocess.Popen([a.svctop, "demo", "--instances", str(a.instances), "--scenario", "healthy"],
+    # The fleet runs from its own copy of the binary: two processes mapping one file share its pages, and svctop
+    # could not give back start-up pages the fleet still maps (a real deployment runs svctop alone).
+    import tempfile
+    fleet_binary = os.path.join(tempfile.mkdtemp(prefix="svctop-bench-fleet-"), "svctop-demo")
+    shutil.copy2(a.svctop, fleet_binary)
+    fleet = subprocess.Popen([fleet_binary, "demo", "--instances", str(a.instances), "--scenario", "healthy"],
                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     for line in fleet.stdout:
         if line.startswith("# watch it"):
@@ -68,8 +74,12 @@ print(f"first full frame: {first_frame * 1000:.0f} ms" if first_frame else "firs
 read_available(fd, 5)  # settle into steady state
 cpu0, t0 = cpu_seconds(pid), time.time()
 written = 0
+next_rss = t0 + a.rss_every
 while time.time() - t0 < a.seconds:
     written += len(read_available(fd, 0.5))
+    if a.rss_every and time.time() >= next_rss:
+        print(f"  {time.time() - start:6.0f} s after launch: RSS {rss_mib(pid):.1f} MiB", flush=True)
+        next_rss += a.rss_every
 elapsed = time.time() - t0
 cpu = cpu_seconds(pid) - cpu0
 rss = rss_mib(pid)
@@ -127,6 +137,7 @@ if a.prometheus:
 if fleet:
     fleet.send_signal(signal.SIGTERM)
     fleet.wait(timeout=10)
+    shutil.rmtree(os.path.dirname(fleet_binary), ignore_errors=True)
 for service in services:
     service.send_signal(signal.SIGTERM)
     service.wait(timeout=10)

@@ -4,6 +4,7 @@
 #include "malloc_counter.h"
 #include <stddef.h>
 #include <errno.h>
+#include <malloc.h>
 
 extern void *__libc_malloc(size_t);
 extern void *__libc_calloc(size_t, size_t);
@@ -33,3 +34,8 @@ int posix_memalign(void **out, size_t align, size_t n) {
 
 uint64_t svctop_malloc_count(void) { return __atomic_load_n(&count, __ATOMIC_RELAXED); }
 uint64_t svctop_malloc_bytes(void) { return __atomic_load_n(&bytes, __ATOMIC_RELAXED); }
+
+uint64_t svctop_heap_in_use(void) {
+    struct mallinfo2 info = mallinfo2();
+    return (uint64_t)(info.uordblks + info.hblkhd);
+}

@@ -11,7 +11,7 @@ struct Bench: AsyncParsableCommand {
         abstract: "Benchmarks of svctop's parsers and renderer. Build with -c release.",
         subcommands: [
             ParseBench.self, DumpBench.self, ProfileBench.self, RenderBench.self, EngineBench.self, SourceBench.self,
-            RecordBench.self,
+            RecordBench.self, StateBench.self,
         ])
 }
 

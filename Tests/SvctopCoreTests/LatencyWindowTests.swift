@@ -125,4 +125,24 @@ struct LatencyWindowTests {
             }
         }
     }
+
+    @Test("a scrape's increases are packed a byte or two each and read back exactly, cells not carried left out")
+    func packedIncreases() {
+        let values: [Double] = [
+            0, 1, 63, 64, 1_000_000, .nan, 0.5, -3, 9.0e15, 1e300, .infinity, -0.0, 4_503_599_627_370_495, .nan, 7,
+        ]
+        let packed = LatencyWindow.Increases(values)
+        var read: [(Int, Double)] = []
+        packed.forEach { read.append(($0, $1)) }
+        let carried = values.enumerated().filter { !$0.element.isNaN }
+        #expect(read.map(\.0) == carried.map(\.offset))
+        #expect(read.map(\.1.bitPattern) == carried.map { $0.element == 0 ? 0 : $0.element.bitPattern })
+        let dense = packed.values(count: values.count + 2)
+        #expect(dense.count == values.count + 2 && dense[5].isNaN && dense[15].isNaN && dense[14] == 7)
+        // Whole numbers under 64 take one byte: 59 cells of a busy scrape in 59 bytes, not 472.
+        let busy = LatencyWindow.Increases((0..<59).map { Double($0 % 40) })
+        var n = 0
+        busy.forEach { _, _ in n += 1 }
+        #expect(n == 59 && busy.byteCount == 59)
+    }
 }

@@ -5,15 +5,15 @@ import DequeModule
 /// for the whole histogram and per handler.
 ///
 /// Each scrape is kept as its increases over the scrape before, one number per cell (a bucket of the totals, the
-/// totals' count or 5xx count, or the same for one handler), NaN where the scrape did not carry the cell: about 8
-/// bytes a series, where a whole reading's dictionaries took five times that. The window's total increase is a
+/// totals' count or 5xx count, or the same for one handler), none where the scrape did not carry the cell, packed
+/// (`Increases`): a bucket's new observations in an interval are a small whole number, a byte or two. The window's total increase is a
 /// running sum: added when a scrape arrives, subtracted when it leaves, so a scrape costs O(cells), not
 /// O(window × cells). Only the newest reading is kept whole (the next increase is taken from it).
 public struct LatencyWindow: Sendable {
     public var window: Double
     private var last: HistogramReading?
     /// The scrapes in the window, oldest first; the first is the window's base (its increases are not counted).
-    private var entries: Deque<(time: Double, increases: [Double])> = []
+    private var entries: Deque<(time: Double, increases: Increases)> = []
     private var cells: [Cell] = []
     private var cellIndex: [Cell: Int] = [:]
     /// The sum of the increases of every entry but the first, per cell.
@@ -63,13 +63,13 @@ public struct LatencyWindow: Sendable {
             }
         }
         last = reading
-        entries.append((time, increases))
+        entries.append((time, Increases(increases)))
         // Keep one scrape at or before the window's start so the window is fully covered; the new first scrape
         // becomes the base, so its increases leave the total.
         while entries.count > 2 && entries[1].time <= time - window {
             entries.removeFirst()
-            for (i, value) in entries[0].increases.enumerated() where !value.isNaN { total[i] -= value }
-            entries[0].increases = []
+            entries[0].increases.forEach { i, value in total[i] -= value }
+            entries[0].increases = Increases([])
         }
         if cells.count >= compactAt {
             compact()
@@ -102,7 +102,7 @@ public struct LatencyWindow: Sendable {
             default: break
             }
         }
-        for entry in entries { for (i, value) in entry.increases.enumerated() where !value.isNaN { keep[i] = true } }
+        for entry in entries { entry.increases.forEach { i, _ in keep[i] = true } }
         var map = [Int](repeating: -1, count: cells.count)
         var kept: [Cell] = []
         for i in cells.indices where keep[i] {
@@ -114,7 +114,9 @@ public struct LatencyWindow: Sendable {
             for (i, value) in values.enumerated() where map[i] >= 0 { out[map[i]] = value }
             return out
         }
-        for e in entries.indices { entries[e].increases = remap(entries[e].increases, .nan) }
+        for e in entries.indices {
+            entries[e].increases = Increases(remap(entries[e].increases.values(count: cells.count), .nan))
+        }
         total = remap(total, 0)
         present = remap(present, false)
         cells = kept
@@ -168,7 +170,7 @@ public struct LatencyWindow: Sendable {
         var buckets: [String: [Double: Double]] = [:]
         var counts: [String: (Double, Double)] = [:]
         for entry in entries.dropFirst() {
-            for (i, value) in entry.increases.enumerated() where !value.isNaN {
+            entry.increases.forEach { i, value in
                 switch cells[i] {
                 case .handler(let handler): if buckets[handler] == nil { buckets[handler] = [:] }
                 case .handlerBucket(let handler, let le):
@@ -204,5 +206,62 @@ public struct LatencyWindow: Sendable {
             p50: q(0.5), p90: q(0.9), p99: q(0.99),
             rate: elapsed > 0 ? count / elapsed : nil,
             errorRatio: count > 0 ? errors / count : nil)
+    }
+
+    /// One scrape's increases, one per cell, packed as varints: 0 for a cell the scrape did not carry (NaN), 2n + 1
+    /// for a whole number n (below 2^53), 2 followed by the 8 bytes of any other value. Read back exactly.
+    struct Increases: Sendable, Equatable {
+        private let bytes: [UInt8]
+
+        init(_ values: [Double]) {
+            var out: [UInt8] = []
+            out.reserveCapacity(values.count * 2)
+            for value in values {
+                if value.isNaN {
+                    out.append(0)
+                } else if value >= 0, value < 9.0e15, value == value.rounded(.towardZero) {
+                    TimeSeries.varint(UInt64(value) * 2 + 1, &out)
+                } else {
+                    out.append(2)
+                    let bits = value.bitPattern
+                    for shift in stride(from: 0, to: 64, by: 8) {
+                        out.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift)))
+                    }
+                }
+            }
+            bytes = [UInt8](unsafeUninitializedCapacity: out.count) { buffer, count in
+                count = buffer.initialize(fromContentsOf: out)
+            }
+        }
+
+        /// The bytes the increases take (for tests).
+        var byteCount: Int { bytes.count }
+
+        /// Calls `body` with each carried cell's position and increase, in order.
+        func forEach(_ body: (Int, Double) -> Void) {
+            bytes.withUnsafeBufferPointer { b in
+                var at = 0
+                var cell = 0
+                while at < b.count {
+                    let v = TimeSeries.readVarint(b, &at)
+                    if v == 2 {
+                        var bits: UInt64 = 0
+                        for k in 0..<8 { bits |= UInt64(b[at + k]) << UInt64(k * 8) }
+                        at += 8
+                        body(cell, Double(bitPattern: bits))
+                    } else if v & 1 == 1 {
+                        body(cell, Double(v >> 1))
+                    }
+                    cell += 1
+                }
+            }
+        }
+
+        /// The increases as one number per cell, NaN where none, for `count` cells.
+        func values(count: Int) -> [Double] {
+            var out = [Double](repeating: .nan, count: count)
+            forEach { i, value in if i < count { out[i] = value } }
+            return out
+        }
     }
 }

@@ -1,13 +1,13 @@
 /// A fixed-capacity series of (time, value) points, oldest dropped first.
 ///
-/// Points are written to an open chunk; each full chunk of 128 points is sealed into a compact byte form (times as
-/// millisecond deltas of deltas, values as the XOR with the previous value, trimmed of its zero bytes, as
-/// Gorilla-style time-series stores do). A 1 s series costs about 2 to 6 bytes a point instead of 16: one hour is
-/// 3,600 points, 7 to 20 KiB a series. Copies of a series (a replay's checkpoints) share every sealed chunk.
-/// Times are kept to the millisecond (rounded when appended); values exactly, except in a series made with
-/// `significantBits` (values derived from others, such as quantiles and ratios, that change in every bit at every
-/// scrape): its sealed points keep that many bits of mantissa, rounded to nearest, so a point costs about 5 bytes
-/// instead of 10. The newest points, not sealed yet, are exact.
+/// Points are encoded as they arrive into a compact byte form (times as millisecond deltas of deltas, values as the
+/// XOR with the previous value, trimmed of its zero bytes, as Gorilla-style time-series stores do), 128 to a chunk;
+/// a full chunk is sealed (kept at its exact size) and the next one begun. A 1 s series costs about 2 to 6 bytes a
+/// point instead of 16: one hour is 3,600 points, 7 to 20 KiB a series. Copies of a series (a replay's
+/// checkpoints) share every sealed chunk. Times are kept to the millisecond (rounded when appended); values
+/// exactly, except in a series made with `significantBits` (values derived from others, such as quantiles and
+/// ratios, that change in every bit at every scrape): its points keep that many bits of mantissa, rounded to
+/// nearest, so a point costs about 5 bytes instead of 10. The newest point is always exact.
 ///
 /// A series made with `thinned` keeps only its newest `capacity` points at full resolution, and older history as
 /// one point for every `every` readings (their largest value, at the last one's time), as long-term stores
@@ -35,10 +35,19 @@ public struct TimeSeries: Sendable, Equatable {
         let last: Point
     }
 
+    /// The chunk being written: its points encoded as they arrive, fewer than a chunk.
+    struct Head: Sendable {
+        var bytes: [UInt8] = []
+        var count = 0
+        var encoder = Encoder()
+        var firstTime = 0.0
+        /// The newest point as appended (its value exact, not rounded).
+        var last = Point(time: 0, value: 0)
+    }
+
     private var sealed: [Sealed] = []
-    /// The newest points, fewer than a chunk.
-    private var open: [Point] = []
-    /// Points of the first sealed chunk already dropped.
+    private var head = Head()
+    /// Points of the oldest chunk (the first sealed one, or the head when none is) already dropped.
     private var offset = 0
     public private(set) var count = 0
     public let capacity: Int
@@ -114,41 +123,56 @@ public struct TimeSeries: Sendable, Equatable {
 
     /// Appends a point at full resolution only.
     private mutating func appendFull(time: Double, value: Double) {
-        open.append(Point(time: Double(Self.milliseconds(time)) / 1000, value: value))
+        let ms = Self.milliseconds(time)
+        let point = Point(time: Double(ms) / 1000, value: value)
+        let kept = significantBits.map { Self.rounded(value, keeping: $0) } ?? value
+        if head.count == 0 { head.firstTime = point.time }
+        head.encoder.append(ms: ms, bits: kept.bitPattern, to: &head.bytes)
+        head.count += 1
+        head.last = point
         count += 1
-        if open.count == Self.chunkSize {
-            if let bits = significantBits {
-                for k in open.indices { open[k].value = Self.rounded(open[k].value, keeping: bits) }
+        if head.count == Self.chunkSize {
+            // Exactly the bytes written: the head's array has room to spare that the chunk would keep for its life.
+            let bytes = [UInt8](unsafeUninitializedCapacity: head.bytes.count) { buffer, written in
+                written = buffer.initialize(fromContentsOf: head.bytes)
             }
-            sealed.append(Self.seal(open))
-            open.removeAll()
+            sealed.append(Sealed(bytes: bytes, firstTime: head.firstTime, last: Point(time: point.time, value: kept)))
+            head = Head()
         }
         if count > capacity {
             count -= 1
-            if sealed.isEmpty {
-                open.removeFirst()
-            } else {
-                offset += 1
-                if offset == Self.chunkSize {
-                    sealed.removeFirst()
-                    offset = 0
-                }
+            offset += 1
+            if !sealed.isEmpty && offset == Self.chunkSize {
+                sealed.removeFirst()
+                offset = 0
             }
         }
     }
 
-    /// The point at logical position `i` (0 is the oldest). Decodes a sealed chunk: use `points(since:)` or
-    /// `forEach` to read many.
+    /// The head's points, oldest first (the newest exact).
+    private var headPoints: [Point] {
+        guard head.count > 0 else { return [] }
+        var points = Self.decode(head.bytes)
+        points[points.count - 1] = head.last
+        return points
+    }
+
+    /// Where the head's points start to count: past those dropped, when the head is the oldest chunk.
+    private var headStart: Int { sealed.isEmpty ? offset : 0 }
+
+    /// The point at logical position `i` (0 is the oldest). Decodes a chunk: use `points(since:)` or `forEach` to
+    /// read many.
     public subscript(i: Int) -> Point {
         let j = offset + i
         let chunk = j >> Self.chunkShift
         if chunk < sealed.count { return Self.unseal(sealed[chunk])[j & (Self.chunkSize - 1)] }
-        return open[j - sealed.count * Self.chunkSize]
+        let k = j - sealed.count * Self.chunkSize
+        return k == head.count - 1 ? head.last : Self.decode(head.bytes)[k]
     }
 
     public var last: Point? {
-        if let p = open.last { return p }
-        return count == 0 ? nil : sealed.last?.last
+        guard count > 0 else { return nil }
+        return head.count > 0 ? head.last : sealed.last?.last
     }
 
     /// The oldest point held, thinned or not.
@@ -172,7 +196,8 @@ public struct TimeSeries: Sendable, Equatable {
             for k in (j & (Self.chunkSize - 1))..<points.count { body(points[k]) }
             j = (chunk + 1) << Self.chunkShift
         }
-        for k in (j - sealed.count * Self.chunkSize)..<open.count { body(open[k]) }
+        let points = headPoints
+        for k in (j - sealed.count * Self.chunkSize)..<points.count { body(points[k]) }
     }
 
     /// The points with `time >= since`, oldest first: each sealed chunk that holds some decoded once. O(k) in
@@ -196,12 +221,13 @@ public struct TimeSeries: Sendable, Equatable {
             var from = k == 0 ? offset : 0
             if !found {
                 from = Self.firstIndex(points, from: from, atOrAfter: since)
-                out.reserveCapacity((sealed.count - k) * Self.chunkSize + open.count - from)
+                out.reserveCapacity((sealed.count - k) * Self.chunkSize + head.count - from)
                 found = true
             }
             out.append(contentsOf: points[from...])
         }
-        out.append(contentsOf: open[(found ? 0 : Self.firstIndex(open, from: 0, atOrAfter: since))...])
+        let points = headPoints
+        out.append(contentsOf: points[(found ? 0 : Self.firstIndex(points, from: headStart, atOrAfter: since))...])
         return out
     }
 
@@ -228,7 +254,7 @@ public struct TimeSeries: Sendable, Equatable {
             let inChunk = Self.firstIndex(points, from: skip, atOrAfter: t)
             return base + inChunk
         }
-        return sealed.count * Self.chunkSize - offset + Self.firstIndex(open, from: 0, atOrAfter: t)
+        return sealed.count * Self.chunkSize - offset + Self.firstIndex(headPoints, from: headStart, atOrAfter: t)
     }
 
     static func firstIndex(_ points: [Point], from start: Int, atOrAfter t: Double) -> Int {
@@ -267,7 +293,7 @@ public struct TimeSeries: Sendable, Equatable {
     /// Removes every point.
     public mutating func removeAll() {
         sealed.removeAll()
-        open.removeAll()
+        head = Head()
         offset = 0
         count = 0
         for k in thinned.indices { thinned[k].removeAll() }
@@ -279,19 +305,19 @@ public struct TimeSeries: Sendable, Equatable {
     /// The bytes the sealed chunks take (for tests and benchmarks).
     var sealedBytes: Int { sealed.reduce(0) { $0 + $1.bytes.count } + thinned.reduce(0) { $0 + $1.sealedBytes } }
 
-    /// Times: the first in milliseconds, then the first delta, then deltas of deltas, each a zigzag varint (one
-    /// byte for a steady interval). Values: the first's bits, then each XOR the previous as a header byte
-    /// (leading zero bytes << 4 | trailing zero bytes; 0x80 for an unchanged value) and the bytes between.
-    static func seal(_ points: [Point]) -> Sealed {
-        var out: [UInt8] = []
-        out.reserveCapacity(points.count * 6)
-        var previousTime: Int64 = 0
-        var previousDelta: Int64 = 0
-        var previousBits: UInt64 = 0
-        for (i, p) in points.enumerated() {
-            let ms = milliseconds(p.time)
-            let bits = p.value.bitPattern
-            if i == 0 {
+    /// Writes a chunk's points one at a time. Times: the first in milliseconds, then the first delta, then deltas of
+    /// deltas, each a zigzag varint (one byte for a steady interval). Values: the first's bits, then each XOR the
+    /// previous as a header byte (leading zero bytes << 4 | trailing zero bytes; 0x80 for an unchanged value) and
+    /// the bytes between.
+    struct Encoder: Sendable {
+        private var started = false
+        private var previousTime: Int64 = 0
+        private var previousDelta: Int64 = 0
+        private var previousBits: UInt64 = 0
+
+        mutating func append(ms: Int64, bits: UInt64, to out: inout [UInt8]) {
+            if !started {
+                started = true
                 varint(zigzag(ms), &out)
                 for shift in stride(from: 56, through: 0, by: -8) {
                     out.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift)))
@@ -315,26 +341,17 @@ public struct TimeSeries: Sendable, Equatable {
             previousTime = ms
             previousBits = bits
         }
-        return Sealed(bytes: Array(out), firstTime: points[0].time, last: points[points.count - 1])
     }
 
-    static func unseal(_ chunk: Sealed) -> [Point] {
+    static func unseal(_ chunk: Sealed) -> [Point] { decode(chunk.bytes) }
+
+    /// The points an `Encoder` wrote.
+    static func decode(_ bytes: [UInt8]) -> [Point] {
         var points: [Point] = []
         points.reserveCapacity(chunkSize)
-        chunk.bytes.withUnsafeBufferPointer { b in
+        bytes.withUnsafeBufferPointer { b in
             var at = 0
-            func readVarint() -> UInt64 {
-                var v: UInt64 = 0
-                var shift: UInt64 = 0
-                while at < b.count {
-                    let byte = b[at]
-                    at += 1
-                    v |= UInt64(byte & 0x7f) << shift
-                    if byte & 0x80 == 0 { break }
-                    shift += 7
-                }
-                return v
-            }
+            func readVarint() -> UInt64 { Self.readVarint(b, &at) }
             var ms: Int64 = 0
             var delta: Int64 = 0
             var bits: UInt64 = 0
@@ -370,6 +387,20 @@ public struct TimeSeries: Sendable, Equatable {
 
     static func zigzag(_ v: Int64) -> UInt64 { UInt64(bitPattern: (v << 1) ^ (v >> 63)) }
     static func unzigzag(_ v: UInt64) -> Int64 { Int64(bitPattern: v >> 1) ^ -Int64(bitPattern: v & 1) }
+
+    /// The varint at `at` (moved past it); a varint cut short ends at the end of `b`.
+    static func readVarint(_ b: UnsafeBufferPointer<UInt8>, _ at: inout Int) -> UInt64 {
+        var v: UInt64 = 0
+        var shift: UInt64 = 0
+        while at < b.count {
+            let byte = b[at]
+            at += 1
+            v |= UInt64(byte & 0x7f) << shift
+            if byte & 0x80 == 0 { break }
+            shift += 7
+        }
+        return v
+    }
 
     static func varint(_ v: UInt64, _ out: inout [UInt8]) {
         var v = v

@@ -1,0 +1,62 @@
+import ArgumentParser
+import CMallocCounter
+import SvctopCore
+import SvctopDemo
+
+/// `svctop-bench state`: what the dashboard keeps per watched instance as history grows. Demo services are
+/// scraped in process at a simulated 1 s (no network, no terminal), each exposition parsed as a scrape is and
+/// reduced into the state; at each checkpoint it prints the heap in use per instance and the reduce time per
+/// scrape.
+struct StateBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "state", abstract: "Instance state: heap per instance as history grows, reduce time per scrape.")
+
+    @Option(help: "Instances (healthy demo services).")
+    var instances = 200
+
+    @Option(help: "Simulated seconds of 1 s scrapes.")
+    var seconds = 900
+
+    @Option(help: "Simulated seconds at which to report (comma-separated).")
+    var at = "60,300,600,900,1800,3600"
+
+    func run() {
+        let start = 1_700_000_000.0
+        let specs = DemoInstanceSpec.fleet(count: instances, only: .healthy)
+        let services = specs.enumerated().map {
+            SimulatedService(name: $0.element.name, scenario: $0.element.scenario, seed: UInt64($0.offset), now: start)
+        }
+        let targets = specs.enumerated().map { Target(name: $0.element.name, baseURL: "http://10.0.0.\($0.offset)") }
+        let filter = SampleFilter(profile: .go)
+        let heapBefore = svctop_heap_in_use()
+        var state = AppState(targets: targets, now: start)
+        _ = state.reduce(.resized(width: 120, height: 40), now: start)
+        let checkpoints = Set(at.split(separator: ",").compactMap { Int($0) })
+        var reduceTime = 0.0
+        var scrapes = 0
+        print("\(instances) healthy demo instances, 1 s scrapes:")
+        for second in 1...seconds {
+            let t = start + Double(second)
+            for (id, service) in services.enumerated() {
+                service.advance(to: t)
+                let body = service.exposition()
+                let metrics = body.withUnsafeBufferPointer {
+                    MetricSet.parse($0, format: .prometheusText, keepsHelp: false, only: filter)
+                }
+                reduceTime += measure {
+                    _ = state.reduce(.scrapeCompleted(id, .success(metrics, duration: 0.002)), now: t)
+                }
+                scrapes += 1
+            }
+            _ = state.reduce(.ticked, now: t)
+            if checkpoints.contains(second) {
+                let perInstance = Double(svctop_heap_in_use() - heapBefore) / Double(instances) / 1024
+                print(
+                    "  after \(second) s: heap \(format(perInstance)) KiB per instance, reduce "
+                        + "\(format(reduceTime / Double(scrapes) * 1e6, 2)) µs per scrape")
+                reduceTime = 0
+                scrapes = 0
+            }
+        }
+    }
+}
