@@ -207,6 +207,19 @@ struct ExpositionParserTests {
         #expect(set.skippedSamples == 3 && set.rejectedLines == 0)
     }
 
+    @Test("among hundreds of wanted names, each is found and every near miss is not")
+    func sampleFilterAtScale() {
+        let wanted = (0..<700).map { "family_\($0 * 7)_seconds" }
+        let filter = SampleFilter(names: wanted + [""])
+        #expect(wanted.allSatisfy { filter.accepts($0) })
+        let misses = (0..<700).flatMap { i in
+            ["family_\(i * 7 + 1)_seconds", "family_\(i * 7)_second", "family_\(i * 7)_secondz", "x" + wanted[i]]
+        }
+        #expect(!misses.contains { filter.accepts($0) })
+        #expect(!filter.accepts("") && !SampleFilter(names: []).accepts("go_goroutines"))
+        #expect(filter == SampleFilter(names: wanted.reversed()), "equal whatever the order the names came in")
+    }
+
     @Test("truncation at every offset and byte mutations never crash")
     func neverCrashes() {
         let text = Array(

@@ -42,7 +42,6 @@ public struct InstanceState: Sendable {
 
     // History.
     public var goroutines: TimeSeries
-    public var threads: TimeSeries
     public var memory: TimeSeries
     public var heap: TimeSeries
     public var p50: TimeSeries
@@ -86,7 +85,6 @@ public struct InstanceState: Sendable {
         let capacity = settings.fullResolutionCapacity
         let thinned = settings.seriesThinning
         goroutines = TimeSeries(capacity: capacity, thinned: thinned)
-        threads = TimeSeries(capacity: capacity, thinned: thinned)
         memory = TimeSeries(capacity: capacity, thinned: thinned)
         heap = TimeSeries(capacity: capacity, thinned: thinned)
         // Derived values, only charted: 16 bits of mantissa are far finer than a chart or a figure shows.
@@ -196,7 +194,6 @@ public struct InstanceState: Sendable {
         for (tag, points) in history {
             switch tag {
             case .signal(.goroutines): goroutines.backfill(points)
-            case .signal(.threads): threads.backfill(points)
             case .signal(.memory): memory.backfill(points)
             case .signal(.heap): heap.backfill(points)
             case .p50: p50.backfill(points)
@@ -231,7 +228,6 @@ public struct InstanceState: Sendable {
         consecutiveFailures = 0
 
         if let v = new.goroutines { goroutines.append(time: now, value: v) }
-        if let v = new.threads { threads.append(time: now, value: v) }
         if let v = new.memory { memory.append(time: now, value: v) }
         if let v = new.heap { heap.append(time: now, value: v) }
         if let r = poolRatio { poolUtilization.append(time: now, value: r) }

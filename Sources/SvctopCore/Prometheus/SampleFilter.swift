@@ -8,21 +8,38 @@ import Darwin
 /// families, after reading only the name. A Go service exposes a few hundred lines of which a profile reads a few
 /// dozen: skipping the rest before their labels and values are decoded is most of a scrape's parse work.
 ///
-/// Matching is on bytes, without building a string: names are grouped by length, so a name is compared only with
-/// the wanted names of its length.
+/// Matching is on bytes, without building a string or touching a reference count: the wanted names sit in one
+/// buffer, found through an open-addressing table by a hash of their bytes, so a name is compared with at most
+/// the few wanted names of its hash.
 public struct SampleFilter: Sendable, Equatable {
-    /// Wanted names by length: `byLength[n]` holds the wanted names of n bytes.
-    private let byLength: [[[UInt8]]]
+    /// Every wanted name's bytes, one after another.
+    private let bytes: [UInt8]
+    /// Where each wanted name starts in `bytes`, and its length.
+    private let names: [(start: Int32, count: Int32)]
+    /// Open addressing by `hash(name) & mask`: a position in `names`, or -1 for an empty slot.
+    private let slots: [Int32]
 
     /// A filter that keeps exactly `names`.
-    public init(names: some Sequence<String>) {
-        var byLength: [[[UInt8]]] = []
-        for name in Set(names) {
-            let bytes = Array(name.utf8)
-            while byLength.count <= bytes.count { byLength.append([]) }
-            byLength[bytes.count].append(bytes)
+    public init(names wanted: some Sequence<String>) {
+        var bytes: [UInt8] = []
+        var names: [(start: Int32, count: Int32)] = []
+        for name in Set(wanted).sorted() where !name.isEmpty {
+            names.append((Int32(bytes.count), Int32(name.utf8.count)))
+            bytes.append(contentsOf: name.utf8)
         }
-        self.byLength = byLength
+        var size = 16
+        while size < names.count * 4 { size *= 2 }
+        var slots = [Int32](repeating: -1, count: size)
+        bytes.withUnsafeBufferPointer { b in
+            for (i, name) in names.enumerated() {
+                var slot = Self.hash(b.baseAddress! + Int(name.start), count: Int(name.count)) & (size - 1)
+                while slots[slot] >= 0 { slot = (slot + 1) & (size - 1) }
+                slots[slot] = Int32(i)
+            }
+        }
+        self.bytes = bytes
+        self.names = names
+        self.slots = slots
     }
 
     /// A filter that keeps every sample a profile can read: each candidate name of each signal, with the suffixes
@@ -32,14 +49,36 @@ public struct SampleFilter: Sendable, Equatable {
         self.init(names: profile.signals.values.joined().flatMap { name in suffixes.map { name + $0 } })
     }
 
+    public static func == (a: SampleFilter, b: SampleFilter) -> Bool {
+        a.bytes == b.bytes && a.names.elementsEqual(b.names) { $0 == $1 }
+    }
+
+    /// FNV-1a of the bytes.
+    private static func hash(_ start: UnsafePointer<UInt8>, count: Int) -> Int {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for i in 0..<count { h = (h ^ UInt64(start[i])) &* 0x100_0000_01b3 }
+        return Int(truncatingIfNeeded: h ^ (h >> 32))
+    }
+
     /// True when the `count` bytes at `start` are a wanted name.
     public func accepts(_ start: UnsafePointer<UInt8>, count: Int) -> Bool {
-        guard count < byLength.count else { return false }
-        for name in byLength[count] {
-            let equal = name.withUnsafeBufferPointer { memcmp($0.baseAddress!, start, count) == 0 }
-            if equal { return true }
+        slots.withUnsafeBufferPointer { slots in
+            names.withUnsafeBufferPointer { names in
+                bytes.withUnsafeBufferPointer { bytes in
+                    let mask = slots.count - 1
+                    var slot = Self.hash(start, count: count) & mask
+                    while true {
+                        let i = Int(slots[slot])
+                        if i < 0 { return false }
+                        let name = names[i]
+                        if Int(name.count) == count && memcmp(bytes.baseAddress! + Int(name.start), start, count) == 0 {
+                            return true
+                        }
+                        slot = (slot + 1) & mask
+                    }
+                }
+            }
         }
-        return false
     }
 
     /// True when `name` is wanted.
