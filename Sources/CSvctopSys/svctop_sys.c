@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -123,3 +124,5 @@ long svctop_release_startup_pages(void) {
     fclose(maps);
     return advised;
 }
+
+int svctop_trim_heap(void) { return malloc_trim(0); }

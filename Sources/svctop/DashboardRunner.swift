@@ -255,6 +255,13 @@ struct DashboardRunner {
                     if !Task.isCancelled { StartupPages.release() }
                 }
                 group.addTask {
+                    // Free pages inside the allocator's arenas go back to the kernel once a minute (`HeapTrim`).
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: HeapTrim.interval)
+                        if !Task.isCancelled { HeapTrim.trim() }
+                    }
+                }
+                group.addTask {
                     // The clock: ages, staleness, timeouts and timed reverts move once a second.
                     while !Task.isCancelled {
                         try? await Task.sleep(for: .seconds(1))

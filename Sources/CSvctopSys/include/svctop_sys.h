@@ -32,4 +32,9 @@ const char *svctop_build_commit(void);
 /// advised, or -1 when the kernel does not support it (MADV_PAGEOUT is Linux 5.4).
 long svctop_release_startup_pages(void);
 
+/// Gives the kernel back the free pages inside every malloc arena (glibc's malloc_trim(0)): a long-running process
+/// whose threads allocate in several arenas holds freed memory in each of them, counted in its RSS. Returns 1 when
+/// memory was given back, 0 otherwise.
+int svctop_trim_heap(void);
+
 #endif
