@@ -5,13 +5,6 @@ import Testing
 
 @Suite("heap arenas trimmed")
 struct HeapTrimTests {
-    /// The anonymous part of this process's RSS, in KiB.
-    func residentAnonymousKiB() throws -> Int {
-        let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
-        let line = try #require(status.split(separator: "\n").first { $0.hasPrefix("RssAnon:") })
-        return try #require(Int(line.split(separator: " ", omittingEmptySubsequences: true)[1]))
-    }
-
     @Test("memory freed inside an arena, under blocks still held, goes back to the kernel when trimmed")
     func trimmed() throws {
         // 64 MiB in 256-byte blocks, written so every page is resident; one block in 64 kept, so the arena's top
@@ -29,9 +22,9 @@ struct HeapTrimTests {
             if i % 64 == 0 { kept.append(block) } else { block.deallocate() }
         }
         blocks = []
-        let before = try residentAnonymousKiB()
+        let before = try ProcessStatus.kib("RssAnon")
         #expect(HeapTrim.trim(), "the trim gave memory back")
-        let after = try residentAnonymousKiB()
+        let after = try ProcessStatus.kib("RssAnon")
         for block in kept { block.deallocate() }
         // 63 of every 64 blocks are free: most of 64 MiB, well over 32 MiB, is given back.
         #expect(before - after > 32 * 1024, "RssAnon \(before) KiB before, \(after) KiB after")
