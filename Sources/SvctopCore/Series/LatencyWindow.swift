@@ -6,9 +6,9 @@ import DequeModule
 ///
 /// Each scrape is kept as its increases over the scrape before, one number per cell (a bucket of the totals, the
 /// totals' count or 5xx count, or the same for one handler), none where the scrape did not carry the cell, packed
-/// (`Increases`): a bucket's new observations in an interval are a small whole number, a byte or two. The window's total increase is a
-/// running sum: added when a scrape arrives, subtracted when it leaves, so a scrape costs O(cells), not
-/// O(window × cells). Only the newest reading is kept whole (the next increase is taken from it).
+/// (`Increases`): a bucket's new observations in an interval are a small whole number, a byte or two. The window's
+/// total increase is a running sum: added when a scrape arrives, subtracted when it leaves, so a scrape costs
+/// O(cells), not O(window × cells). Only the newest reading is kept whole (the next increase is taken from it).
 public struct LatencyWindow: Sendable {
     public var window: Double
     private var last: HistogramReading?
@@ -210,7 +210,7 @@ public struct LatencyWindow: Sendable {
 
     /// One scrape's increases, one per cell, packed as varints: 0 for a cell the scrape did not carry (NaN), 2n + 1
     /// for a whole number n (below 2^53), 2 followed by the 8 bytes of any other value. Read back exactly.
-    struct Increases: Sendable, Equatable {
+    struct Increases: Sendable {
         private let bytes: [UInt8]
 
         init(_ values: [Double]) {
@@ -229,9 +229,7 @@ public struct LatencyWindow: Sendable {
                     }
                 }
             }
-            bytes = [UInt8](unsafeUninitializedCapacity: out.count) { buffer, count in
-                count = buffer.initialize(fromContentsOf: out)
-            }
+            bytes = TimeSeries.exactCopy(out)
         }
 
         /// The bytes the increases take (for tests).

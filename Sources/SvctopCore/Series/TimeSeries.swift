@@ -133,10 +133,10 @@ public struct TimeSeries: Sendable, Equatable {
         count += 1
         if head.count == Self.chunkSize {
             // Exactly the bytes written: the head's array has room to spare that the chunk would keep for its life.
-            let bytes = [UInt8](unsafeUninitializedCapacity: head.bytes.count) { buffer, written in
-                written = buffer.initialize(fromContentsOf: head.bytes)
-            }
-            sealed.append(Sealed(bytes: bytes, firstTime: head.firstTime, last: Point(time: point.time, value: kept)))
+            sealed.append(
+                Sealed(
+                    bytes: Self.exactCopy(head.bytes), firstTime: head.firstTime,
+                    last: Point(time: point.time, value: kept)))
             head = Head()
         }
         if count > capacity {
@@ -165,7 +165,7 @@ public struct TimeSeries: Sendable, Equatable {
     public subscript(i: Int) -> Point {
         let j = offset + i
         let chunk = j >> Self.chunkShift
-        if chunk < sealed.count { return Self.unseal(sealed[chunk])[j & (Self.chunkSize - 1)] }
+        if chunk < sealed.count { return Self.decode(sealed[chunk].bytes)[j & (Self.chunkSize - 1)] }
         let k = j - sealed.count * Self.chunkSize
         return k == head.count - 1 ? head.last : Self.decode(head.bytes)[k]
     }
@@ -192,7 +192,7 @@ public struct TimeSeries: Sendable, Equatable {
         var j = offset + max(0, start)
         while j >> Self.chunkShift < sealed.count {
             let chunk = j >> Self.chunkShift
-            let points = Self.unseal(sealed[chunk])
+            let points = Self.decode(sealed[chunk].bytes)
             for k in (j & (Self.chunkSize - 1))..<points.count { body(points[k]) }
             j = (chunk + 1) << Self.chunkShift
         }
@@ -217,7 +217,7 @@ public struct TimeSeries: Sendable, Equatable {
         var out: [Point] = []
         var found = false
         for (k, chunk) in sealed.enumerated() where found || chunk.last.time >= since {
-            let points = Self.unseal(chunk)
+            let points = Self.decode(chunk.bytes)
             var from = k == 0 ? offset : 0
             if !found {
                 from = Self.firstIndex(points, from: from, atOrAfter: since)
@@ -250,7 +250,7 @@ public struct TimeSeries: Sendable, Equatable {
             let skip = k == 0 ? offset : 0
             let base = k * Self.chunkSize - offset
             if chunk.firstTime >= t { return base + skip }
-            let points = Self.unseal(chunk)
+            let points = Self.decode(chunk.bytes)
             let inChunk = Self.firstIndex(points, from: skip, atOrAfter: t)
             return base + inChunk
         }
@@ -343,8 +343,6 @@ public struct TimeSeries: Sendable, Equatable {
         }
     }
 
-    static func unseal(_ chunk: Sealed) -> [Point] { decode(chunk.bytes) }
-
     /// The points an `Encoder` wrote.
     static func decode(_ bytes: [UInt8]) -> [Point] {
         var points: [Point] = []
@@ -387,6 +385,13 @@ public struct TimeSeries: Sendable, Equatable {
 
     static func zigzag(_ v: Int64) -> UInt64 { UInt64(bitPattern: (v << 1) ^ (v >> 63)) }
     static func unzigzag(_ v: UInt64) -> Int64 { Int64(bitPattern: v >> 1) ^ -Int64(bitPattern: v & 1) }
+
+    /// A copy of `bytes` that holds exactly them, without the spare room a growing array keeps.
+    static func exactCopy(_ bytes: [UInt8]) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, count in
+            count = buffer.initialize(fromContentsOf: bytes)
+        }
+    }
 
     /// The varint at `at` (moved past it); a varint cut short ends at the end of `b`.
     static func readVarint(_ b: UnsafeBufferPointer<UInt8>, _ at: inout Int) -> UInt64 {
