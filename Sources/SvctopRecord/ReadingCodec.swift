@@ -8,9 +8,12 @@ import SvctopCore
 /// per block, the first time they are used. docs/recording.md has the byte layout.
 struct ReadingCodec {
     private var keys: [Key: Int] = [:]
-    /// Writing: each stream's previous reading (values by key index) and the keys in the order it was flattened.
-    /// The next reading of the same shape flattens in the same order, so its keys' indices are found without
-    /// hashing them.
+    /// Writing: the block's keys by index.
+    private var keyList: [Key] = []
+    /// Writing: each stream's previous reading, as the entries it carried in the order it was flattened. The next
+    /// reading of the same shape flattens in the same order, so its keys' indices are found without hashing them.
+    /// A stream keeps only its own entries (not a slot for every key of the block): at 1,000 streams in a block,
+    /// a slot per key was 9 KiB a stream.
     private var written: [String: Written] = [:]
     /// Reading: each key's meaning, parsed once when the block defines it, and each stream's values by key index.
     private var meanings: [Key] = []
@@ -38,9 +41,24 @@ struct ReadingCodec {
         }
     }
 
+    /// A number a stream's previous reading carried: its key's index, its value's bits, and the last whole-number
+    /// step written for it, if any (24 bytes).
+    private struct WrittenNumber {
+        var index: Int32
+        var hasStep = false
+        var bits: UInt64
+        var step: Int64 = 0
+    }
+
+    /// A text a stream's previous reading carried.
+    private struct WrittenText {
+        var index: Int
+        var text: String
+    }
+
     private struct Written {
-        var values = StreamValues()
-        var order: [(key: Key, index: Int)] = []
+        var numbers: [WrittenNumber] = []
+        var texts: [WrittenText] = []
     }
 
     /// Operations of one entry, in the low two bits of its key index.
@@ -51,79 +69,101 @@ struct ReadingCodec {
     // MARK: Writing
 
     mutating func write(_ reading: Reading, stream: String, to sink: inout ByteSink) {
-        var previous = written.removeValue(forKey: stream) ?? Written()
-        var values = previous.values
-        previous.values = StreamValues()
-        values.fit(keys.count)
-        var order: [(key: Key, index: Int)] = []
-        order.reserveCapacity(previous.order.count)
+        let previous = written.removeValue(forKey: stream) ?? Written()
         var touched = [Bool](repeating: false, count: keys.count)
         var ops = ByteSink()
         var opCount = 0
         var numbers: [(Key, Double)] = []
         var texts: [(Key, String)] = []
-        numbers.reserveCapacity(previous.order.count)
+        numbers.reserveCapacity(previous.numbers.count)
         ReadingCodec.flatten(reading) {
             numbers.append(($0, $1))
         } text: {
             texts.append(($0, $1))
         }
-        for (key, value) in numbers {
-            let (i, fresh) = index(key, previous: previous.order, order: &order, values: &values, touched: &touched)
-            let old = values.numbers[i]
-            values.numbers[i] = value
-            if let old, old.bitPattern == value.bitPattern { continue }
-            let base = old ?? 0
+        var next = Written()
+        next.numbers.reserveCapacity(numbers.count)
+        next.texts.reserveCapacity(texts.count)
+        // The previous numbers by key index, made only when this reading's shape differs from the previous one's.
+        var byIndex: [Int32: Int]?
+        for (k, (key, value)) in numbers.enumerated() {
+            let i: Int
+            let fresh: Key?
+            var old: WrittenNumber?
+            if k < previous.numbers.count, keyList[Int(previous.numbers[k].index)] == key {
+                (i, fresh) = (Int(previous.numbers[k].index), nil)
+                old = previous.numbers[k]
+            } else {
+                (i, fresh) = index(key, touched: &touched)
+                if byIndex == nil {
+                    byIndex = Dictionary(
+                        previous.numbers.enumerated().map { ($1.index, $0) }, uniquingKeysWith: { a, _ in a })
+                }
+                old = byIndex?[Int32(i)].map { previous.numbers[$0] }
+            }
+            // The same key twice in one reading (NaN bounds): its change is from its first entry, as it is read.
+            if touched[i] { old = next.numbers.last { $0.index == Int32(i) } }
+            touched[i] = true
+            var entry = WrittenNumber(index: Int32(i), bits: value.bitPattern)
+            defer { next.numbers.append(entry) }
+            if let old, old.bits == entry.bits {
+                entry.hasStep = old.hasStep
+                entry.step = old.step
+                continue
+            }
+            let base = old.map { Double(bitPattern: $0.bits) } ?? 0
             if ReadingCodec.isSmallIntegral(value) && ReadingCodec.isSmallIntegral(base) {
                 emit(i, .integralDelta, fresh: fresh, to: &ops)
                 let step = Int64(value) - Int64(base)
-                ops.signed(step &- (values.steps[i] ?? 0))
-                values.steps[i] = step
+                ops.signed(step &- (old.flatMap { $0.hasStep ? $0.step : nil } ?? 0))
+                entry.hasStep = true
+                entry.step = step
             } else {
                 emit(i, .rawDouble, fresh: fresh, to: &ops)
                 ops.double(value)
-                values.steps[i] = nil
             }
             opCount += 1
         }
-        for (key, value) in texts {
-            let (i, fresh) = index(key, previous: previous.order, order: &order, values: &values, touched: &touched)
-            if values.texts[i] == value { continue }
-            values.texts[i] = value
+        for (k, (key, text)) in texts.enumerated() {
+            let i: Int
+            let fresh: Key?
+            var old: String?
+            if k < previous.texts.count, keyList[previous.texts[k].index] == key {
+                (i, fresh) = (previous.texts[k].index, nil)
+                old = previous.texts[k].text
+            } else {
+                (i, fresh) = index(key, touched: &touched)
+                old = previous.texts.first { $0.index == i }?.text
+            }
+            if touched[i] { old = next.texts.last { $0.index == i }?.text }
+            touched[i] = true
+            next.texts.append(WrittenText(index: i, text: text))
+            if old == text { continue }
             emit(i, .text, fresh: fresh, to: &ops)
-            ops.string(value)
+            ops.string(text)
             opCount += 1
         }
-        for (_, i) in previous.order where !touched[i] {
-            emit(i, .removed, fresh: nil, to: &ops)
-            values.clear(i)
+        for entry in previous.numbers where !touched[Int(entry.index)] {
+            emit(Int(entry.index), .removed, fresh: nil, to: &ops)
             opCount += 1
         }
-        written[stream] = Written(values: values, order: order)
+        for entry in previous.texts where !touched[entry.index] {
+            emit(entry.index, .removed, fresh: nil, to: &ops)
+            opCount += 1
+        }
+        written[stream] = next
         sink.count(opCount)
         sink.bytes.append(contentsOf: ops.bytes)
     }
 
-    /// The index of `key`, found where the previous reading had it in the same position, else in the block's
-    /// table, else defined (fresh: its name follows its first use); marked as set by this reading.
-    private mutating func index(
-        _ key: Key, previous: [(key: Key, index: Int)], order: inout [(key: Key, index: Int)],
-        values: inout StreamValues, touched: inout [Bool]
-    ) -> (Int, fresh: Key?) {
-        var result: (Int, fresh: Key?)
-        if order.count < previous.count, previous[order.count].key == key {
-            result = (previous[order.count].index, nil)
-        } else if let known = keys[key] {
-            result = (known, nil)
-        } else {
-            result = (keys.count, key)
-            keys[key] = keys.count
-            values.fit(keys.count)
-            touched.append(false)
-        }
-        order.append((key, result.0))
-        touched[result.0] = true
-        return result
+    /// The index of `key` in the block's table, defined when new (fresh: its name follows its first use).
+    private mutating func index(_ key: Key, touched: inout [Bool]) -> (Int, fresh: Key?) {
+        if let known = keys[key] { return (known, nil) }
+        let i = keyList.count
+        keys[key] = i
+        keyList.append(key)
+        touched.append(false)
+        return (i, key)
     }
 
     /// An operation on key `i`; a key's name follows its first use in the block (the reader appends it to its

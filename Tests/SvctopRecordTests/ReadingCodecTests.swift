@@ -58,6 +58,41 @@ struct ReadingCodecTests {
         }
     }
 
+    @Test("streams of different shapes share one block's keys; each decodes as its own, in any interleaving")
+    func interleavedStreams() throws {
+        var writer = ReadingCodec()
+        var reader = ReadingCodec()
+        let forward = Self.readings()
+        let backward = Array(forward.reversed())
+        // A reading with the same key twice (two NaN quantiles of one bit pattern), then ordinary ones: the
+        // stream stays in step.
+        var odd = forward[0]
+        odd.gcPauses = [:]
+        odd.gcPauses[.nan] = 1
+        odd.gcPauses[.nan] = 5
+        let third = [forward[1], odd, forward[2], forward[3], odd, forward[7]]
+        for step in 0..<forward.count {
+            var expected: [(String, Reading)] = [("a", forward[step]), ("b", backward[step])]
+            if step < third.count { expected.insert(("c", third[step]), at: step % 2) }
+            var sink = ByteSink()
+            for (stream, reading) in expected { writer.write(reading, stream: stream, to: &sink) }
+            var source = ByteSource(sink.bytes)
+            for (stream, reading) in expected {
+                let read = try reader.read(stream: stream, from: &source)
+                if reading.gcPauses.keys.contains(where: \.isNaN) {
+                    // One key: it reads as the value of its last entry.
+                    #expect(read.gcPauses.count == 1 && read.gcPauses.first?.key.isNaN == true)
+                    #expect([1, 5].contains(read.gcPauses.first?.value))
+                    #expect(read.goroutines == reading.goroutines && read.histogram == reading.histogram)
+                } else {
+                    #expect(read == reading, "stream \(stream) at step \(step)")
+                    #expect(read.sources == reading.sources && read.gcPauses == reading.gcPauses)
+                }
+            }
+            #expect(source.isAtEnd)
+        }
+    }
+
     @Test("a key's name is parsed back to the same key; a name this version does not know is ignored")
     func keyNames() throws {
         let keys: [ReadingCodec.Key] = [
