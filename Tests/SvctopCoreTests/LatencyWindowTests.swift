@@ -126,6 +126,47 @@ struct LatencyWindowTests {
         }
     }
 
+    @Test("windows of one histogram shape share one layout, whatever order their dictionaries walk in")
+    func sharedLayouts() {
+        func reading(_ handlers: [String], scale: Double) -> HistogramReading {
+            var r = HistogramReading()
+            for (n, handler) in handlers.enumerated() {
+                var buckets: [Double: Double] = [:]
+                for le in [1, .infinity, 0.5, 0.1] { buckets[le] = (scale + Double(n)) * (le.isFinite ? le * 10 : 20) }
+                r.bucketsByHandler[handler] = buckets
+                r.countByHandler[handler] = (buckets[.infinity]!, scale)
+                for (le, v) in buckets { r.buckets[le, default: 0] += v }
+            }
+            r.count = r.countByHandler.values.reduce(0) { $0 + $1.count }
+            r.errorCount = r.countByHandler.values.reduce(0) { $0 + $1.errors }
+            return r
+        }
+        func fed(_ handlers: [String], _ scales: [Double]) -> LatencyWindow {
+            var window = LatencyWindow(window: 30)
+            for (t, scale) in scales.enumerated() {
+                window.add(time: Double(t), reading: reading(handlers, scale: scale))
+            }
+            return window
+        }
+        let a = fed(["/layout-x", "/layout-y", "/layout-z"], [1, 2, 4])
+        let b = fed(["/layout-z", "/layout-x", "/layout-y"], [3, 5, 9])
+        let c = fed(["/layout-x", "/layout-w"], [1, 2, 4])
+        #expect(a.sharedLayout === b.sharedLayout)
+        #expect(a.sharedLayout !== c.sharedLayout)
+        // count, errors, 4 buckets; per handler a marker, count, errors and 4 buckets.
+        #expect(a.sharedLayout.cells.count == 6 + 3 * 7 && c.sharedLayout.cells.count == 6 + 2 * 7)
+        // Each sums its own scrapes: 60 requests a step of scale, over 2 s.
+        #expect(a.summary().rate == 90 && b.summary().rate == 180)
+        // A layout no window holds any more is released.
+        weak var released: LatencyWindow.Layout?
+        do {
+            let only = fed(["/layout-only-here"], [1, 2])
+            released = only.sharedLayout
+            #expect(released != nil)
+        }
+        #expect(released == nil)
+    }
+
     @Test("a scrape's increases are packed a byte or two each and read back exactly, cells not carried left out")
     func packedIncreases() {
         let values: [Double] = [

@@ -1,4 +1,5 @@
 import DequeModule
+import Synchronization
 
 /// Computes PromQL-style quantiles over the last `window` seconds from the bucket increases across the scrapes in
 /// it (`histogram_quantile(q, sum by (le) (increase(x_bucket[window])))`), with counter resets handled per bucket,
@@ -9,13 +10,19 @@ import DequeModule
 /// (`Increases`): a bucket's new observations in an interval are a small whole number, a byte or two. The window's
 /// total increase is a running sum: added when a scrape arrives, subtracted when it leaves, so a scrape costs
 /// O(cells), not O(window × cells). Only the newest reading is kept whole (the next increase is taken from it).
+///
+/// What each position means (the cells and the index to find one) is a `Layout` shared by every window that saw
+/// the same cells: new cells of a scrape are added in one canonical order, so the instances of one service, whose
+/// histograms have the same handlers and bounds, end up with one layout between them instead of one each.
 public struct LatencyWindow: Sendable {
     public var window: Double
     private var last: HistogramReading?
     /// The scrapes in the window, oldest first; the first is the window's base (its increases are not counted).
     private var entries: Deque<(time: Double, increases: Increases)> = []
-    private var cells: [Cell] = []
-    private var cellIndex: [Cell: Int] = [:]
+    private var layout = Layout.empty
+    private var cells: [Cell] { layout.cells }
+    /// The layout this window holds (for tests).
+    var sharedLayout: Layout { layout }
     /// The sum of the increases of every entry but the first, per cell.
     private var total: [Double] = []
     /// Cells of the totals that a counted entry ever carried (a bucket stays a bound of the histogram once seen).
@@ -28,6 +35,65 @@ public struct LatencyWindow: Sendable {
         case bucket(UInt64), count, errors
         /// A handler's marker (its bucket dictionary was there), a bucket, and its counts.
         case handler(String), handlerBucket(String, UInt64), handlerCount(String), handlerErrors(String)
+
+        /// An order of cells that depends on them alone (not on a dictionary's walk): the totals' cells, then
+        /// each handler's.
+        static func precedes(_ a: Cell, _ b: Cell) -> Bool {
+            a.sortKey.handler != b.sortKey.handler
+                ? a.sortKey.handler < b.sortKey.handler
+                : (a.sortKey.kind, a.sortKey.bound) < (b.sortKey.kind, b.sortKey.bound)
+        }
+
+        private var sortKey: (handler: String, kind: Int, bound: UInt64) {
+            switch self {
+            case .count: return ("", 0, 0)
+            case .errors: return ("", 1, 0)
+            case .bucket(let le): return ("", 2, le)
+            case .handler(let h): return ("\u{1}" + h, 0, 0)
+            case .handlerCount(let h): return ("\u{1}" + h, 1, 0)
+            case .handlerErrors(let h): return ("\u{1}" + h, 2, 0)
+            case .handlerBucket(let h, let le): return ("\u{1}" + h, 3, le)
+            }
+        }
+    }
+
+    /// The cells of a window in position order, and each one's position. Immutable, and shared: `interned`
+    /// returns the one layout of a list of cells that some window still holds.
+    final class Layout: Sendable {
+        let cells: [Cell]
+        let index: [Cell: Int]
+
+        private init(_ cells: [Cell]) {
+            self.cells = cells
+            var index: [Cell: Int] = [:]
+            index.reserveCapacity(cells.count)
+            for (i, cell) in cells.enumerated() where index[cell] == nil { index[cell] = i }
+            self.index = index
+        }
+
+        static let empty = Layout([])
+
+        private struct Held: Sendable {
+            weak var layout: Layout?
+        }
+
+        /// The layouts some window holds, by their cells (released layouts are swept out as the table grows).
+        private static let table = Mutex<(held: [[Cell]: Held], sweepAt: Int)>(([:], 64))
+
+        /// The layout of `cells`: the one already held by a window, or a new one.
+        static func interned(_ cells: [Cell]) -> Layout {
+            if cells.isEmpty { return empty }
+            return table.withLock { table in
+                if let known = table.held[cells]?.layout { return known }
+                let layout = Layout(cells)
+                table.held[cells] = Held(layout: layout)
+                if table.held.count >= table.sweepAt {
+                    table.held = table.held.filter { $0.value.layout != nil }
+                    table.sweepAt = max(64, 2 * table.held.count)
+                }
+                return layout
+            }
+        }
     }
 
     public init(window: Double = 30) { self.window = window }
@@ -36,6 +102,10 @@ public struct LatencyWindow: Sendable {
         var increases: [Double] = []
         if let previous = last {
             increases = [Double](repeating: .nan, count: cells.count)
+            var fresh: [(cell: Cell, value: Double)] = []
+            func set(_ cell: Cell, _ value: Double, in increases: inout [Double]) {
+                if let i = layout.index[cell] { increases[i] = value } else { fresh.append((cell, value)) }
+            }
             for (le, value) in reading.buckets {
                 let increase = previous.buckets[le].map { CounterMath.increase(from: $0, to: value) } ?? 0
                 set(.bucket(le.bitPattern), increase, in: &increases)
@@ -57,6 +127,7 @@ public struct LatencyWindow: Sendable {
                     .handlerErrors(handler), CounterMath.increase(from: before.errors, to: current.errors),
                     in: &increases)
             }
+            if !fresh.isEmpty { addCells(fresh, to: &increases) }
             for (i, value) in increases.enumerated() where !value.isNaN {
                 total[i] += value
                 present[i] = true
@@ -77,20 +148,21 @@ public struct LatencyWindow: Sendable {
         }
     }
 
-    /// Sets `cell`'s increase, adding the cell when it is new.
-    private mutating func set(_ cell: Cell, _ value: Double, in increases: inout [Double]) {
-        let i: Int
-        if let known = cellIndex[cell] {
-            i = known
-        } else {
-            i = cells.count
-            cellIndex[cell] = i
-            cells.append(cell)
-            total.append(0)
-            present.append(false)
-            increases.append(.nan)
+    /// Adds the cells a scrape brought that the layout lacks, in the canonical order, with their increases (the
+    /// last one where a cell came twice).
+    private mutating func addCells(_ fresh: [(cell: Cell, value: Double)], to increases: inout [Double]) {
+        let ordered = fresh.enumerated().sorted {
+            $0.element.cell != $1.element.cell ? Cell.precedes($0.element.cell, $1.element.cell) : $0.offset < $1.offset
         }
-        increases[i] = value
+        var added: [Cell] = []
+        for (k, entry) in ordered.enumerated() {
+            if k + 1 < ordered.count, ordered[k + 1].element.cell == entry.element.cell { continue }
+            added.append(entry.element.cell)
+            increases.append(entry.element.value)
+        }
+        layout = Layout.interned(cells + added)
+        total.append(contentsOf: repeatElement(0, count: added.count))
+        present.append(contentsOf: repeatElement(false, count: added.count))
     }
 
     /// Drops the cells no scrape in the window carries (handlers that came and went), keeping the totals' bounds.
@@ -119,15 +191,13 @@ public struct LatencyWindow: Sendable {
         }
         total = remap(total, 0)
         present = remap(present, false)
-        cells = kept
-        cellIndex = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1, $0) })
+        layout = Layout.interned(kept)
     }
 
     public mutating func removeAll() {
         last = nil
         entries.removeAll()
-        cells.removeAll()
-        cellIndex.removeAll()
+        layout = Layout.empty
         total.removeAll()
         present.removeAll()
         compactAt = 1_024
