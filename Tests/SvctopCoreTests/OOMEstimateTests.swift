@@ -114,6 +114,22 @@ struct OOMEstimateTests {
         #expect(e.map { abs($0.seconds - 441) < 1 } == true, "\(String(describing: e))")
         #expect(e?.basis == "over 59s, against the container limit")
         #expect(e?.text(now: 59 + 100) == "~5m 40s")
+        // The heap's history is read only when memory grows towards the limit; a line fitted already is used.
+        var heapRead = 0
+        func heap() -> [TimeSeries.Point] {
+            heapRead += 1
+            return []
+        }
+        #expect(OOMEstimate.estimate(falling, heap: heap(), limit: 1000, source: .goSoftLimit) == nil)
+        #expect(heapRead == 0)
+        #expect(OOMEstimate.estimate(rising, heap: heap(), limit: 1000, source: .container) == e)
+        #expect(heapRead == 1)
+        #expect(OOMEstimate.estimate(rising, trend: .some(nil), heap: heap(), limit: 1000, source: .container) == nil)
+        let steeper = Trend.fit(rising.map { TimeSeries.Point(time: $0.time, value: 500 + 2 * $0.time) })
+        let fromGiven = OOMEstimate.estimate(rising, trend: steeper, limit: 1000, source: .container)
+        // (1000 − 618) / 2 a second: the given line, not one through the points.
+        #expect(fromGiven.map { abs($0.seconds - 191) < 0.01 } == true, "\(String(describing: fromGiven))")
+        #expect(heapRead == 1)
     }
 
     @Test(

@@ -288,7 +288,8 @@ public struct InstanceState: Sendable {
         if let limit = reading?.memoryLimit {
             let source = MemoryLimitSource(metric: reading?.sources[.memoryLimit] ?? "memory_limit")
             oom = OOMEstimate.estimate(
-                memoryWindow, heap: heap.points(since: now - settings.memoryTrendWindow), limit: limit, source: source)
+                memoryWindow, trend: memoryTrend, heap: heap.points(since: now - settings.memoryTrendWindow),
+                limit: limit, source: source)
         } else {
             oom = nil
         }
