@@ -206,7 +206,8 @@ public struct MetricSet: Sendable {
     private func forEachRun(_ name: String, _ body: (Range<Int>) -> Void) -> Bool {
         guard let first = index[name] else { return false }
         body(first)
-        if let more = moreRuns[name] { for run in more { body(run) } }
+        // Most expositions have no name in two places: no second hash of the name then.
+        if !moreRuns.isEmpty, let more = moreRuns[name] { for run in more { body(run) } }
         return true
     }
 
