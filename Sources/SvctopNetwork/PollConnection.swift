@@ -48,11 +48,6 @@ final class PollConnection: @unchecked Sendable {
     /// instead of one, in the same wake-up.
     static let receiveBuffers = AdaptiveRecvByteBufferAllocator(minimum: 256, initial: 2048, maximum: 4096)
 
-    /// Request timers due within this are left to fire rather than cancelled (see `finish`).
-    static let timersLeftToFire = TimeAmount.seconds(2)
-    /// What a finished exchange holds instead of its body (the answer has it), while its timer waits to fire.
-    private static let noBody = ByteBuffer()
-
     init(loop: any EventLoop, address: PollAddress) {
         self.loop = loop
         self.address = address
@@ -137,11 +132,7 @@ final class PollConnection: @unchecked Sendable {
     private func finish(_ current: Exchange, _ result: Result<HTTPAnswer, ScrapeFailure>, close: Bool) {
         guard exchange === current else { return }
         exchange = nil
-        // A cancelled timer is searched for through all of the loop's timers (NIO removes it by a linear scan: a
-        // thousand targets keep about a thousand timers per loop); one left to fire is popped in O(log n) and finds
-        // its exchange finished. Timers that would wait long are cancelled, so that they do not pile up.
-        if current.deadline - .now() > Self.timersLeftToFire { current.timer?.cancel() }
-        current.body = Self.noBody
+        current.timer?.cancel()
         if close {
             channel?.close(promise: nil)
             channel = nil
@@ -162,14 +153,10 @@ final class PollConnection: @unchecked Sendable {
             current.contentType = head.headers.first(name: "Content-Type")
             current.keepAlive = head.isKeepAlive
             if let length = head.headers.first(name: "Content-Length").flatMap(Int.init),
+                length > current.request.maxBytes,
                 head.headers.first(name: "Content-Encoding") == nil
             {
-                guard length <= current.request.maxBytes else {
-                    finish(current, .failure(.sizeCap(current.request.maxBytes)), close: true)
-                    return
-                }
-                // Room for the whole body at once: it arrives in reads of a few KiB.
-                current.body.reserveCapacity(length)
+                finish(current, .failure(.sizeCap(current.request.maxBytes)), close: true)
             }
         case .body(var bytes):
             guard current.body.readableBytes + bytes.readableBytes <= current.request.maxBytes else {
