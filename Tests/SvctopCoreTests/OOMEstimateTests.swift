@@ -124,10 +124,10 @@ struct OOMEstimateTests {
         #expect(heapRead == 0)
         #expect(OOMEstimate.estimate(rising, heap: heap(), limit: 1000, source: .container) == e)
         #expect(heapRead == 1)
-        #expect(OOMEstimate.estimate(rising, trend: .some(nil), heap: heap(), limit: 1000, source: .container) == nil)
+        #expect(OOMEstimate.estimate(trend: nil, at: 59, heap: heap(), limit: 1000, source: .container) == nil)
         let steeper = Trend.fit(rising.map { TimeSeries.Point(time: $0.time, value: 500 + 2 * $0.time) })
-        let fromGiven = OOMEstimate.estimate(rising, trend: steeper, limit: 1000, source: .container)
-        // (1000 − 618) / 2 a second: the given line, not one through the points.
+        let fromGiven = OOMEstimate.estimate(trend: steeper, at: 59, limit: 1000, source: .container)
+        // (1000 − 618) / 2 a second: the given line.
         #expect(fromGiven.map { abs($0.seconds - 191) < 0.01 } == true, "\(String(describing: fromGiven))")
         #expect(heapRead == 1)
     }

@@ -46,16 +46,22 @@ public struct OOMEstimate: Sendable, Equatable {
     /// Estimates from `points` (memory in bytes over time, oldest first) and, when there is one, `heap` (the heap in
     /// use over the same window), or nil when memory is not growing towards the limit, the history is shorter than
     /// `minimumSpan`, or a line does not describe it (R² < 0.5).
-    /// `trend`: the line through `points` when the caller has fitted it already (`.some(nil)`: none fits), else
-    /// fitted here. `heap` is read only when memory is growing towards the limit (most instances' is not, and
-    /// reading a window of history decodes it).
     public static func estimate(
-        _ points: [TimeSeries.Point], trend: Trend?? = nil, heap: @autoclosure () -> [TimeSeries.Point] = [],
-        limit: Double, source: MemoryLimitSource
+        _ points: [TimeSeries.Point], heap: @autoclosure () -> [TimeSeries.Point] = [], limit: Double,
+        source: MemoryLimitSource
     ) -> OOMEstimate? {
-        guard let trend = trend ?? Trend.fit(points), let last = points.last, trend.span >= minimumSpan,
-            trend.fit >= 0.5, trend.slope > 0
-        else { return nil }
+        guard let last = points.last else { return nil }
+        return estimate(trend: Trend.fit(points), at: last.time, heap: heap(), limit: limit, source: source)
+    }
+
+    /// The same from `trend`, the line through memory over the window up to `time` (its last point). `heap` is read
+    /// only when memory is growing towards the limit (most instances' is not, and reading a window of history
+    /// decodes it).
+    public static func estimate(
+        trend: Trend?, at time: Double, heap: @autoclosure () -> [TimeSeries.Point] = [], limit: Double,
+        source: MemoryLimitSource
+    ) -> OOMEstimate? {
+        guard let trend, trend.span >= minimumSpan, trend.fit >= 0.5, trend.slope > 0 else { return nil }
         // Start from the line's value now: a reading right after a GC step would otherwise pull the estimate back
         // and forth by the step's size.
         guard var seconds = trend.secondsUntil(limit, from: trend.current, horizon: horizon) else { return nil }
@@ -66,7 +72,7 @@ public struct OOMEstimate: Sendable, Equatable {
             guard seconds <= horizon else { return nil }
         }
         return OOMEstimate(
-            seconds: seconds, at: last.time, growth: (limit - trend.current) / seconds, span: trend.span, limit: limit,
+            seconds: seconds, at: time, growth: (limit - trend.current) / seconds, span: trend.span, limit: limit,
             limitSource: source)
     }
 

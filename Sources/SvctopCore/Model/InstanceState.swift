@@ -69,6 +69,9 @@ public struct InstanceState: Sendable {
     public var hasHandlerBreakdown: Bool { latencyWindow.hasHandlers }
     public var goroutineTrend: Trend?
     public var memoryTrend: Trend?
+    /// The lines behind the two trends, kept as scrapes arrive.
+    private var goroutineWindow = TrendWindow()
+    private var memoryWindow = TrendWindow()
     public var isLeakSuspected = false
     /// When memory reaches its limit at its current growth (nil when it is not growing towards one).
     public var oom: OOMEstimate?
@@ -273,9 +276,9 @@ public struct InstanceState: Sendable {
     }
 
     mutating func updateTrends(now: Double, settings: Settings) {
-        let window = goroutines.points(since: now - settings.leakWindow)
-        goroutineTrend = Trend.fit(window)
-        if let t = goroutineTrend, let first = window.first {
+        let first: TimeSeries.Point?
+        (goroutineTrend, first) = goroutineWindow.update(goroutines, since: now - settings.leakWindow)
+        if let t = goroutineTrend, let first {
             let rise = t.current - first.value
             isLeakSuspected =
                 t.span >= min(60, settings.leakWindow / 2) && t.slopePerMinute >= settings.leakMinSlopePerMinute
@@ -283,12 +286,11 @@ public struct InstanceState: Sendable {
         } else {
             isLeakSuspected = false
         }
-        let memoryWindow = memory.points(since: now - settings.memoryTrendWindow)
-        memoryTrend = Trend.fit(memoryWindow)
-        if let limit = reading?.memoryLimit {
+        memoryTrend = memoryWindow.update(memory, since: now - settings.memoryTrendWindow).trend
+        if let limit = reading?.memoryLimit, let last = memory.last {
             let source = MemoryLimitSource(metric: reading?.sources[.memoryLimit] ?? "memory_limit")
             oom = OOMEstimate.estimate(
-                memoryWindow, trend: memoryTrend, heap: heap.points(since: now - settings.memoryTrendWindow),
+                trend: memoryTrend, at: last.time, heap: heap.points(since: now - settings.memoryTrendWindow),
                 limit: limit, source: source)
         } else {
             oom = nil

@@ -50,6 +50,11 @@ public struct TimeSeries: Sendable, Equatable {
     /// Points of the oldest chunk (the first sealed one, or the head when none is) already dropped.
     private var offset = 0
     public private(set) var count = 0
+    /// Full-resolution points appended since the series was made or last emptied: the newest one's sequence number
+    /// is `appended - 1`, and chunk k holds sequence numbers 128k to 128k + 127.
+    private(set) var appended = 0
+    /// Changes whenever the points held are replaced rather than appended to (`removeAll`, `backfill`).
+    private(set) var generation = 0
     public let capacity: Int
     /// Bits of mantissa the sealed points keep (1 to 52), or nil for all of them.
     public let significantBits: Int?
@@ -131,6 +136,7 @@ public struct TimeSeries: Sendable, Equatable {
         head.count += 1
         head.last = point
         count += 1
+        appended += 1
         if head.count == Self.chunkSize {
             // Exactly the bytes written: the head's array has room to spare that the chunk would keep for its life.
             sealed.append(
@@ -292,6 +298,8 @@ public struct TimeSeries: Sendable, Equatable {
 
     /// Removes every point.
     public mutating func removeAll() {
+        appended = 0
+        generation += 1
         sealed.removeAll()
         head = Head()
         offset = 0
@@ -343,44 +351,99 @@ public struct TimeSeries: Sendable, Equatable {
         }
     }
 
+    /// Reads an `Encoder`'s points one at a time, from the start of a chunk's bytes.
+    struct Decoder: Sendable {
+        /// Where the next point starts, and how many were read.
+        private(set) var at = 0
+        private(set) var read = 0
+        private var ms: Int64 = 0
+        private var delta: Int64 = 0
+        private var bits: UInt64 = 0
+
+        /// The next point; call only while `at < b.count`.
+        mutating func next(_ b: UnsafeBufferPointer<UInt8>) -> Point {
+            if read == 0 {
+                ms = TimeSeries.unzigzag(TimeSeries.readVarint(b, &at))
+                bits = 0
+                for _ in 0..<8 {
+                    bits = bits << 8 | UInt64(b[at])
+                    at += 1
+                }
+            } else {
+                delta = delta &+ TimeSeries.unzigzag(TimeSeries.readVarint(b, &at))
+                ms = ms &+ delta
+                let header = b[at]
+                at += 1
+                if header != 0x80 {
+                    let lead = Int(header >> 4)
+                    let trail = Int(header & 0x0f)
+                    var x: UInt64 = 0
+                    for _ in 0..<(8 - lead - trail) {
+                        x = x << 8 | UInt64(b[at])
+                        at += 1
+                    }
+                    bits ^= x << UInt64(trail * 8)
+                }
+            }
+            read += 1
+            return Point(time: Double(ms) / 1000, value: Double(bitPattern: bits))
+        }
+    }
+
     /// The points an `Encoder` wrote.
     static func decode(_ bytes: [UInt8]) -> [Point] {
         var points: [Point] = []
         points.reserveCapacity(chunkSize)
         bytes.withUnsafeBufferPointer { b in
-            var at = 0
-            func readVarint() -> UInt64 { Self.readVarint(b, &at) }
-            var ms: Int64 = 0
-            var delta: Int64 = 0
-            var bits: UInt64 = 0
-            while at < b.count {
-                if points.isEmpty {
-                    ms = unzigzag(readVarint())
-                    bits = 0
-                    for _ in 0..<8 {
-                        bits = bits << 8 | UInt64(b[at])
-                        at += 1
-                    }
-                } else {
-                    delta = delta &+ unzigzag(readVarint())
-                    ms = ms &+ delta
-                    let header = b[at]
-                    at += 1
-                    if header != 0x80 {
-                        let lead = Int(header >> 4)
-                        let trail = Int(header & 0x0f)
-                        var x: UInt64 = 0
-                        for _ in 0..<(8 - lead - trail) {
-                            x = x << 8 | UInt64(b[at])
-                            at += 1
-                        }
-                        bits ^= x << UInt64(trail * 8)
-                    }
-                }
-                points.append(Point(time: Double(ms) / 1000, value: Double(bitPattern: bits)))
-            }
+            var decoder = Decoder()
+            while decoder.at < b.count { points.append(decoder.next(b)) }
         }
         return points
+    }
+
+    // MARK: Reading in order, by sequence number
+
+    /// A place in the series from which points are read one after the other without decoding their chunk again
+    /// (for windows that slide: `TrendWindow`). Valid for the generation it was made in.
+    struct Cursor: Sendable {
+        /// The sequence number of the point `read` returns next.
+        fileprivate(set) var sequence: Int
+        fileprivate var decoder = Decoder()
+        fileprivate init(sequence: Int) { self.sequence = sequence }
+    }
+
+    /// The sequence number of the oldest full-resolution point held.
+    var firstSequence: Int { appended - count }
+
+    /// A cursor at sequence number `sequence` (from `firstSequence` to `appended`), or nil. Decodes its chunk up to
+    /// there.
+    func cursor(at sequence: Int) -> Cursor? {
+        guard sequence >= firstSequence, sequence <= appended else { return nil }
+        var cursor = Cursor(sequence: sequence & ~(Self.chunkSize - 1))
+        while cursor.sequence < sequence { _ = step(&cursor) }
+        return cursor
+    }
+
+    /// The point at the cursor, which moves past it; nil when the cursor is at the end, or its point was dropped.
+    /// The newest point is the exact one, as `points(since:)` has it.
+    func read(_ cursor: inout Cursor) -> Point? {
+        guard cursor.sequence >= firstSequence, cursor.sequence < appended else { return nil }
+        let newest = cursor.sequence == appended - 1 && head.count > 0
+        let point = step(&cursor)
+        return newest ? head.last : point
+    }
+
+    /// Decodes the point at the cursor (held in a chunk: `cursor.sequence` from the oldest chunk's start to
+    /// `appended - 1`) and moves past it.
+    private func step(_ cursor: inout Cursor) -> Point {
+        // The oldest chunk (sealed or the head) starts `offset` points before the oldest point held.
+        let chunk = (cursor.sequence >> Self.chunkShift) - ((firstSequence - offset) >> Self.chunkShift)
+        let point = (chunk < sealed.count ? sealed[chunk].bytes : head.bytes).withUnsafeBufferPointer {
+            cursor.decoder.next($0)
+        }
+        cursor.sequence += 1
+        if cursor.sequence & (Self.chunkSize - 1) == 0 { cursor.decoder = Decoder() }
+        return point
     }
 
     static func zigzag(_ v: Int64) -> UInt64 { UInt64(bitPattern: (v << 1) ^ (v >> 63)) }
