@@ -38,7 +38,11 @@ struct OOMEstimateTests {
             // The issue asks for 25%. The RSS line alone was early by up to 21% on the first run (and is held to
             // 15% here, which it fails); on the second, read live while the box was loaded, RSS slowed more near
             // the limit and the line alone was early by up to 39%.
+            // The third, read live on the fifteenth session, ran up fast in its last two minutes and then sat on
+            // a plateau after a collection; the weighed estimate counting from the RSS line's value was early by
+            // 32 % there (the live check failed at 63 s out: 45 s).
             ("memory-to-soft-limit.csv", 0.15), ("memory-to-soft-limit-live.csv", 0.25),
+            ("memory-to-soft-limit-live-2.csv", 0.25),
         ])
     func recordedSeries(file: String, tolerance: Double) throws {
         let rows = try Self.recording(file)
@@ -47,8 +51,8 @@ struct OOMEstimateTests {
         let start = 1_800_000_000.0
         var state = AppState(targets: [Target(name: "api", baseURL: "http://127.0.0.1:1")], now: start)
         var checked = 0
+        var worst: (real: Double, said: Double)?
         var previous: (t: Double, remaining: Double)?
-        var nextCheck = crossing - 300
         for row in rows where row.t < crossing {
             let now = start + row.t
             let text = """
@@ -64,11 +68,12 @@ struct OOMEstimateTests {
             #expect(estimate.limitSource == .goSoftLimit)
             let remaining = estimate.remaining(now: now)
             let real = crossing - row.t
-            if row.t >= nextCheck {
-                #expect(abs(remaining / real - 1) <= tolerance, "\(Int(real))s out the estimate was \(Int(remaining))s")
-                checked += 1
-                nextCheck += 30
+            // Every reading, not one every 30 s as the live check reads the screen: a reading between two of those
+            // is as likely to be the one an engineer acts on.
+            if worst.map({ abs(remaining / real - 1) > abs($0.said / $0.real - 1) }) ?? true {
+                worst = (real, remaining)
             }
+            checked += 1
             // Steady: between two readings the estimate moves by the time that passed, give or take 3%.
             if let previous {
                 let expected = previous.remaining - (row.t - previous.t)
@@ -78,7 +83,12 @@ struct OOMEstimateTests {
             }
             previous = (row.t, remaining)
         }
-        #expect(checked >= 8)
+        #expect(checked >= 200, "\(checked) readings from 5 minutes out to 1")
+        let off = try #require(worst)
+        #expect(
+            abs(off.said / off.real - 1) <= tolerance,
+            "worst: \(Int(off.real))s out the estimate was \(Int(off.said))s (\(Int((off.said / off.real - 1) * 100))%)"
+        )
     }
 
     @Test(
@@ -93,12 +103,20 @@ struct OOMEstimateTests {
         #expect(growth.map { abs($0 - 1e6) < 1 } == true, "\(String(describing: growth))")
         #expect(OOMEstimate.liveHeapGrowth(Array(heap.prefix(20))) == nil, "low points over less than 30 s")
         #expect(OOMEstimate.liveHeapGrowth(heap.map { .init(time: $0.time, value: 5e8) }) == nil, "no collections")
-        // RSS rising 2 MB a second to 300 MB at 119 s, 3/7 of a 700 MB limit: 200 s by RSS, 400 s by the live
-        // heap, weighed 4/7 and 3/7.
+        // RSS rising 2 MB a second to 300 MB at 119 s, 3/7 of a 700 MB limit: 200 s by RSS. A line of the live
+        // heap's slope (1 MB a second) through the same points is at 240.5 MB at 119 s (their mean, 181 MB at
+        // 59.5 s, plus 59.5 MB); the live heap's estimate counts from a third of the way there, 280.17 MB:
+        // 419.83 s. Weighed 4/7 and 3/7.
         let rss = (0..<120).map { TimeSeries.Point(time: Double($0), value: 300e6 + 2e6 * Double($0 - 119)) }
+        #expect(OOMEstimate.level(rss, slope: 1e6, at: 119).map { abs($0 - 240.5e6) < 1 } == true)
+        #expect(OOMEstimate.level(rss.suffix(60), slope: 2e6, at: 119).map { abs($0 - 300e6) < 1 } == true)
+        #expect(OOMEstimate.level([], slope: 1e6, at: 119) == nil)
         let both = OOMEstimate.estimate(rss, heap: heap, limit: 700e6, source: .goSoftLimit)
-        #expect(both.map { abs($0.seconds - (200 * 4 + 400 * 3) / 7) < 0.01 } == true, "\(String(describing: both))")
-        #expect(both?.rate == "+80.1Mi/min", "\(String(describing: both?.rate))")
+        let from: Double = 300 - 59.5 / 3
+        let expected: Double = (200 * 4 + (700 - from) * 3) / 7
+        #expect(both.map { abs($0.seconds - expected) < 0.01 } == true, "\(String(describing: both))")
+        // 400 MB in 294.2 s.
+        #expect(both?.rate == "+77.8Mi/min", "\(String(describing: both?.rate))")
         let alone = OOMEstimate.estimate(rss, limit: 700e6, source: .goSoftLimit)
         #expect(alone.map { abs($0.seconds - 200) < 0.01 } == true, "\(String(describing: alone))")
     }

@@ -5,14 +5,16 @@
 /// - a least-squares line through memory (RSS), from the line's value now, not the last noisy reading. Near a Go
 ///   soft limit the GC collects harder and RSS grows more slowly than it did, so this alone comes out early;
 /// - when the service exports its heap in use, the growth of the live heap (the heap's low points, right after
-///   each collection) from the same value. RSS grows faster than the live heap while the GC's goal still doubles
-///   with it, so this alone comes out late.
+///   each collection). Near the limit RSS grows at about the live heap's rate, so this one counts from a level of
+///   RSS that leans towards that rate: the RSS line's value now, moved a third of the way towards where the last
+///   3 minutes of RSS put a line of the live heap's slope. The RSS line through 5 minutes carries the faster
+///   growth of the time the GC's goal still doubled with the heap and lands above where RSS is heading.
 /// The estimate weighs the two by how much of the limit is in use: the nearer the limit, the harder the GC holds RSS
-/// to the live heap's growth. On a real Go service retaining memory towards its soft limit
-/// (Tests/.../memory-to-soft-limit.csv) every estimate from five minutes out to one was within −6 … +8 % of the
-/// moment RSS crossed the limit, where the RSS line alone was early by up to 21 % (and by 34 % in one live run).
-/// With heavy allocation churn (memory-to-soft-limit-churn.csv) RSS plateaus just below the soft limit once the GC
-/// pins its goal, and the estimate is still early by up to 49 % in the last two minutes (docs/decisions/0006).
+/// to the live heap's growth. On four live recordings of a real Go service retaining memory towards its soft limit
+/// (Tests/.../memory-to-soft-limit*.csv) every estimate from five minutes out to one was within −17 … +20 % of the
+/// moment RSS crossed the limit, where the RSS line alone was early by up to 39 %. With heavy allocation churn
+/// (memory-to-soft-limit-churn.csv) RSS plateaus just below the soft limit once the GC pins its goal, and the
+/// estimate is still early by up to 25 % in the last two minutes (docs/decisions/0006).
 public struct OOMEstimate: Sendable, Equatable {
     /// Seconds from `at` until the limit is reached.
     public var seconds: Double
@@ -29,6 +31,10 @@ public struct OOMEstimate: Sendable, Equatable {
     public static let minimumSpan = 30.0
     /// Estimates further out than this are not worth a warning.
     public static let horizon = 7 * 24 * 3600.0
+    /// The recent history of memory whose level, along the live heap's slope, the live heap's estimate counts from.
+    public static let levelWindow = 180.0
+    /// How far the live heap's estimate moves from the RSS line's value now towards that level.
+    static let levelShare = 1.0 / 3
 
     /// Seconds left at `now`: the estimate counts down between readings.
     public func remaining(now: Double) -> Double { max(0, seconds - max(0, now - at)) }
@@ -51,15 +57,18 @@ public struct OOMEstimate: Sendable, Equatable {
         source: MemoryLimitSource
     ) -> OOMEstimate? {
         guard let last = points.last else { return nil }
-        return estimate(trend: Trend.fit(points), at: last.time, heap: heap(), limit: limit, source: source)
+        let since = last.time - levelWindow
+        return estimate(
+            trend: Trend.fit(points), at: last.time, recent: points.filter { $0.time >= since }, heap: heap(),
+            limit: limit, source: source)
     }
 
-    /// The same from `trend`, the line through memory over the window up to `time` (its last point). `heap` is read
-    /// only when memory is growing towards the limit (most instances' is not, and reading a window of history
-    /// decodes it).
+    /// The same from `trend`, the line through memory over the window up to `time` (its last point), and `recent`,
+    /// memory over the last `levelWindow` seconds up to `time`. `recent` and `heap` are read only when memory is
+    /// growing towards the limit (most instances' is not, and reading a window of history decodes it).
     public static func estimate(
-        trend: Trend?, at time: Double, heap: @autoclosure () -> [TimeSeries.Point] = [], limit: Double,
-        source: MemoryLimitSource
+        trend: Trend?, at time: Double, recent: @autoclosure () -> [TimeSeries.Point] = [],
+        heap: @autoclosure () -> [TimeSeries.Point] = [], limit: Double, source: MemoryLimitSource
     ) -> OOMEstimate? {
         guard let trend, trend.span >= minimumSpan, trend.fit >= 0.5, trend.slope > 0 else { return nil }
         // Start from the line's value now: a reading right after a GC step would otherwise pull the estimate back
@@ -68,12 +77,28 @@ public struct OOMEstimate: Sendable, Equatable {
         if let live = liveHeapGrowth(heap()), live > 0 {
             // The nearer the limit, the harder the GC holds RSS to the live heap's growth.
             let weight = min(1, max(0, trend.current / limit))
-            seconds = (1 - weight) * seconds + weight * (limit - trend.current) / live
+            var from = trend.current
+            if let level = level(recent(), slope: live, at: time) {
+                from += levelShare * (level - trend.current)
+            }
+            seconds = (1 - weight) * seconds + weight * max(0, limit - from) / live
             guard seconds <= horizon else { return nil }
         }
         return OOMEstimate(
             seconds: seconds, at: time, growth: (limit - trend.current) / seconds, span: trend.span, limit: limit,
             limitSource: source)
+    }
+
+    /// Where a line of `slope` through `points` (least squares with the slope given: through their mean) is at
+    /// `time`; nil without points with a value.
+    static func level(_ points: [TimeSeries.Point], slope: Double, at time: Double) -> Double? {
+        var sum = 0.0
+        var count = 0.0
+        for p in points where p.value.isFinite {
+            sum += p.value + slope * (time - p.time)
+            count += 1
+        }
+        return count > 0 ? sum / count : nil
     }
 
     /// How fast the live heap grows, in bytes a second: a line through the heap's low points (a reading lower than

@@ -290,8 +290,9 @@ public struct InstanceState: Sendable {
         if let limit = reading?.memoryLimit, let last = memory.last {
             let source = MemoryLimitSource(metric: reading?.sources[.memoryLimit] ?? "memory_limit")
             oom = OOMEstimate.estimate(
-                trend: memoryTrend, at: last.time, heap: heap.points(since: now - settings.memoryTrendWindow),
-                limit: limit, source: source)
+                trend: memoryTrend, at: last.time,
+                recent: memory.points(since: now - min(OOMEstimate.levelWindow, settings.memoryTrendWindow)),
+                heap: heap.points(since: now - settings.memoryTrendWindow), limit: limit, source: source)
         } else {
             oom = nil
         }
