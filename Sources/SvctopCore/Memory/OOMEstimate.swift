@@ -12,9 +12,9 @@
 /// The estimate weighs the two by how much of the limit is in use: the nearer the limit, the harder the GC holds RSS
 /// to the live heap's growth. On four recordings of a real Go service retaining memory towards its soft limit (three
 /// kept: Tests/.../memory-to-soft-limit.csv, -live.csv, -live-2.csv) every estimate from five minutes out to one was
-/// within −17 … +20 % of the moment RSS crossed the limit, where the RSS line alone was early by up to 39 %. With heavy allocation churn
-/// (memory-to-soft-limit-churn.csv) RSS plateaus just below the soft limit once the GC pins its goal, and the
-/// estimate is still early by up to 25 % in the last two minutes (docs/decisions/0006).
+/// within −17 … +20 % of the moment RSS crossed the limit, where the RSS line alone was early by up to 39 %. With
+/// heavy allocation churn (memory-to-soft-limit-churn.csv) RSS plateaus just below the soft limit once the GC pins
+/// its goal, and the estimate is still early by up to 25 % in the last two minutes (docs/decisions/0006).
 public struct OOMEstimate: Sendable, Equatable {
     /// Seconds from `at` until the limit is reached.
     public var seconds: Double
