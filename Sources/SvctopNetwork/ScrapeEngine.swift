@@ -288,7 +288,7 @@ final class TargetPoller: @unchecked Sendable {
             let duration = Double((NIODeadline.now() - started).nanoseconds) / 1e9
             if case .success(let answer) = result, answer.body.readableBytes > ScrapeEngine.inlineParseLimit {
                 NIOThreadPool.singleton.runIfActive(eventLoop: loop) {
-                    ServiceClient.scrapeOutcome(result, duration: duration, wanted: requests.wanted)
+                    ServiceClient.scrapeOutcome(result, duration: duration, plan: requests.plan)
                 }.assumeIsolated().whenComplete { [self] parsed in
                     scraped(
                         (try? parsed.get()) ?? .failure(.other("parser unavailable"), duration: duration),
@@ -296,16 +296,14 @@ final class TargetPoller: @unchecked Sendable {
                 }
                 return
             }
-            scraped(ServiceClient.scrapeOutcome(result, duration: duration, wanted: requests.wanted), started: started)
+            scraped(ServiceClient.scrapeOutcome(result, duration: duration, plan: requests.plan), started: started)
         }
     }
 
     private func scraped(_ outcome: ScrapeOutcome, started: NIODeadline) {
         guard !shard.isStopped else { return }
         shard.emit([.scrapeCompleted(id, outcome)])
-        var succeeded = false
-        if case .success = outcome { succeeded = true }
-        finish(started: started, scraped: succeeded)
+        finish(started: started, scraped: outcome.isSuccess)
     }
 
     /// Liveness, then readiness, then the log level when it is due, one after the other on the probe connection;

@@ -29,8 +29,9 @@ public struct ServiceClient: Sendable {
         public var liveness: PollRequest
         public var readiness: PollRequest
         public var logLevel: PollRequest
-        /// The names the target's profile reads: a scrape parses only those (all, when the profile maps nothing).
-        public var wanted: SampleFilter?
+        /// How the target's profile reads a scrape: only its names are parsed, straight into a reading (nil when
+        /// the profile maps nothing: everything is parsed).
+        public var plan: ReadingPlan?
     }
 
     public func pollRequests(_ target: Target, maxBytes: Int? = nil) -> Result<PollRequests, ScrapeFailure> {
@@ -61,7 +62,7 @@ public struct ServiceClient: Sendable {
                 liveness: make(endpoints.liveness, [], ServiceClient.smallBody, at: probeAddress),
                 readiness: make(endpoints.readiness, [], ServiceClient.smallBody, at: probeAddress),
                 logLevel: make(endpoints.logLevel, ServiceClient.jsonHeaders, ServiceClient.smallBody),
-                wanted: ServiceClient.filter(for: target.profile))
+                plan: target.profile.signals.isEmpty ? nil : ReadingPlan.of(target.profile))
         }
     }
 
@@ -72,24 +73,10 @@ public struct ServiceClient: Sendable {
     /// The cap for probe, log-level and action answers.
     static let smallBody = 64 << 10
 
-    /// One filter per set of signal names, shared by the targets that read them (a thousand targets of one profile
-    /// hold one filter; pods whose profiles differ only in their memory limit share it too).
-    private static let filters = Mutex<[(signals: [Signal: [String]], filter: SampleFilter)]>([])
-
-    /// The names a scrape of a `profile` target parses; nil (everything) when the profile maps no signal.
-    static func filter(for profile: Profile) -> SampleFilter? {
-        if profile.signals.isEmpty { return nil }
-        return filters.withLock { known in
-            if let found = known.first(where: { $0.signals == profile.signals }) { return found.filter }
-            let filter = SampleFilter(profile: profile)
-            if known.count < 32 { known.append((profile.signals, filter)) }
-            return filter
-        }
-    }
-
-    /// A scrape's answer as samples (of the `wanted` names only, when given), or the reason it has none.
+    /// A scrape's answer as a reading (read through `plan`, when given) or as samples, or the reason it has
+    /// neither.
     public static func scrapeOutcome(
-        _ result: Result<HTTPAnswer, ScrapeFailure>, duration: Double, wanted: SampleFilter? = nil
+        _ result: Result<HTTPAnswer, ScrapeFailure>, duration: Double, plan: ReadingPlan? = nil
     ) -> ScrapeOutcome {
         switch result {
         case .failure(let failure):
@@ -102,15 +89,19 @@ public struct ServiceClient: Sendable {
             case .failure(let error):
                 return .failure(.unsupported(error.found), duration: duration)
             case .success(let format):
-                func parse(only: SampleFilter?) -> MetricSet {
-                    answer.body.withUnsafeReadableBytes { raw in
-                        MetricSet.parse(raw.bindMemory(to: UInt8.self), format: format, keepsHelp: false, only: only)
-                    }
+                let read = plan.map { plan in
+                    answer.body.withUnsafeReadableBytes { plan.read($0.bindMemory(to: UInt8.self), format: format) }
                 }
-                var metrics = parse(only: wanted)
+                if let read, read.samples > 0 {
+                    return .read(
+                        read.reading, rejectedLines: read.rejectedLines, parseError: read.firstError,
+                        duration: duration)
+                }
                 // None of the wanted names: the whole answer is parsed, so a page that is not an exposition is said
                 // to be none, and an exposition of other names is still a good scrape.
-                if metrics.samples.isEmpty && wanted != nil { metrics = parse(only: nil) }
+                let metrics = answer.body.withUnsafeReadableBytes { raw in
+                    MetricSet.parse(raw.bindMemory(to: UInt8.self), format: format, keepsHelp: false)
+                }
                 if metrics.samples.isEmpty {
                     let reason =
                         metrics.firstError.map(\.description)

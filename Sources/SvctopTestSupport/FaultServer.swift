@@ -241,6 +241,9 @@ public final class FaultServer: @unchecked Sendable {
         case let p where p.hasPrefix("/badutf8"):
             let body: [UInt8] =
                 Array("go_goroutines{x=\"".utf8) + [0xff, 0xfe, 0xc3] + Array("\"} 7\ngo_threads 3\n".utf8)
+                + Array("http_request_duration_seconds_bucket{handler=\"/a".utf8) + [0xff]
+                + Array("\",le=\"+Inf\"} 5\nhttp_request_duration_seconds_count{handler=\"/a".utf8) + [0xff]
+                + Array("\"} 5\n".utf8)
             send(fd, head("200 OK", length: body.count))
             send(fd, body)
         case let p where p.hasPrefix("/malformed"):

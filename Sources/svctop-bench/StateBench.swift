@@ -4,9 +4,10 @@ import SvctopCore
 import SvctopDemo
 
 /// `svctop-bench state`: what the dashboard keeps per watched instance as history grows. Demo services are
-/// scraped in process at a simulated 1 s (no network, no terminal), each exposition parsed as a scrape is and
-/// reduced into the state; at each checkpoint it prints the heap in use per instance and the reduce time per
-/// scrape.
+/// scraped in process at a simulated 1 s (no network, no terminal), each exposition read as a scrape is (through
+/// the profile's `ReadingPlan`, in one pass) and reduced into the state; at each checkpoint it prints the heap in
+/// use per instance, the read and reduce times per scrape, and, beside the read, what parsing the same exposition
+/// into a `MetricSet` and mapping that to a reading takes.
 struct StateBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "state", abstract: "Instance state: heap per instance as history grows, reduce time per scrape.")
@@ -27,12 +28,15 @@ struct StateBench: ParsableCommand {
             SimulatedService(name: $0.element.name, scenario: $0.element.scenario, seed: UInt64($0.offset), now: start)
         }
         let targets = specs.enumerated().map { Target(name: $0.element.name, baseURL: "http://10.0.0.\($0.offset)") }
-        let filter = SampleFilter(profile: .go)
+        let plan = ReadingPlan.of(.go)
+        let filter = plan.filter
         let heapBefore = svctop_heap_in_use()
         var state = AppState(targets: targets, now: start)
         _ = state.reduce(.resized(width: 120, height: 40), now: start)
         let checkpoints = Set(at.split(separator: ",").compactMap { Int($0) })
         var reduceTime = 0.0
+        var readTime = 0.0
+        var setTime = 0.0
         var scrapes = 0
         print("\(instances) healthy demo instances, 1 s scrapes:")
         for second in 1...seconds {
@@ -40,21 +44,32 @@ struct StateBench: ParsableCommand {
             for (id, service) in services.enumerated() {
                 service.advance(to: t)
                 let body = service.exposition()
-                let metrics = body.withUnsafeBufferPointer {
-                    MetricSet.parse($0, format: .prometheusText, keepsHelp: false, only: filter)
+                var scrape: ReadingPlan.Scrape?
+                readTime += measure { scrape = body.withUnsafeBufferPointer { plan.read($0, format: .prometheusText) } }
+                var viaSet: Reading?
+                setTime += measure {
+                    let metrics = body.withUnsafeBufferPointer {
+                        MetricSet.parse($0, format: .prometheusText, keepsHelp: false, only: filter)
+                    }
+                    viaSet = Reading(metrics: metrics, profile: .go)
                 }
-                reduceTime += measure {
-                    _ = state.reduce(.scrapeCompleted(id, .success(metrics, duration: 0.002)), now: t)
-                }
+                guard let scrape, scrape.reading == viaSet else { fatalError("the two readings differ") }
+                let outcome = ScrapeOutcome.read(
+                    scrape.reading, rejectedLines: scrape.rejectedLines, parseError: scrape.firstError, duration: 0.002)
+                reduceTime += measure { _ = state.reduce(.scrapeCompleted(id, outcome), now: t) }
                 scrapes += 1
             }
             _ = state.reduce(.ticked, now: t)
             if checkpoints.contains(second) {
                 let perInstance = Double(svctop_heap_in_use() - heapBefore) / Double(instances) / 1024
                 print(
-                    "  after \(second) s: heap \(format(perInstance)) KiB per instance, reduce "
-                        + "\(format(reduceTime / Double(scrapes) * 1e6, 2)) µs per scrape")
+                    "  after \(second) s: heap \(format(perInstance)) KiB per instance; per scrape: read "
+                        + "\(format(readTime / Double(scrapes) * 1e6, 2)) µs (parse to a set, then a reading: "
+                        + "\(format(setTime / Double(scrapes) * 1e6, 2)) µs), reduce "
+                        + "\(format(reduceTime / Double(scrapes) * 1e6, 2)) µs")
                 reduceTime = 0
+                readTime = 0
+                setTime = 0
                 scrapes = 0
             }
         }

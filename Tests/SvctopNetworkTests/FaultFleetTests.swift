@@ -57,7 +57,7 @@ struct FaultFleetTests {
         let elapsed = Date().timeIntervalSince1970 - started
         for id in healthy {
             let s = log.scrapes(id)
-            let successes = s.filter { if case .success = $0.1 { return true } else { return false } }
+            let successes = s.filter { $0.1.isSuccess }
             #expect(successes.count == s.count, "healthy target \(id) had failures")
             // The interval is kept: gaps between scrapes stay near 1 s even with hanging neighbours.
             let gaps = zip(s.dropFirst(), s).map { $0.0 - $1.0 }
@@ -114,11 +114,11 @@ struct FaultFleetTests {
             "\(keepAlive.connectionsAccepted) connections for \(log.scrapes(0).count) cycles")
         // A server that drops idle connections is simply reconnected to.
         #expect(idleClose.connectionsAccepted >= 8)
-        guard case .success(let metrics, _)? = log.scrapes(2).last?.1 else {
+        guard case .read(let reading, _, _, _)? = log.scrapes(2).last?.1 else {
             Issue.record("no gzip scrape")
             return
         }
-        #expect(metrics.value("go_goroutines") == 4242)
+        #expect(reading.goroutines == 4242)
     }
 
     @Test(
@@ -127,30 +127,33 @@ struct FaultFleetTests {
     func partialExpositions() async throws {
         let faults = try FaultServer()
         defer { faults.stop() }
-        guard case .success(let m, _)? = await pollOnce(try Target.parse("127.0.0.1:\(faults.port)/malformed")).scrape
-        else {
+        let malformed = await pollOnce(try Target.parse("127.0.0.1:\(faults.port)/malformed")).scrape
+        guard case .read(let m, let rejected, let error, _)? = malformed else {
             Issue.record("malformed scrape failed entirely")
             return
         }
-        #expect(m.value("go_goroutines") == 11)
-        #expect(m.value("process_resident_memory_bytes") == 1e6)
-        // `go_threads{a=b}` is rejected; "this is not a metric line" names no family svctop reads, so the filtered
-        // parse skips it after its first word without checking the rest.
-        #expect(m.rejectedLines == 1)
-        #expect(m.skippedSamples == 1)
-        guard case .success(let u, _)? = await pollOnce(try Target.parse("127.0.0.1:\(faults.port)/badutf8")).scrape
+        #expect(m.goroutines == 11)
+        #expect(m.memory == 1e6)
+        // `go_threads{a=b}` is rejected; "this is not a metric line" names no family svctop reads, so the read
+        // skips it after its first word without checking the rest.
+        #expect(rejected == 1 && error?.line == 3)
+        #expect(m.threads == nil)
+        guard case .read(let u, _, _, _)? = await pollOnce(try Target.parse("127.0.0.1:\(faults.port)/badutf8")).scrape
         else {
             Issue.record("bad UTF-8 scrape failed entirely")
             return
         }
-        #expect(u.value("go_threads") == 3)
-        guard case .success(let g, _)? = await pollOnce(try Target.parse("127.0.0.1:\(faults.port)/gzip")).scrape else {
+        #expect(u.goroutines == 7 && u.threads == 3)
+        // A handler label with invalid UTF-8 is kept, repaired.
+        #expect(u.histogram?.countByHandler.keys.map { $0.contains("\u{FFFD}") } == [true])
+        #expect(u.histogram?.count == 5)
+        guard case .read(let g, _, _, _)? = await pollOnce(try Target.parse("127.0.0.1:\(faults.port)/gzip")).scrape
+        else {
             Issue.record("a gzip-encoded exposition was not accepted")
             return
         }
-        #expect(g.value("go_goroutines") == 4242)
-        #expect(g.value("go_threads") == 7)
-        #expect(u.samples(named: "go_goroutines").first?.label("x")?.contains("\u{FFFD}") == true)
+        #expect(g.goroutines == 4242)
+        #expect(g.threads == 7)
     }
 
     @Test("a hanging liveness probe does not hold back the metrics: scrapes keep the interval, the probe times out")
@@ -179,7 +182,7 @@ struct FaultFleetTests {
         let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
         // Every scrape about one interval after the last; with the probe waited for, each would take its timeout.
         #expect(gaps.allSatisfy { $0 < 0.75 }, "gaps between scrapes: \(gaps)")
-        #expect(log.scrapes(0).allSatisfy { if case .success = $0.1 { true } else { false } })
+        #expect(log.scrapes(0).allSatisfy { $0.1.isSuccess })
         let liveness = log.probes(0, .liveness)
         #expect(
             !liveness.isEmpty && liveness.allSatisfy { !$0.isPassing && $0.detail.contains("timed out") }, "\(liveness)"
@@ -208,8 +211,7 @@ struct FaultFleetTests {
             let downs = s.contains {
                 if case .failure(.httpStatus(503, _), _) = $0.1 { return true } else { return false }
             }
-            let upAfterDown = s.drop { if case .success = $0.1 { return true } else { return false } }
-                .contains { if case .success = $0.1 { return true } else { return false } }
+            let upAfterDown = s.drop { $0.1.isSuccess }.contains { $0.1.isSuccess }
             return downs && upAfterDown && log.scrapes(0).count >= 9
         }
         task.cancel()

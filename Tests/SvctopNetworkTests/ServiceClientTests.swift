@@ -18,18 +18,21 @@ func eventually(_ timeout: Double = 10, _ what: String = "condition", _ conditio
 
 @Suite("the engine and the action client against real loopback servers", .serialized)
 struct ServiceClientTests {
-    @Test("a scrape parses the profile's names only, and still tells a page that is not an exposition")
+    @Test("a scrape is read through the profile's names only, and still tells a page that is not an exposition")
     func filteredScrapes() throws {
         func outcome(_ text: String) -> ScrapeOutcome {
             let answer = HTTPAnswer(
                 status: 200, contentType: "text/plain; version=0.0.4", body: ByteBuffer(bytes: Array(text.utf8)))
-            return ServiceClient.scrapeOutcome(.success(answer), duration: 0.01, wanted: SampleFilter(profile: .go))
+            return ServiceClient.scrapeOutcome(.success(answer), duration: 0.01, plan: ReadingPlan.of(.go))
         }
-        guard case .success(let metrics, _) = outcome("go_goroutines 12\nsome_other_total 3\nmore 1\n") else {
+        // A bad line of another name is skipped unchecked; one of a wanted name is counted.
+        let text = "go_goroutines 12\nsome_other_total 3\nmore 1\nother{ 1\ngo_threads{ 1\n"
+        guard case .read(let reading, let rejected, let error, _) = outcome(text) else {
             Issue.record("a good exposition failed")
             return
         }
-        #expect(metrics.samples.map(\.name) == ["go_goroutines"] && metrics.skippedSamples == 2)
+        #expect(reading.goroutines == 12 && reading.threads == nil && reading.sources[.goroutines] == "go_goroutines")
+        #expect(rejected == 1 && error?.line == 5)
         // Only other names: every sample is kept (the whole answer was parsed), and it is a good scrape.
         guard case .success(let others, _) = outcome("some_other_total 3\n") else {
             Issue.record("an exposition of other names failed")
@@ -55,12 +58,11 @@ struct ServiceClientTests {
 
         // Metrics, probes and the log level through the engine users run.
         let poll = await pollOnce(target)
-        guard case .success(let metrics, _)? = poll.scrape else {
+        guard case .read(let reading, let rejected, let error, _)? = poll.scrape else {
             Issue.record("scrape failed: \(String(describing: poll.scrape))")
             return
         }
-        #expect(metrics.rejectedLines == 0, "\(String(describing: metrics.firstError))")
-        let reading = Reading(metrics: metrics, profile: .go)
+        #expect(rejected == 0, "\(String(describing: error))")
         #expect(reading.goroutines == fleet.services[0].goroutines || reading.goroutines != nil)
         #expect(reading.memoryLimit == 1_073_741_824.0)
         #expect(reading.workersMax == 32)
@@ -90,8 +92,8 @@ struct ServiceClientTests {
             readiness?.isPassing == false && readiness?.status == 503 && readiness?.detail.contains("draining") == true)
         #expect(
             await eventually(15, "in-flight at zero") {
-                guard case .success(let m, _)? = await pollOnce(target).scrape else { return false }
-                return m.value("http_requests_in_flight") == 0
+                guard case .read(let reading, _, _, _)? = await pollOnce(target).scrape else { return false }
+                return reading.inflight == 0
             })
         #expect(await client.undrain(target, timeout: 2).isSuccess)
         #expect(await pollOnce(target).readiness?.isPassing == true)

@@ -110,11 +110,11 @@ struct TLSAuthTests {
         options.caFile = try SecureServer.fixture("ca.pem")
         options.bearerToken = Secret("s3cret-token")
 
-        guard case .success(let metrics, _)? = await firstScrape(target, options) else {
+        guard case .read(let reading, _, _, _)? = await firstScrape(target, options) else {
             Issue.record("the engine did not scrape over TLS")
             return
         }
-        #expect(metrics.value("go_goroutines") == 77)
+        #expect(reading.goroutines == 77)
         // The one-off client (actions, dumps) takes the same options.
         let transport = HTTPTransport()
         let direct = await ServiceClient(transport: transport, options: options)
@@ -137,7 +137,7 @@ struct TLSAuthTests {
 
         var skip = untrusted
         skip.insecureSkipVerify = true
-        guard case .success? = await firstScrape(target, skip) else {
+        guard case .read? = await firstScrape(target, skip) else {
             Issue.record("insecure_skip_verify did not skip verification")
             return
         }
@@ -192,11 +192,11 @@ struct TLSAuthTests {
         target.transport = own
         var defaults = TransportOptions()
         defaults.bearerToken = Secret("the-fleet-wide-token")
-        guard case .success(let metrics, _)? = await firstScrape(target, defaults) else {
+        guard case .read(let reading, _, _, _)? = await firstScrape(target, defaults) else {
             Issue.record("the target's own options were not used")
             return
         }
-        #expect(metrics.value("go_goroutines") == 77)
+        #expect(reading.goroutines == 77)
         #expect(server.seen.current.allSatisfy { $0 == "Bearer s3cret-token" })
     }
 
@@ -215,10 +215,10 @@ struct TLSAuthTests {
         #expect(["TLS", "reset", "error"].contains(failure.shortReason), "\(failure)")
         options.certFile = try SecureServer.fixture("client.pem")
         options.keyFile = try SecureServer.fixture("client.key")
-        guard case .success(let metrics, _)? = await firstScrape(target, options) else {
+        guard case .read(let reading, _, _, _)? = await firstScrape(target, options) else {
             Issue.record("the client certificate was not presented")
             return
         }
-        #expect(metrics.value("go_goroutines") == 77)
+        #expect(reading.goroutines == 77)
     }
 }

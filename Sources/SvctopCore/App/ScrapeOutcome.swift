@@ -5,4 +5,10 @@ public enum ScrapeOutcome: Sendable {
     /// A scrape as a recording replays it: the reading already taken from the exposition, with what the parser
     /// rejected.
     case read(Reading, rejectedLines: Int, parseError: ExpositionError?, duration: Double)
+
+    /// The scrape answered with samples (as a set or as a reading).
+    public var isSuccess: Bool {
+        if case .failure = self { return false }
+        return true
+    }
 }

@@ -38,17 +38,27 @@ public struct Reading: Sendable, Equatable {
 
     /// Maps a scrape through a profile.
     public init(metrics: MetricSet, profile: Profile) {
-        func first(_ signal: Signal) -> (String, Double)? {
-            for name in profile.candidates(signal) {
-                if let v = metrics.sum(name) { return (name, v) }
-                if let v = metrics.sum(name + "_total") { return (name + "_total", v) }
+        let plan = ReadingPlan.of(profile)
+        self.init(plan.input(metrics), plan: plan)
+    }
+
+    /// Maps the samples a profile reads (numbered by its plan) to the signals.
+    init(_ input: ReadingInput, plan: ReadingPlan) {
+        let profile = plan.profile
+        // One table of the right size: grown one signal at a time, it was copied five times a scrape.
+        sources.reserveCapacity(Signal.allCases.count)
+        func read(_ signal: Signal) -> Double? {
+            for candidate in plan.candidates(signal) {
+                if let v = input.sum(candidate.position) {
+                    sources[signal] = candidate.name
+                    return v
+                }
+                if let v = input.sum(candidate.total) {
+                    sources[signal] = candidate.totalName
+                    return v
+                }
             }
             return nil
-        }
-        func read(_ signal: Signal) -> Double? {
-            guard let (name, value) = first(signal) else { return nil }
-            sources[signal] = name
-            return value
         }
         goroutines = read(.goroutines)
         threads = read(.threads)
@@ -59,13 +69,13 @@ public struct Reading: Sendable, Equatable {
         // over is kept beside it.
         var exported: MemoryLimitSource?
         var soft: Double?
-        for name in profile.candidates(.memoryLimit) {
-            guard let v = metrics.sum(name), v > 0, v < Reading.goNoMemoryLimit else { continue }
-            let kind = MemoryLimitSource(metric: name)
+        for candidate in plan.limits {
+            guard let v = input.sum(candidate.position), v > 0, v < Reading.goNoMemoryLimit else { continue }
+            let kind = MemoryLimitSource(metric: candidate.name)
             if kind == .goSoftLimit, soft == nil { soft = v }
             if exported == nil || (kind == .container && exported != .container) {
                 memoryLimit = v
-                sources[.memoryLimit] = name
+                sources[.memoryLimit] = candidate.name
                 exported = kind
             }
         }
@@ -89,41 +99,43 @@ public struct Reading: Sendable, Equatable {
         startTime = read(.startTime)
         drainingGauge = read(.draining)
         readyGauge = read(.ready)
-        for name in profile.candidates(.gcDuration) where metrics.contains(name) || metrics.contains(name + "_count") {
-            sources[.gcDuration] = name
-            metrics.forEachSample(named: name) { s in
-                if let q = s.label("quantile").flatMap(Double.init) { gcPauses[q] = s.value }
+        for family in plan.gcFamilies where input.contains(family.position) || input.contains(family.count) {
+            sources[.gcDuration] = family.name
+            input.forEach(family.position) { s in
+                if let q = s.labels.quantile.flatMap(Double.init) { gcPauses[q] = s.value }
             }
-            gcCount = metrics.sum(name + "_count")
+            gcCount = input.sum(family.count)
             break
         }
-        for name in profile.candidates(.latency) {
-            if metrics.contains(name + "_bucket") {
-                sources[.latency] = name
-                histogram = Reading.histogram(metrics, name: name, profile: profile)
+        for family in plan.latencyFamilies {
+            if input.contains(family.bucket) {
+                sources[.latency] = family.name
+                histogram = Reading.histogram(input, family, profile: profile)
                 break
             }
-            if metrics.contains(name) && metrics.contains(name + "_count") {
-                sources[.latency] = name
+            if input.contains(family.position) && input.contains(family.count) {
+                sources[.latency] = family.name
                 var quantiles: [Double: Double] = [:]
-                for s in metrics.samples(named: name)
-                where profile.latencyHandler == nil
-                    || s.label(profile.handlerLabel) == profile.latencyHandler
-                {
-                    if let q = s.label("quantile").flatMap(Double.init), s.value.isFinite {
+                input.forEach(family.position) { s in
+                    guard profile.latencyHandler == nil || s.labels.handler == profile.latencyHandler else { return }
+                    if let q = s.labels.quantile.flatMap(Double.init), s.value.isFinite {
                         quantiles[q] = max(quantiles[q] ?? 0, s.value)
                     }
                 }
                 latencySummary = quantiles
                 var h = HistogramReading()
-                Reading.addCounts(metrics, name: name, profile: profile, into: &h)
+                Reading.addCounts(input, family, profile: profile, into: &h)
                 histogram = h
                 break
             }
         }
     }
 
-    private static func histogram(_ metrics: MetricSet, name: String, profile: Profile) -> HistogramReading {
+    private static func histogram(
+        _ input: ReadingInput, _ family: ReadingPlan.Family, profile: Profile
+    )
+        -> HistogramReading
+    {
         var h = HistogramReading()
         // Sums by bound position, not by dictionary: the same dozen `le` texts repeat for every label set (each is
         // parsed once), and a handler's buckets come one after the other (its name is hashed once per run).
@@ -136,8 +148,8 @@ public struct Reading: Sendable, Equatable {
             guard let handler else { return }
             byHandler[handler] = sums
         }
-        metrics.forEachSample(named: name + "_bucket") { s in
-            guard let leText = s.label("le") else { return }
+        input.forEach(family.bucket) { s in
+            guard let leText = s.labels.le else { return }
             let position: Int
             if let known = bounds.firstIndex(where: { $0.text == leText }) {
                 position = known
@@ -147,7 +159,7 @@ public struct Reading: Sendable, Equatable {
                 totals.append(0)
                 position = bounds.count - 1
             }
-            let label = s.label(profile.handlerLabel)
+            let label = s.labels.handler
             if let only = profile.latencyHandler, label != only { return }
             totals[position] += s.value
             guard let label else { return }
@@ -169,16 +181,17 @@ public struct Reading: Sendable, Equatable {
             for (i, v) in values.enumerated() where !v.isNaN { buckets[bounds[i].value, default: 0] += v }
             h.bucketsByHandler[name] = buckets
         }
-        addCounts(metrics, name: name, profile: profile, into: &h)
+        addCounts(input, family, profile: profile, into: &h)
         return h
     }
 
-    private static func addCounts(_ metrics: MetricSet, name: String, profile: Profile, into h: inout HistogramReading)
-    {
-        metrics.forEachSample(named: name + "_count") { s in
-            let handler = s.label(profile.handlerLabel)
+    private static func addCounts(
+        _ input: ReadingInput, _ family: ReadingPlan.Family, profile: Profile, into h: inout HistogramReading
+    ) {
+        input.forEach(family.count) { s in
+            let handler = s.labels.handler
             if let only = profile.latencyHandler, handler != only { return }
-            let isError = s.label("code")?.hasPrefix("5") ?? false
+            let isError = s.labels.isError
             h.count += s.value
             if isError { h.errorCount += s.value }
             if let handler {

@@ -60,6 +60,8 @@ public struct ExpositionParser {
     public var only: SampleFilter?
     /// How many sample lines `only` skipped so far.
     public private(set) var skippedSamples = 0
+    /// With `only`, the current sample's name as `only` numbers it (`SampleFilter.position`).
+    public private(set) var wanted = -1
 
     public init(bytes: UnsafeBufferPointer<UInt8>, format: ExpositionFormat) {
         self.bytes = bytes
@@ -85,6 +87,14 @@ public struct ExpositionParser {
     public func bytesEqual(_ range: Range<Int>, _ literal: StaticString) -> Bool {
         guard range.count == literal.utf8CodeUnitCount else { return false }
         return memcmpEqual(bytes.baseAddress! + range.lowerBound, literal.utf8Start, range.count)
+    }
+
+    /// True when the bytes of `range` equal `other`.
+    public func bytesEqual(_ range: Range<Int>, _ other: [UInt8]) -> Bool {
+        guard range.count == other.count else { return false }
+        return other.withUnsafeBufferPointer { o in
+            o.isEmpty || memcmpEqual(bytes.baseAddress! + range.lowerBound, o.baseAddress!, range.count)
+        }
     }
 
     /// The value of a label, unescaped when needed.
@@ -313,9 +323,12 @@ public struct ExpositionParser {
         i += 1
         while i < end && isNameChar(bytes[i], allowColon: true) { i += 1 }
         name = start..<i
-        if let only, !only.accepts(bytes.baseAddress! + start, count: i - start) {
-            skippedSamples += 1
-            return .comment
+        if let only {
+            wanted = only.position(bytes.baseAddress! + start, count: i - start)
+            if wanted < 0 {
+                skippedSamples += 1
+                return .comment
+            }
         }
         let isText = format == .prometheusText
         let afterBlanks = isText ? skipBlanks(i, end) : i

@@ -53,15 +53,29 @@ public struct SampleFilter: Sendable, Equatable {
         a.bytes == b.bytes && a.names.elementsEqual(b.names) { $0 == $1 }
     }
 
-    /// FNV-1a of the bytes.
+    /// A hash of the bytes, eight at a time (a metric name is 10 to 50 bytes long; byte by byte, this hash was a
+    /// tenth of reading a scrape), the last few one by one.
     private static func hash(_ start: UnsafePointer<UInt8>, count: Int) -> Int {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for i in 0..<count { h = (h ^ UInt64(start[i])) &* 0x100_0000_01b3 }
+        let raw = UnsafeRawPointer(start)
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(truncatingIfNeeded: count)
+        var i = 0
+        while i + 8 <= count {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x9e37_79b9_7f4a_7c15
+            h ^= h >> 29
+            i += 8
+        }
+        while i < count {
+            h = (h ^ UInt64(start[i])) &* 0x100_0000_01b3
+            i += 1
+        }
         return Int(truncatingIfNeeded: h ^ (h >> 32))
     }
 
-    /// True when the `count` bytes at `start` are a wanted name.
-    public func accepts(_ start: UnsafePointer<UInt8>, count: Int) -> Bool {
+    /// How many names the filter wants; `position` numbers them from 0.
+    public var count: Int { names.count }
+
+    /// The number of the wanted name the `count` bytes at `start` spell (one of `0..<self.count`), or -1.
+    public func position(_ start: UnsafePointer<UInt8>, count: Int) -> Int {
         slots.withUnsafeBufferPointer { slots in
             names.withUnsafeBufferPointer { names in
                 bytes.withUnsafeBufferPointer { bytes in
@@ -69,10 +83,10 @@ public struct SampleFilter: Sendable, Equatable {
                     var slot = Self.hash(start, count: count) & mask
                     while true {
                         let i = Int(slots[slot])
-                        if i < 0 { return false }
+                        if i < 0 { return -1 }
                         let name = names[i]
                         if Int(name.count) == count && memcmp(bytes.baseAddress! + Int(name.start), start, count) == 0 {
-                            return true
+                            return i
                         }
                         slot = (slot + 1) & mask
                     }
@@ -81,9 +95,16 @@ public struct SampleFilter: Sendable, Equatable {
         }
     }
 
-    /// True when `name` is wanted.
-    public func accepts(_ name: String) -> Bool {
+    /// The number of a wanted name (see `position(_:count:)`), or nil.
+    public func position(_ name: String) -> Int? {
         var name = name
-        return name.withUTF8 { accepts($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, count: $0.count) }
+        let found = name.withUTF8 { position($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, count: $0.count) }
+        return found < 0 ? nil : found
     }
+
+    /// True when the `count` bytes at `start` are a wanted name.
+    public func accepts(_ start: UnsafePointer<UInt8>, count: Int) -> Bool { position(start, count: count) >= 0 }
+
+    /// True when `name` is wanted.
+    public func accepts(_ name: String) -> Bool { position(name) != nil }
 }

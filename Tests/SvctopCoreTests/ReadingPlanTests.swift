@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+
+@testable import SvctopCore
+
+@Suite("reading a scrape in one pass through the profile's plan")
+struct ReadingPlanTests {
+    /// The one-pass read, and the whole parse mapped to a reading, of the same bytes.
+    static func both(
+        _ text: String, _ profile: Profile = .go, format: ExpositionFormat = .prometheusText
+    )
+        -> (read: ReadingPlan.Scrape, whole: Reading, set: MetricSet)
+    {
+        let bytes = Array(text.utf8)
+        let read = bytes.withUnsafeBufferPointer { ReadingPlan(profile: profile).read($0, format: format) }
+        let set = MetricSet.parse(bytes, format: format)
+        return (read, Reading(metrics: set, profile: profile), set)
+    }
+
+    @Test(
+        "real expositions read the same in one pass as through a whole parse",
+        arguments: [
+            "go-client-golang.prom", "openmetrics-go.om", "python-prometheus-client.prom", "python-openmetrics.om",
+        ])
+    func fixtures(name: String) throws {
+        let url = try #require(Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: nil))
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let format: ExpositionFormat = name.hasSuffix(".om") ? .openMetrics : .prometheusText
+        let (read, whole, set) = Self.both(text, format: format)
+        #expect(read.reading == whole)
+        #expect(read.rejectedLines == 0 && set.rejectedLines == 0)
+        // Only the profile's samples are counted, and there are fewer of them than in the whole exposition.
+        let plan = ReadingPlan(profile: .go)
+        #expect(read.samples == set.samples.filter { plan.filter.accepts($0.name) }.count)
+        #expect(read.samples < set.samples.count)
+    }
+
+    @Test("the go fixture's latency, GC pauses and memory come out as the whole parse gives them")
+    func goFixtureValues() throws {
+        let url = try #require(Bundle.module.url(forResource: "Fixtures/go-client-golang.prom", withExtension: nil))
+        let (read, _, set) = Self.both(try String(contentsOf: url, encoding: .utf8))
+        let r = read.reading
+        #expect(r.goroutines == set.value("go_goroutines") && r.goroutines != nil)
+        #expect(r.memory == set.value("process_resident_memory_bytes"))
+        #expect(r.histogram.map { !$0.buckets.isEmpty && $0.count > 0 } == true)
+        #expect(r.gcPauses[0.5] == set.value("go_gc_duration_seconds", matching: [Label("quantile", "0.5")]))
+        #expect(r.sources[.latency] == "http_request_duration_seconds")
+    }
+
+    @Test("labels the reading does not look at are skipped; the ones it does are read wherever they sit")
+    func labels() {
+        let text = """
+            # TYPE http_request_duration_seconds histogram
+            http_request_duration_seconds_bucket{method="GET",handler="/a\\"b",code="200",le="0.1"} 3
+            http_request_duration_seconds_bucket{le="+Inf",code="200",handler="/a\\"b",method="GET"} 5
+            http_request_duration_seconds_bucket{handler="/c",code="503",le="0.1"} 1
+            http_request_duration_seconds_bucket{handler="/c",code="503",le="+Inf"} 2
+            http_request_duration_seconds_count{handler="/a\\"b",code="200"} 5
+            http_request_duration_seconds_count{code="503",handler="/c"} 2
+            http_request_duration_seconds_count{code="503",code="200"} 1
+            go_goroutines 3
+            go_goroutines{x="y"} 4
+            go_memstats_heap_inuse_bytes 1e6
+            go_gc_gomemlimit_bytes 9.223372036854776e+18
+            process_memory_limit_bytes 2e9
+            workerpool_rejected_total 7
+            other_family{handler="/z"} 1
+            http_request_duration_seconds_bucket{handler="/a\\"b",code="200",le="1"} 4
+
+            """
+        let (read, whole, _) = Self.both(text)
+        #expect(read.reading == whole)
+        let h = read.reading.histogram
+        #expect(h?.countByHandler["/a\"b"]?.count == 5 && h?.countByHandler["/c"]?.errors == 2)
+        #expect(h?.errorCount == 3, "a duplicated code label counts by its first value")
+        #expect(h?.bucketsByHandler["/a\"b"] == [0.1: 3, .infinity: 5, 1: 4])
+        #expect(h?.buckets == [0.1: 4, .infinity: 7, 1: 4])
+        #expect(read.reading.goroutines == 7, "every series of a name is summed")
+        #expect(read.reading.memoryLimit == 2e9 && read.reading.sources[.memoryLimit] == "process_memory_limit_bytes")
+        #expect(read.reading.rejectedTotal == 7 && read.reading.sources[.rejected] == "workerpool_rejected_total")
+        #expect(read.samples == 14)
+    }
+
+    @Test("a profile's own handler label, one handler only, a summary, and a fixed limit read as the whole parse does")
+    func profiles() {
+        var byCode = Profile.go
+        byCode.handlerLabel = "code"
+        var oneHandler = Profile.go
+        oneHandler.latencyHandler = "/c"
+        oneHandler.memoryLimit = 5e8
+        var summaryFirst = Profile.go
+        summaryFirst.signals[.latency] = ["rpc_seconds", "http_request_duration_seconds"]
+        summaryFirst.signals[.goroutines] = ["go_goroutines_missing", "go_goroutines"]
+        let text = """
+            http_request_duration_seconds_bucket{handler="/a",code="200",le="0.1"} 3
+            http_request_duration_seconds_bucket{handler="/a",code="200",le="+Inf"} 5
+            http_request_duration_seconds_bucket{handler="/c",code="503",le="0.1"} 1
+            http_request_duration_seconds_bucket{handler="/c",code="503",le="+Inf"} 2
+            http_request_duration_seconds_count{handler="/a",code="200"} 5
+            http_request_duration_seconds_count{handler="/c",code="503"} 2
+            rpc_seconds{handler="/a",quantile="0.5"} 0.01
+            rpc_seconds{handler="/a",quantile="0.99"} 0.2
+            rpc_seconds{handler="/c",quantile="0.99"} NaN
+            rpc_seconds_count{handler="/a"} 10
+            go_goroutines_missing_total 12
+            go_goroutines 9
+
+            """
+        for profile in [byCode, oneHandler, summaryFirst] {
+            let (read, whole, _) = Self.both(text, profile)
+            #expect(read.reading == whole, "\(profile.handlerLabel) \(String(describing: profile.latencyHandler))")
+        }
+        #expect(Self.both(text, byCode).read.reading.histogram?.countByHandler["503"]?.errors == 2)
+        #expect(Self.both(text, oneHandler).read.reading.histogram?.count == 2)
+        #expect(Self.both(text, oneHandler).read.reading.memoryLimit == 5e8)
+        let summary = Self.both(text, summaryFirst).read.reading
+        #expect(summary.latencySummary == [0.5: 0.01, 0.99: 0.2] && summary.histogram?.count == 10)
+        #expect(summary.goroutines == 12 && summary.sources[.goroutines] == "go_goroutines_missing_total")
+    }
+
+    @Test("bad lines of a wanted name are counted, other names' are skipped unchecked; none wanted reads nothing")
+    func badLines() {
+        let (read, _, set) = Self.both("go_goroutines 3\nother{ 1\ngo_threads{a=b} 2\ngo_threads 4\n")
+        #expect(read.rejectedLines == 1 && read.firstError?.line == 3)
+        #expect(set.rejectedLines == 2)
+        #expect(read.reading.goroutines == 3 && read.reading.threads == 4 && read.samples == 2)
+        let none = Self.both("some_other_total 3\n").read
+        #expect(none.samples == 0 && none.reading == Reading())
+    }
+
+    @Test("a plan is made once per profile and shared")
+    func shared() {
+        var other = Profile.go
+        other.memoryLimit = 1e9
+        #expect(ReadingPlan.of(.go).profile == .go)
+        #expect(ReadingPlan.of(other).profile == other)
+        #expect(ReadingPlan.of(.go).filter == SampleFilter(profile: .go))
+    }
+}
