@@ -15,15 +15,17 @@ import SvctopCore
 final class PollConnection: @unchecked Sendable {
     let loop: any EventLoop
     let address: PollAddress
+    private let deadlines: RequestDeadlines
     private var channel: (any Channel)?
     private var exchange: Exchange?
+    /// This connection's place among `deadlines`' watched ones while a request is in flight.
+    var deadlineSlot: Int?
 
     /// The request being answered. Confined to the loop, like the connection.
     private final class Exchange: @unchecked Sendable {
         let request: PollRequest
         let promise: EventLoopPromise<Result<HTTPAnswer, ScrapeFailure>>
         let deadline: NIODeadline
-        var timer: Scheduled<Void>?
         var status = 0
         var contentType: String?
         var keepAlive = true
@@ -48,9 +50,18 @@ final class PollConnection: @unchecked Sendable {
     /// instead of one, in the same wake-up.
     static let receiveBuffers = AdaptiveRecvByteBufferAllocator(minimum: 256, initial: 2048, maximum: 4096)
 
-    init(loop: any EventLoop, address: PollAddress) {
-        self.loop = loop
+    init(address: PollAddress, deadlines: RequestDeadlines) {
+        self.loop = deadlines.loop
         self.address = address
+        self.deadlines = deadlines
+    }
+
+    /// The deadline of the request in flight, if any.
+    var deadline: NIODeadline? { exchange?.deadline }
+
+    /// Times out the request in flight (its deadline passed) and closes the connection.
+    func expire() {
+        if let current = exchange { finish(current, .failure(.timeout), close: true) }
     }
 
     /// Sends `request` and collects its answer within `timeout` seconds.
@@ -65,9 +76,7 @@ final class PollConnection: @unchecked Sendable {
         let deadline = NIODeadline.now() + .nanoseconds(Int64(max(0.001, timeout) * 1e9))
         let current = Exchange(request: request, promise: promise, deadline: deadline, mayRetry: channel != nil)
         exchange = current
-        current.timer = loop.scheduleTask(deadline: deadline) { [self] in
-            finish(current, .failure(.timeout), close: true)
-        }
+        deadlines.watch(self, until: deadline)
         start(current)
         return promise.futureResult
     }
@@ -132,7 +141,7 @@ final class PollConnection: @unchecked Sendable {
     private func finish(_ current: Exchange, _ result: Result<HTTPAnswer, ScrapeFailure>, close: Bool) {
         guard exchange === current else { return }
         exchange = nil
-        current.timer?.cancel()
+        deadlines.forget(self)
         if close {
             channel?.close(promise: nil)
             channel = nil

@@ -116,9 +116,12 @@ final class Shard: @unchecked Sendable {
     private var flush: Scheduled<Void>?
     private var pollers: [TargetPoller] = []
     private(set) var isStopped = false
+    /// The deadlines of the requests in flight on this loop.
+    let deadlines: RequestDeadlines
 
     init(loop: any EventLoop, limit: Int, batchDelay: Double, emit: @escaping @Sendable ([Event]) -> Void) {
         self.loop = loop
+        self.deadlines = RequestDeadlines(loop: loop)
         self.limit = limit
         self.batchDelay = .nanoseconds(Int64(batchDelay * 1e9))
         self.emitBatch = emit
@@ -174,6 +177,7 @@ final class Shard: @unchecked Sendable {
         waiting.removeAll()
         for poller in pollers { poller.stop() }
         pollers = []
+        deadlines.stop()
     }
 }
 
@@ -220,7 +224,7 @@ final class TargetPoller: @unchecked Sendable {
         self.id = id
         self.shard = shard
         self.lines = requests.map { prepared in
-            let connection = { PollConnection(loop: shard.loop, address: $0) }
+            let connection = { PollConnection(address: $0, deadlines: shard.deadlines) }
             let probes = connection(prepared.probeAddress ?? prepared.address)
             return Lines(
                 requests: prepared, metrics: connection(prepared.address), probes: probes,

@@ -135,5 +135,6 @@ struct ReadingPlanTests {
         #expect(ReadingPlan.of(.go).profile == .go)
         #expect(ReadingPlan.of(other).profile == other)
         #expect(ReadingPlan.of(.go).filter == SampleFilter(profile: .go))
+        #expect(Signal.allCases.enumerated().allSatisfy { $0.offset == $0.element.ordinal })
     }
 }

@@ -137,10 +137,12 @@ struct ServiceClientTests {
         guard case .failure(.sizeCap(1024), _)? = big else {
             Issue.record("expected the size cap, got \(String(describing: big))"); return
         }
-        guard case .failure(.timeout, _)? = hang else {
+        guard case .failure(.timeout, let hangDuration)? = hang else {
             Issue.record("expected a timeout, got \(String(describing: hang))"); return
         }
         #expect(hangTime < 3)
+        // The request's own deadline ends it: not sooner, and not an interval later.
+        #expect(hangDuration >= 0.49 && hangDuration < 0.9, "timed out after \(hangDuration) s")
         guard case .failure(.timeout, _)? = slow else {
             Issue.record("a trickling body must time out, got \(String(describing: slow))"); return
         }

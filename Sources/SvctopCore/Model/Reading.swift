@@ -175,9 +175,13 @@ public struct Reading: Sendable, Equatable {
             sums[position] = sums[position].isNaN ? s.value : sums[position] + s.value
         }
         flush()
+        // Tables made at their size: grown one key at a time, each was copied three or four times a scrape.
+        h.buckets.reserveCapacity(bounds.count)
+        h.bucketsByHandler.reserveCapacity(byHandler.count)
         for (i, bound) in bounds.enumerated() { h.buckets[bound.value, default: 0] += totals[i] }
         for (name, values) in byHandler {
             var buckets: [Double: Double] = [:]
+            buckets.reserveCapacity(values.count)
             for (i, v) in values.enumerated() where !v.isNaN { buckets[bounds[i].value, default: 0] += v }
             h.bucketsByHandler[name] = buckets
         }

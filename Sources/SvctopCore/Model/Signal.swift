@@ -9,3 +9,31 @@ public enum Signal: String, Sendable, CaseIterable, Codable {
     case dbWaitDuration = "db_wait_duration"
     case gcDuration = "gc_duration", startTime = "start_time", draining, ready
 }
+
+extension Signal {
+    /// The signal's place in `allCases`.
+    var ordinal: Int {
+        switch self {
+        case .goroutines: 0
+        case .threads: 1
+        case .memory: 2
+        case .heap: 3
+        case .memoryLimit: 4
+        case .latency: 5
+        case .inflight: 6
+        case .workersBusy: 7
+        case .workersMax: 8
+        case .queueDepth: 9
+        case .queueCapacity: 10
+        case .rejected: 11
+        case .dbInUse: 12
+        case .dbMaxOpen: 13
+        case .dbWaitCount: 14
+        case .dbWaitDuration: 15
+        case .gcDuration: 16
+        case .startTime: 17
+        case .draining: 18
+        case .ready: 19
+        }
+    }
+}
