@@ -351,9 +351,9 @@ struct GoServiceTests {
 
     /// Issue 20's check, as the issue measured it: a service retaining about 42 MiB a minute (10 goroutines a
     /// second holding 64 KiB, and their stacks) under light load towards a 400 MiB Go soft limit. About 9 minutes,
-    /// opt-in (SVCTOP_OOM_ACCURACY=1) while it is not reliable: of eight live runs, three failed with the last
+    /// opt-in (SVCTOP_OOM_ACCURACY=1) while it is not reliable: of nine live runs, three failed with the last
     /// estimates early by 29 to 34 % (RSS's pace near the limit differs from run to run); the estimator since the
-    /// sixteenth session passed both live runs made with it, the second by a thin margin (docs/decisions/0006).
+    /// sixteenth session passed all three live runs made with it, one by a thin margin (docs/decisions/0006).
     @Test(
         "the OOM estimate read from the screen every 30 s is within 25% of when RSS really crossed the soft limit, from 5 minutes out to 1",
         .enabled(if: ProcessInfo.processInfo.environment["SVCTOP_OOM_ACCURACY"] == "1", "opt-in: SVCTOP_OOM_ACCURACY=1")
