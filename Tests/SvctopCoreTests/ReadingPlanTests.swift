@@ -128,13 +128,26 @@ struct ReadingPlanTests {
         #expect(none.samples == 0 && none.reading == Reading())
     }
 
-    @Test("a plan is made once per profile and shared")
+    @Test("a plan's tables are made once per set of names read, and shared by profiles that differ in their limit")
     func shared() {
-        var other = Profile.go
-        other.memoryLimit = 1e9
-        #expect(ReadingPlan.of(.go).profile == .go)
-        #expect(ReadingPlan.of(other).profile == other)
-        #expect(ReadingPlan.of(.go).filter == SampleFilter(profile: .go))
+        var limited = Profile.go
+        limited.memoryLimit = 1e9
+        limited.latencyHandler = "/a"
+        let plain = ReadingPlan.of(.go)
+        let other = ReadingPlan.of(limited)
+        #expect(plain.profile == .go && other.profile == limited)
+        #expect(plain.filter == SampleFilter(profile: .go))
+        // The same tables, not copies of them.
+        #expect(
+            plain.kept.withUnsafeBufferPointer { $0.baseAddress }
+                == other.kept.withUnsafeBufferPointer { $0.baseAddress })
+        // Each maps through its own profile.
+        let text = Array("go_goroutines 3\n".utf8)
+        let read = text.withUnsafeBufferPointer { other.read($0, format: .prometheusText) }
+        #expect(read.reading.memoryLimit == 1e9 && read.reading.goroutines == 3)
+        var renamed = Profile.go
+        renamed.handlerLabel = "route"
+        #expect(!plain.reads(like: renamed) && ReadingPlan.of(renamed).profile.handlerLabel == "route")
         #expect(Signal.allCases.enumerated().allSatisfy { $0.offset == $0.element.ordinal })
     }
 }

@@ -9,7 +9,9 @@ import Synchronization
 /// those labels only. No `MetricSet` is built; `Reading(metrics:profile:)` maps a parsed set through the same
 /// plan, so both give the same reading.
 public struct ReadingPlan: Sendable {
-    public let profile: Profile
+    /// The profile a scrape is mapped through; plans of profiles that read the same names (pods whose profiles
+    /// differ only in their memory limit) share everything else.
+    public private(set) var profile: Profile
     /// The names the profile reads; a sample's number is its position here.
     public let filter: SampleFilter
 
@@ -82,17 +84,28 @@ public struct ReadingPlan: Sendable {
 
     func candidates(_ signal: Signal) -> [Candidate] { scalars[signal.ordinal] }
 
-    /// One plan per profile, shared by the targets that read it (a thousand targets of one profile hold one).
+    /// One plan per set of names read, shared by the targets that read them: a thousand targets of one profile
+    /// hold one; pods whose profiles differ only in their memory limit (or the one handler they time) share its
+    /// tables too.
     private static let known = Mutex<[ReadingPlan]>([])
 
-    /// The plan of `profile`, made once.
+    /// The plan of `profile`, its tables made once per set of names.
     public static func of(_ profile: Profile) -> ReadingPlan {
         known.withLock { known in
-            if let found = known.first(where: { $0.profile == profile }) { return found }
+            if let found = known.first(where: { $0.reads(like: profile) }) {
+                var plan = found
+                plan.profile = profile
+                return plan
+            }
             let plan = ReadingPlan(profile: profile)
             if known.count < 32 { known.append(plan) }
             return plan
         }
+    }
+
+    /// True when `profile` reads the same names and labels as this plan's.
+    func reads(like profile: Profile) -> Bool {
+        self.profile.signals == profile.signals && self.profile.handlerLabel == profile.handlerLabel
     }
 
     /// A scrape read through the plan: its reading, how many of its samples the profile reads, and what the parser
