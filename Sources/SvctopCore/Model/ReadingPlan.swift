@@ -31,8 +31,7 @@ public struct ReadingPlan: Sendable {
         var count: Int
     }
 
-    /// Each signal's candidates, by the signal's place in `Signal.allCases` (an array: a dictionary lookup per
-    /// signal was a fifth of mapping a scrape).
+    /// Each signal's candidates, by the signal's place in `Signal.allCases` (an array: no hashing per signal).
     private let scalars: [[Candidate]]
     let limits: [Candidate]
     let gcFamilies: [Family]
