@@ -1,6 +1,5 @@
 import Foundation
 import NIOCore
-import Synchronization
 import SvctopCore
 
 /// Talks to a service: builds the scrape engine's poll requests and reads their answers, and sends the one-off

@@ -1,6 +1,5 @@
 import NIOCore
 import NIOPosix
-import Synchronization
 import SvctopCore
 
 /// What the pollers on one event loop share: the request slots and the outgoing event batch.

@@ -1,6 +1,5 @@
 import NIOCore
 import NIOPosix
-import Synchronization
 import SvctopCore
 
 /// Scrapes, probes and reads the log level of one target, every interval, on its shard's event loop.
@@ -35,6 +34,8 @@ final class TargetPoller: @unchecked Sendable {
     /// Set by `stop`: no cycle starts and no answer is reported after it (a request cancelled by the stop still
     /// completes, and must not schedule another cycle).
     private var isStopped = false
+    /// Neither this poller nor its shard has stopped.
+    private var isRunning: Bool { !isStopped && !shard.isStopped }
     private var isProbing = false
     private let probeInterval: TimeAmount
     private let focus: ProbeFocus
@@ -85,7 +86,7 @@ final class TargetPoller: @unchecked Sendable {
     /// Schedules the next cycle at the nearest point of a 10 ms grid, so that the targets that share a phase wake
     /// their loop once (`CycleSlots`).
     private func schedule(at deadline: NIODeadline) {
-        guard !shard.isStopped, !isStopped else { return }
+        guard isRunning else { return }
         shard.cycles.add(self, at: deadline)
     }
 
@@ -93,7 +94,7 @@ final class TargetPoller: @unchecked Sendable {
     /// probes on the probe connection. Each reports when it answers; the next cycle is scheduled from this one's
     /// start once the scrape has answered.
     func cycle() {
-        guard !shard.isStopped, !isStopped else { return }
+        guard isRunning else { return }
         let started = NIODeadline.now()
         let lines: Lines
         switch self.lines {
@@ -127,7 +128,7 @@ final class TargetPoller: @unchecked Sendable {
     }
 
     private func scraped(_ outcome: ScrapeOutcome, started: NIODeadline) {
-        guard !shard.isStopped, !isStopped else { return }
+        guard isRunning else { return }
         shard.emit([.scrapeCompleted(id, outcome)])
         finish(started: started, scraped: outcome.isSuccess)
     }
@@ -180,7 +181,7 @@ final class TargetPoller: @unchecked Sendable {
             }
             connection.send(request, timeout: timeout).assumeIsolated().whenSuccess { [self] result in
                 shard.release()
-                guard !shard.isStopped, !isStopped else { return }
+                guard isRunning else { return }
                 completion(result)
             }
         }
