@@ -222,14 +222,20 @@ struct ReadingCodec {
         v.isFinite && v == v.rounded() && abs(v) < 9.0e15
     }
 
-    nonisolated(unsafe) static let scalars: [(String, WritableKeyPath<Reading, Double?>)] = [
-        ("goroutines", \.goroutines), ("threads", \.threads), ("memory", \.memory), ("heap", \.heap),
-        ("memory_limit", \.memoryLimit), ("inflight", \.inflight), ("workers_busy", \.workersBusy),
-        ("workers_max", \.workersMax), ("queue_depth", \.queueDepth), ("queue_capacity", \.queueCapacity),
-        ("rejected", \.rejectedTotal), ("db_in_use", \.dbInUse), ("db_max_open", \.dbMaxOpen),
-        ("db_wait_count", \.dbWaitCount), ("db_wait_duration", \.dbWaitDuration), ("gc_count", \.gcCount),
-        ("start_time", \.startTime), ("draining", \.drainingGauge), ("ready", \.readyGauge),
-        ("go_soft_limit", \.goSoftLimit),
+    /// The single numbers of a reading: each one's name, how it is read (a closure: read by key path, they were a
+    /// sixth of the writer's time) and its key path to set it.
+    nonisolated(unsafe) static let scalars: [(String, (Reading) -> Double?, WritableKeyPath<Reading, Double?>)] = [
+        ("goroutines", { $0.goroutines }, \.goroutines), ("threads", { $0.threads }, \.threads),
+        ("memory", { $0.memory }, \.memory), ("heap", { $0.heap }, \.heap),
+        ("memory_limit", { $0.memoryLimit }, \.memoryLimit), ("inflight", { $0.inflight }, \.inflight),
+        ("workers_busy", { $0.workersBusy }, \.workersBusy), ("workers_max", { $0.workersMax }, \.workersMax),
+        ("queue_depth", { $0.queueDepth }, \.queueDepth),
+        ("queue_capacity", { $0.queueCapacity }, \.queueCapacity),
+        ("rejected", { $0.rejectedTotal }, \.rejectedTotal), ("db_in_use", { $0.dbInUse }, \.dbInUse),
+        ("db_max_open", { $0.dbMaxOpen }, \.dbMaxOpen), ("db_wait_count", { $0.dbWaitCount }, \.dbWaitCount),
+        ("db_wait_duration", { $0.dbWaitDuration }, \.dbWaitDuration), ("gc_count", { $0.gcCount }, \.gcCount),
+        ("start_time", { $0.startTime }, \.startTime), ("draining", { $0.drainingGauge }, \.drainingGauge),
+        ("ready", { $0.readyGauge }, \.readyGauge), ("go_soft_limit", { $0.goSoftLimit }, \.goSoftLimit),
     ]
 
     static let separator: Character = "\u{1}"
@@ -332,7 +338,7 @@ struct ReadingCodec {
     static func flatten(
         _ r: Reading, number: (Key, Double) -> Void, text: (Key, String) -> Void
     ) {
-        for (i, (_, path)) in scalars.enumerated() { if let v = r[keyPath: path] { number(.scalar(i), v) } }
+        for (i, (_, read, _)) in scalars.enumerated() { if let v = read(r) { number(.scalar(i), v) } }
         for (q, v) in r.gcPauses.sorted(by: { $0.key < $1.key }) { number(.gcPause(Bound(q)), v) }
         if let h = r.histogram {
             number(.histogram, 1)
@@ -340,29 +346,34 @@ struct ReadingCodec {
             // written. Whole-number cumulative buckets are written per bucket (a request changes one, not all
             // above it).
             let derived = derivedTotals(h)
+            let bounds = h.bounds.indices.sorted { h.bounds[$0] < h.bounds[$1] }
             if derived {
                 number(.derivedTotals, 1)
             } else {
                 number(.count, h.count)
                 number(.errors, h.errorCount)
-                for (le, v) in h.buckets.sorted(by: { $0.key < $1.key }) { number(.bucket(Bound(le)), v) }
+                for i in bounds where !h.totals[i].isNaN { number(.bucket(Bound(h.bounds[i])), h.totals[i]) }
             }
-            for (handler, buckets) in h.bucketsByHandler.sorted(by: { $0.key < $1.key }) {
-                let sorted = buckets.sorted { $0.key < $1.key }
-                if sorted.allSatisfy({ isSmallIntegral($0.value) }) {
+            let handlers = h.handlers.indices.sorted { h.handlers[$0] < h.handlers[$1] }
+            for k in handlers where h.hasBuckets[k] {
+                let handler = h.handlers[k]
+                let row = bounds.filter { !h.handlerBucket(k, $0).isNaN }
+                if row.allSatisfy({ isSmallIntegral(h.handlerBucket(k, $0)) }) {
                     number(.handlerSteps(handler), 1)
                     var previous = 0.0
-                    for (le, v) in sorted {
-                        number(.handlerBucket(handler, Bound(le)), v - previous)
+                    for i in row {
+                        let v = h.handlerBucket(k, i)
+                        number(.handlerBucket(handler, Bound(h.bounds[i])), v - previous)
                         previous = v
                     }
                 } else {
-                    for (le, v) in sorted { number(.handlerBucket(handler, Bound(le)), v) }
+                    for i in row { number(.handlerBucket(handler, Bound(h.bounds[i])), h.handlerBucket(k, i)) }
                 }
             }
-            for (handler, entry) in h.countByHandler.sorted(by: { $0.key < $1.key }) {
-                number(.handlerCount(handler), entry.count)
-                number(.handlerErrors(handler), entry.errors)
+            for k in handlers {
+                guard let entry = h.handlerCounts[k] else { continue }
+                number(.handlerCount(h.handlers[k]), entry.count)
+                number(.handlerErrors(h.handlers[k]), entry.errors)
             }
         }
         if let s = r.latencySummary {
@@ -376,24 +387,33 @@ struct ReadingCodec {
 
     /// Whether the totals are exactly the sums of the handlers' whole-number counts (so they need not be written).
     static func derivedTotals(_ h: HistogramReading) -> Bool {
-        guard !h.bucketsByHandler.isEmpty, h.countByHandler.count == h.bucketsByHandler.count else { return false }
-        var sums: [Double: Double] = [:]
-        for buckets in h.bucketsByHandler.values {
-            for (le, v) in buckets {
+        let counted = h.handlerCounts.compactMap { $0 }
+        guard h.hasBuckets.contains(true), counted.count == h.hasBuckets.count(where: { $0 }),
+            !h.bounds.contains(where: \.isNaN)
+        else { return false }
+        var sums = [Double](repeating: .nan, count: h.bounds.count)
+        for k in h.handlers.indices where h.hasBuckets[k] {
+            for i in h.bounds.indices {
+                let v = h.handlerBucket(k, i)
+                guard !v.isNaN else { continue }
                 guard isSmallIntegral(v) else { return false }
-                sums[le, default: 0] += v
+                sums[i] = sums[i].isNaN ? v : sums[i] + v
             }
         }
-        let count = h.countByHandler.values.reduce(0) { $0 + $1.count }
-        let errors = h.countByHandler.values.reduce(0) { $0 + $1.errors }
-        return sums == h.buckets && count == h.count && errors == h.errorCount
+        let count = counted.reduce(0) { $0 + $1.count }
+        let errors = counted.reduce(0) { $0 + $1.errors }
+        return zip(sums, h.totals).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) } && count == h.count
+            && errors == h.errorCount
     }
 
     static func unflatten(
         _ numbers: some Sequence<(Key, Double)>, texts: some Sequence<(Key, String)>
     ) -> Reading {
         var r = Reading()
-        var histogram = HistogramReading()
+        var buckets: [Double: Double] = [:]
+        var count = 0.0
+        var errors = 0.0
+        var countByHandler: [String: (count: Double, errors: Double)] = [:]
         var hasHistogram = false
         var isDerived = false
         var stepped: Set<String> = []
@@ -410,13 +430,13 @@ struct ReadingCodec {
         }
         for (key, v) in numbers {
             switch key {
-            case .scalar(let i): r[keyPath: scalars[i].1] = v
+            case .scalar(let i): r[keyPath: scalars[i].2] = v
             case .gcPause(let q): r.gcPauses[q.value] = v
             case .histogram: hasHistogram = true
             case .derivedTotals: isDerived = true
-            case .count: histogram.count = v
-            case .errors: histogram.errorCount = v
-            case .bucket(let le): histogram.buckets[le.value] = v
+            case .count: count = v
+            case .errors: errors = v
+            case .bucket(let le): buckets[le.value] = v
             case .handlerSteps(let handler): stepped.insert(handler)
             case .handlerBucket(let handler, let le):
                 if handler != runHandler {
@@ -424,8 +444,8 @@ struct ReadingCodec {
                     runHandler = handler
                 }
                 run.append((le.value, v))
-            case .handlerCount(let handler): histogram.countByHandler[handler, default: (0, 0)].count = v
-            case .handlerErrors(let handler): histogram.countByHandler[handler, default: (0, 0)].errors = v
+            case .handlerCount(let handler): countByHandler[handler, default: (0, 0)].count = v
+            case .handlerErrors(let handler): countByHandler[handler, default: (0, 0)].errors = v
             case .summary: hasSummary = true
             case .quantile(let q): summary[q.value] = v
             case .source, .unknown: break
@@ -433,7 +453,8 @@ struct ReadingCodec {
         }
         endRun()
         if hasHistogram {
-            histogram.bucketsByHandler.reserveCapacity(handlerBuckets.count)
+            var bucketsByHandler: [String: [Double: Double]] = [:]
+            bucketsByHandler.reserveCapacity(handlerBuckets.count)
             var sums: [Double: Double] = [:]
             for (handler, var pairs) in handlerBuckets {
                 if !pairs.indices.dropFirst().allSatisfy({ pairs[$0 - 1].0 < pairs[$0].0 }) {
@@ -446,20 +467,22 @@ struct ReadingCodec {
                         pairs[i].1 = total
                     }
                 }
-                var buckets: [Double: Double] = [:]
-                buckets.reserveCapacity(pairs.count)
+                var row: [Double: Double] = [:]
+                row.reserveCapacity(pairs.count)
                 for (le, v) in pairs {
-                    buckets[le] = v
+                    row[le] = v
                     if isDerived { sums[le, default: 0] += v }
                 }
-                histogram.bucketsByHandler[handler] = buckets
+                bucketsByHandler[handler] = row
             }
             if isDerived {
-                histogram.buckets = sums
-                histogram.count = histogram.countByHandler.values.reduce(0) { $0 + $1.count }
-                histogram.errorCount = histogram.countByHandler.values.reduce(0) { $0 + $1.errors }
+                buckets = sums
+                count = countByHandler.values.reduce(0) { $0 + $1.count }
+                errors = countByHandler.values.reduce(0) { $0 + $1.errors }
             }
-            r.histogram = histogram
+            r.histogram = HistogramReading(
+                buckets: buckets, bucketsByHandler: bucketsByHandler, count: count, errorCount: errors,
+                countByHandler: countByHandler)
         }
         if hasSummary { r.latencySummary = summary }
         for (key, name) in texts {

@@ -126,6 +126,64 @@ struct LatencyWindowTests {
         }
     }
 
+    @Test("readings of one shape whose buckets and counts come and go are summed as a full recomputation")
+    func sameShapeGaps() {
+        var random = SeededRandom.forFuzzing("latency window gaps")
+        var window = LatencyWindow(window: 8)
+        var history: [(Double, HistogramReading)] = []
+        var counters: [String: [Double: Double]] = ["/a": [:], "/b": [:]]
+        var counts: [String: (count: Double, errors: Double)] = ["/a": (0, 0), "/b": (0, 0)]
+        for step in 0..<600 {
+            let t = Double(step)
+            // The same bounds and handlers at every scrape (one shape), but each handler's series at a bound, and
+            // its count, are there or not at random: a value the scrape before lacked has no cell position yet.
+            var byHandler: [String: [Double: Double]] = [:]
+            var countByHandler: [String: (count: Double, errors: Double)] = [:]
+            for handler in ["/a", "/b"] {
+                let n = Double(Int.random(in: 0...9, using: &random))
+                for le in [0.1, 0.5, .infinity] {
+                    counters[handler]![le, default: 0] += le >= 0.5 ? n : n / 2
+                }
+                counts[handler]!.count += n
+                counts[handler]!.errors += n > 7 ? 1 : 0
+                var shown = counters[handler]!
+                // "/b" always has every bound, so the reading's bounds never change; "/a" drops some.
+                if handler == "/a" { for le in [0.1, 0.5] where Bool.random(using: &random) { shown[le] = nil } }
+                byHandler[handler] = shown
+                if handler == "/b" || Bool.random(using: &random) { countByHandler[handler] = counts[handler] }
+            }
+            var totals: [Double: Double] = [:]
+            for row in byHandler.values { for (le, v) in row { totals[le, default: 0] += v } }
+            let reading = HistogramReading(
+                buckets: totals, bucketsByHandler: byHandler, count: countByHandler.values.reduce(0) { $0 + $1.count },
+                errorCount: countByHandler.values.reduce(0) { $0 + $1.errors }, countByHandler: countByHandler)
+            window.add(time: t, reading: reading)
+            history.append((t, reading))
+            var kept = history.suffix(20).map { $0 }
+            while kept.count > 2 && kept[1].0 <= t - 8 { kept.removeFirst() }
+            guard kept.count >= 2 else { continue }
+            let elapsed = kept.last!.0 - kept.first!.0
+            let expected = Self.handlerIncreases(kept)
+            for h in window.byHandler() {
+                let (buckets, count, errors) = expected[h.handler] ?? ([:], 0, 0)
+                let list = buckets.map { Bucket(upperBound: $0.key, count: $0.value) }
+                #expect(h.summary.p90 == HistogramQuantile.quantile(0.9, buckets: list), "step \(step) \(h.handler)")
+                #expect(h.summary.rate == count / elapsed, "step \(step) \(h.handler)")
+                #expect(h.summary.errorRatio == (count > 0 ? errors / count : nil), "step \(step) \(h.handler)")
+            }
+            // The totals: every bucket of the reading against the one before (none there: no increase).
+            var totalIncrease: [Double: Double] = [:]
+            for i in kept.indices.dropFirst() {
+                let before = kept[i - 1].1.buckets
+                for (le, v) in kept[i].1.buckets {
+                    totalIncrease[le, default: 0] += before[le].map { CounterMath.increase(from: $0, to: v) } ?? 0
+                }
+            }
+            let list = totalIncrease.map { Bucket(upperBound: $0.key, count: $0.value) }
+            #expect(window.summary().p50 == HistogramQuantile.quantile(0.5, buckets: list), "step \(step)")
+        }
+    }
+
     @Test("windows of one histogram shape share one layout, whatever order their dictionaries walk in")
     func sharedLayouts() {
         func reading(_ handlers: [String], scale: Double) -> HistogramReading {

@@ -47,6 +47,38 @@ struct ReadingPlanTests {
         #expect(r.sources[.latency] == "http_request_duration_seconds")
     }
 
+    @Test("forty handlers, their series interleaved by status code, are each summed over their codes")
+    func manyHandlers() {
+        // client_golang orders label sets by code before handler: a handler's series come in several runs.
+        var text = "# TYPE http_request_duration_seconds histogram\n"
+        var expected: [String: [Double: Double]] = [:]
+        var counts: [String: (count: Double, errors: Double)] = [:]
+        for code in ["200", "404", "500"] {
+            for k in 0..<40 {
+                let handler = "/api/v1/resource-\(k)"
+                let n = Double(k + 1) * (code == "500" ? 1 : 3)
+                for (le, written) in [(0.1, "0.1"), (1, "1.0"), (.infinity, "+Inf")] as [(Double, String)] {
+                    let v = le == 0.1 ? n / 3 : n
+                    text +=
+                        "http_request_duration_seconds_bucket{code=\"\(code)\",handler=\"\(handler)\",le=\"\(written)\"} \(v)\n"
+                    expected[handler, default: [:]][le, default: 0] += v
+                }
+                text += "http_request_duration_seconds_count{code=\"\(code)\",handler=\"\(handler)\"} \(n)\n"
+                counts[handler, default: (0, 0)].count += n
+                if code == "500" { counts[handler, default: (0, 0)].errors += n }
+            }
+        }
+        let (read, whole, _) = Self.both(text)
+        #expect(read.reading == whole)
+        let h = read.reading.histogram
+        #expect(h?.bucketsByHandler == expected)
+        #expect(h?.handlers.count == 40)
+        for (handler, c) in counts {
+            #expect(h?.countByHandler[handler]?.count == c.count && h?.countByHandler[handler]?.errors == c.errors)
+        }
+        #expect(h?.count == counts.values.reduce(0) { $0 + $1.count })
+    }
+
     @Test("labels the reading does not look at are skipped; the ones it does are read wherever they sit")
     func labels() {
         let text = """

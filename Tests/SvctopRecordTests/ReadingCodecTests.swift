@@ -93,6 +93,17 @@ struct ReadingCodecTests {
         }
     }
 
+    @Test("each single number is read from the field it is set to, and only that one; each has its own name")
+    func scalarAccessors() {
+        #expect(Set(ReadingCodec.scalars.map(\.0)).count == ReadingCodec.scalars.count)
+        for (i, (name, _, path)) in ReadingCodec.scalars.enumerated() {
+            var r = Reading()
+            r[keyPath: path] = Double(i + 1)
+            let read = ReadingCodec.scalars.map { $0.1(r) }
+            #expect(read == ReadingCodec.scalars.indices.map { $0 == i ? Double(i + 1) : nil }, "\(name)")
+        }
+    }
+
     @Test("a key's name is parsed back to the same key; a name this version does not know is ignored")
     func keyNames() throws {
         let keys: [ReadingCodec.Key] = [

@@ -123,9 +123,9 @@ public struct Reading: Sendable, Equatable {
                     }
                 }
                 latencySummary = quantiles
-                var h = HistogramReading()
+                var h = HistogramReading.Builder()
                 Reading.addCounts(input, family, profile: profile, into: &h)
-                histogram = h
+                histogram = h.reading()
                 break
             }
         }
@@ -136,74 +136,25 @@ public struct Reading: Sendable, Equatable {
     )
         -> HistogramReading
     {
-        var h = HistogramReading()
-        // Sums by bound position, not by dictionary: the same dozen `le` texts repeat for every label set (each is
-        // parsed once), and a handler's buckets come one after the other (its name is hashed once per run).
-        var bounds: [(text: String, value: Double)] = []
-        var totals: [Double] = []
-        var byHandler: [String: [Double]] = [:]
-        var handler: String?
-        var sums: [Double] = []
-        func flush() {
-            guard let handler else { return }
-            byHandler[handler] = sums
-        }
+        var h = HistogramReading.Builder()
         input.forEach(family.bucket) { s in
-            guard let leText = s.labels.le else { return }
-            let position: Int
-            if let known = bounds.firstIndex(where: { $0.text == leText }) {
-                position = known
-            } else {
-                guard let value = Double(leText == "+Inf" ? "inf" : leText) else { return }
-                bounds.append((leText, value))
-                totals.append(0)
-                position = bounds.count - 1
-            }
+            // A bound is one of the histogram's even when the series is another handler's than the one read.
+            guard let leText = s.labels.le, let position = h.bound(leText) else { return }
             let label = s.labels.handler
             if let only = profile.latencyHandler, label != only { return }
-            totals[position] += s.value
-            guard let label else { return }
-            if label != handler {
-                flush()
-                handler = label
-                sums = byHandler[label] ?? []
-            }
-            // NaN: a bound this handler has no bucket for (it gets no key, as before).
-            if sums.count < bounds.count {
-                sums.append(contentsOf: repeatElement(.nan, count: bounds.count - sums.count))
-            }
-            sums[position] = sums[position].isNaN ? s.value : sums[position] + s.value
-        }
-        flush()
-        // Tables made at their size: grown one key at a time, each was copied three or four times a scrape.
-        h.buckets.reserveCapacity(bounds.count)
-        h.bucketsByHandler.reserveCapacity(byHandler.count)
-        for (i, bound) in bounds.enumerated() { h.buckets[bound.value, default: 0] += totals[i] }
-        for (name, values) in byHandler {
-            var buckets: [Double: Double] = [:]
-            buckets.reserveCapacity(values.count)
-            for (i, v) in values.enumerated() where !v.isNaN { buckets[bounds[i].value, default: 0] += v }
-            h.bucketsByHandler[name] = buckets
+            h.addBucket(s.value, at: position, handler: label)
         }
         addCounts(input, family, profile: profile, into: &h)
-        return h
+        return h.reading()
     }
 
     private static func addCounts(
-        _ input: ReadingInput, _ family: ReadingPlan.Family, profile: Profile, into h: inout HistogramReading
+        _ input: ReadingInput, _ family: ReadingPlan.Family, profile: Profile, into h: inout HistogramReading.Builder
     ) {
         input.forEach(family.count) { s in
             let handler = s.labels.handler
             if let only = profile.latencyHandler, handler != only { return }
-            let isError = s.labels.isError
-            h.count += s.value
-            if isError { h.errorCount += s.value }
-            if let handler {
-                var entry = h.countByHandler[handler] ?? (0, 0)
-                entry.count += s.value
-                if isError { entry.errors += s.value }
-                h.countByHandler[handler] = entry
-            }
+            h.addCount(s.value, isError: s.labels.isError, handler: handler)
         }
     }
 }

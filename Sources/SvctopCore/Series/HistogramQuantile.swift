@@ -9,14 +9,22 @@ public enum HistogramQuantile {
     ///   bucket's lower bound is 0 (if its upper bound is positive); a rank in the `+Inf` bucket gives the highest
     ///   finite upper bound.
     public static func quantile(_ q: Double, buckets input: [Bucket]) -> Double? {
-        if q.isNaN { return .nan }
-        if q < 0 { return -.infinity }
-        if q > 1 { return .infinity }
-        var buckets = input.filter { !$0.upperBound.isNaN }.sorted { $0.upperBound < $1.upperBound }
-        guard let last = buckets.last, last.upperBound == .infinity, buckets.count >= 2 else { return nil }
+        quantiles([q], buckets: input)[0]
+    }
+
+    /// `quantile` for each of `qs`, the buckets sorted and fixed once.
+    public static func quantiles(_ qs: [Double], buckets input: [Bucket]) -> [Double?] {
+        var buckets = input.filter { !$0.upperBound.isNaN }
+        if !buckets.indices.dropFirst().allSatisfy({ buckets[$0 - 1].upperBound <= buckets[$0].upperBound }) {
+            buckets.sort { $0.upperBound < $1.upperBound }
+        }
+        guard let last = buckets.last, last.upperBound == .infinity, buckets.count >= 2 else {
+            return qs.map { q in q.isNaN ? .nan : q < 0 ? -.infinity : q > 1 ? .infinity : nil }
+        }
         // Coalesce duplicate bounds (the same `le` from several series is summed before calling this, but a
         // caller may pass raw buckets).
         var merged: [Bucket] = []
+        merged.reserveCapacity(buckets.count)
         for b in buckets {
             if let l = merged.last, l.upperBound == b.upperBound {
                 merged[merged.count - 1].count += b.count
@@ -30,6 +38,14 @@ public enum HistogramQuantile {
             running = max(running, buckets[i].count)
             buckets[i].count = running
         }
+        return qs.map { q in quantile(q, sorted: buckets) }
+    }
+
+    /// The `q` quantile of buckets sorted by bound, at least two, the last `+Inf`, counts non-decreasing.
+    private static func quantile(_ q: Double, sorted buckets: [Bucket]) -> Double? {
+        if q.isNaN { return .nan }
+        if q < 0 { return -.infinity }
+        if q > 1 { return .infinity }
         let total = buckets[buckets.count - 1].count
         guard total > 0 else { return nil }
         let rank = q * total

@@ -27,6 +27,9 @@ public struct LatencyWindow: Sendable {
     private var total: [Double] = []
     /// Cells of the totals that a counted entry ever carried (a bucket stays a bound of the histogram once seen).
     private var present: [Bool] = []
+    /// The cell of each value of the newest reading (by `walk`'s slots; -1 where it carried none): the next reading
+    /// of the same shape sets its increases by these positions without looking its cells up.
+    private var positions: [Int32] = []
     /// Cells come and go with handlers: past this many, those no scrape in the window carries are dropped.
     private var compactAt = 1_024
 
@@ -101,33 +104,11 @@ public struct LatencyWindow: Sendable {
     public mutating func add(time: Double, reading: HistogramReading) {
         var increases: [Double] = []
         if let previous = last {
-            increases = [Double](repeating: .nan, count: cells.count)
-            var fresh: [(cell: Cell, value: Double)] = []
-            func set(_ cell: Cell, _ value: Double, in increases: inout [Double]) {
-                if let i = layout.index[cell] { increases[i] = value } else { fresh.append((cell, value)) }
+            if positions.isEmpty || !reading.hasShape(of: previous)
+                || !increasesByPosition(reading, previous, &increases)
+            {
+                increasesByCell(reading, previous, &increases)
             }
-            for (le, value) in reading.buckets {
-                let increase = previous.buckets[le].map { CounterMath.increase(from: $0, to: value) } ?? 0
-                set(.bucket(le.bitPattern), increase, in: &increases)
-            }
-            set(.count, CounterMath.increase(from: previous.count, to: reading.count), in: &increases)
-            set(.errors, CounterMath.increase(from: previous.errorCount, to: reading.errorCount), in: &increases)
-            for (handler, current) in reading.bucketsByHandler {
-                set(.handler(handler), 0, in: &increases)
-                let before = previous.bucketsByHandler[handler] ?? [:]
-                for (le, value) in current {
-                    let increase = before[le].map { CounterMath.increase(from: $0, to: value) } ?? 0
-                    set(.handlerBucket(handler, le.bitPattern), increase, in: &increases)
-                }
-            }
-            for (handler, current) in reading.countByHandler {
-                let before = previous.countByHandler[handler] ?? current
-                set(.handlerCount(handler), CounterMath.increase(from: before.count, to: current.count), in: &increases)
-                set(
-                    .handlerErrors(handler), CounterMath.increase(from: before.errors, to: current.errors),
-                    in: &increases)
-            }
-            if !fresh.isEmpty { addCells(fresh, to: &increases) }
             for (i, value) in increases.enumerated() where !value.isNaN {
                 total[i] += value
                 present[i] = true
@@ -145,6 +126,116 @@ public struct LatencyWindow: Sendable {
         if cells.count >= compactAt {
             compact()
             compactAt = max(1_024, 2 * cells.count)
+        }
+    }
+
+    /// The increases of a reading of the same shape as the one before, set by the cell positions found for that
+    /// shape; false when it carries a value no cell was found for (one the readings before lacked).
+    private func increasesByPosition(
+        _ reading: HistogramReading, _ previous: HistogramReading, _ increases: inout [Double]
+    ) -> Bool {
+        increases = [Double](repeating: .nan, count: cells.count)
+        var complete = true
+        LatencyWindow.walk(reading, over: previous, bounds: nil, handlers: nil) { slot, _, _, _, increase in
+            let at = Int(positions[slot])
+            if at >= 0 { increases[at] = increase } else { complete = false }
+        }
+        return complete
+    }
+
+    /// The increases of any reading, each value's cell looked up (and added when new); then the cell positions of
+    /// its shape are kept for the readings after it.
+    private mutating func increasesByCell(
+        _ reading: HistogramReading, _ previous: HistogramReading, _ increases: inout [Double]
+    ) {
+        increases = [Double](repeating: .nan, count: cells.count)
+        // Where the reading's bounds and handlers are in the previous one's arrays (-1: not there).
+        let bounds = reading.bounds.map { le in previous.bounds.firstIndex { $0.bitPattern == le.bitPattern } ?? -1 }
+        let before = Dictionary(previous.handlers.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let handlers = reading.handlers.map { before[$0] ?? -1 }
+        var slots = [Int32](repeating: -1, count: LatencyWindow.slotCount(reading))
+        var fresh: [(cell: Cell, value: Double)] = []
+        var freshSlots: [(slot: Int, cell: Cell)] = []
+        LatencyWindow.walk(reading, over: previous, bounds: bounds, handlers: handlers) { slot, part, h, i, increase in
+            let le = i < reading.bounds.count ? reading.bounds[i].bitPattern : 0
+            let cell = part.cell(le, h < reading.handlers.count ? reading.handlers[h] : "")
+            if let at = layout.index[cell] {
+                increases[at] = increase
+                slots[slot] = Int32(at)
+            } else {
+                fresh.append((cell, increase))
+                freshSlots.append((slot, cell))
+            }
+        }
+        if !fresh.isEmpty {
+            addCells(fresh, to: &increases)
+            for (slot, cell) in freshSlots { slots[slot] = Int32(layout.index[cell]!) }
+        }
+        positions = slots
+    }
+
+    /// What a value of a reading is: a part of the totals, or of one handler's.
+    enum Part {
+        case bucket, count, errors, handler, handlerBucket, handlerCount, handlerErrors
+
+        /// The cell of this part at bound `le` of `handler` (where the part has them).
+        func cell(_ le: UInt64, _ handler: String) -> Cell {
+            switch self {
+            case .bucket: return .bucket(le)
+            case .count: return .count
+            case .errors: return .errors
+            case .handler: return .handler(handler)
+            case .handlerBucket: return .handlerBucket(handler, le)
+            case .handlerCount: return .handlerCount(handler)
+            case .handlerErrors: return .handlerErrors(handler)
+            }
+        }
+    }
+
+    /// How many values a reading's shape has room for: each bound of the totals, the count and the 5xx count, then
+    /// per handler its marker, its bounds, its count and 5xx count.
+    static func slotCount(_ r: HistogramReading) -> Int {
+        r.bounds.count + 2 + r.handlers.count * (r.bounds.count + 3)
+    }
+
+    /// Calls `body` with each value `reading` carries, in slot order (`slotCount`): its slot, part, handler and
+    /// bound positions (0 where the part has none), and its increase over the same value of `previous`. `bounds`
+    /// and `handlers` map the reading's positions to `previous`'s (-1: not there); nil when they are the same.
+    /// A bucket `previous` lacks increases by 0 (it was first seen now), a handler's count `previous` lacks too.
+    static func walk(
+        _ reading: HistogramReading, over previous: HistogramReading, bounds: [Int]?, handlers: [Int]?,
+        _ body: (_ slot: Int, _ part: Part, _ h: Int, _ i: Int, _ increase: Double) -> Void
+    ) {
+        let b = reading.bounds.count
+        let wasB = previous.bounds.count
+        func increase(_ before: Double, _ value: Double) -> Double {
+            before.isNaN ? 0 : CounterMath.increase(from: before, to: value)
+        }
+        for i in 0..<b where !reading.totals[i].isNaN {
+            let j = bounds?[i] ?? i
+            body(i, .bucket, 0, i, increase(j >= 0 ? previous.totals[j] : .nan, reading.totals[i]))
+        }
+        body(b, .count, 0, 0, CounterMath.increase(from: previous.count, to: reading.count))
+        body(b + 1, .errors, 0, 0, CounterMath.increase(from: previous.errorCount, to: reading.errorCount))
+        for h in reading.handlers.indices {
+            let base = b + 2 + h * (b + 3)
+            let g = handlers?[h] ?? h
+            if reading.hasBuckets[h] {
+                body(base, .handler, h, 0, 0)
+                let had = g >= 0 && previous.hasBuckets[g]
+                for i in 0..<b {
+                    let value = reading.handlerBuckets[h * b + i]
+                    guard !value.isNaN else { continue }
+                    let j = bounds?[i] ?? i
+                    let before = had && j >= 0 ? previous.handlerBuckets[g * wasB + j] : .nan
+                    body(base + 1 + i, .handlerBucket, h, i, increase(before, value))
+                }
+            }
+            if let current = reading.handlerCounts[h] {
+                let before = (g >= 0 ? previous.handlerCounts[g] : nil) ?? current
+                body(base + 1 + b, .handlerCount, h, 0, CounterMath.increase(from: before.count, to: current.count))
+                body(base + 2 + b, .handlerErrors, h, 0, CounterMath.increase(from: before.errors, to: current.errors))
+            }
         }
     }
 
@@ -192,6 +283,7 @@ public struct LatencyWindow: Sendable {
         total = remap(total, 0)
         present = remap(present, false)
         layout = Layout.interned(kept)
+        positions = []
     }
 
     public mutating func removeAll() {
@@ -200,6 +292,7 @@ public struct LatencyWindow: Sendable {
         layout = Layout.empty
         total.removeAll()
         present.removeAll()
+        positions = []
         compactAt = 1_024
     }
 
@@ -210,12 +303,13 @@ public struct LatencyWindow: Sendable {
                 p50: summaryQuantiles?[0.5], p90: summaryQuantiles?[0.9], p99: summaryQuantiles?[0.99])
         }
         // Subtracting what left the window can leave rounding dust below zero: counts never are.
-        var buckets: [Double: Double] = [:]
+        var buckets: [Bucket] = []
         var count = 0.0
         var errors = 0.0
         for (i, cell) in cells.enumerated() {
             switch cell {
-            case .bucket(let le) where present[i]: buckets[Double(bitPattern: le)] = max(0, total[i])
+            case .bucket(let le) where present[i]:
+                buckets.append(Bucket(upperBound: Double(bitPattern: le), count: max(0, total[i])))
             case .count: count = max(0, total[i])
             case .errors: errors = max(0, total[i])
             default: break
@@ -229,7 +323,7 @@ public struct LatencyWindow: Sendable {
     /// Whether the newest reading carries a handler label.
     public var hasHandlers: Bool {
         guard let last else { return false }
-        return !last.bucketsByHandler.isEmpty || !last.countByHandler.isEmpty
+        return !last.handlers.isEmpty
     }
 
     /// The per-handler summaries over the window, busiest first.
@@ -258,22 +352,23 @@ public struct LatencyWindow: Sendable {
             return HandlerLatency(
                 handler: handler,
                 summary: LatencyWindow.summarize(
-                    buckets: buckets[handler] ?? [:], count: count, errors: errors, elapsed: elapsed,
+                    buckets: (buckets[handler] ?? [:]).map { Bucket(upperBound: $0.key, count: $0.value) },
+                    count: count, errors: errors, elapsed: elapsed,
                     summaryQuantiles: nil))
         }.sorted(by: HandlerLatency.busiestFirst)
     }
 
     private static func summarize(
-        buckets: [Double: Double], count: Double, errors: Double, elapsed: Double, summaryQuantiles: [Double: Double]?
+        buckets: [Bucket], count: Double, errors: Double, elapsed: Double, summaryQuantiles: [Double: Double]?
     ) -> LatencySummary {
-        let list = buckets.map { Bucket(upperBound: $0.key, count: $0.value) }
-        func q(_ v: Double) -> Double? {
+        let found = HistogramQuantile.quantiles([0.5, 0.9, 0.99], buckets: buckets)
+        func q(_ k: Int, _ v: Double) -> Double? {
             if let s = summaryQuantiles?[v] { return s.isFinite ? s : nil }
-            guard let r = HistogramQuantile.quantile(v, buckets: list), r.isFinite || r == .infinity else { return nil }
+            guard let r = found[k], r.isFinite || r == .infinity else { return nil }
             return r
         }
         return LatencySummary(
-            p50: q(0.5), p90: q(0.9), p99: q(0.99),
+            p50: q(0, 0.5), p90: q(1, 0.9), p99: q(2, 0.99),
             rate: elapsed > 0 ? count / elapsed : nil,
             errorRatio: count > 0 ? errors / count : nil)
     }
