@@ -1,4 +1,5 @@
 import Foundation
+import SvctopTestSupport
 import Testing
 
 @testable import SvctopCore
@@ -170,6 +171,27 @@ struct SeriesMathTests {
         #expect(CounterMath.increase(points) == 25)
         #expect(CounterMath.rate(points) == 25.0 / 3)
         #expect(CounterMath.increase(from: 50, to: 40) == 40)
+    }
+
+    @Test("a counter's window gives the rate and increase of a history's points in the window, through resets and gaps")
+    func counterWindow() {
+        var random = SeededRandom.forFuzzing("counter window")
+        var window = CounterWindow()
+        var history = TimeSeries(capacity: 10_000)
+        var value = 0.0
+        var time = 1_000.0
+        for step in 0..<3000 {
+            // Scrapes about a second apart, now and then a pause longer than the window; resets now and then.
+            time += Int.random(in: 0..<200, using: &random) == 0 ? 45 : Double.random(in: 0.9...1.1, using: &random)
+            value =
+                Int.random(in: 0..<150, using: &random) == 0 ? 0 : value + Double(Int.random(in: 0...9, using: &random))
+            let since = time - 30
+            window.add(time: time, value: value, since: since)
+            history.append(time: time, value: value)
+            let points = history.points(since: since)
+            #expect(window.rate == CounterMath.rate(points), "\(random.label) step \(step)")
+            #expect(window.increase == CounterMath.increase(points), "\(random.label) step \(step)")
+        }
     }
 
     /// Expected values computed with Prometheus' own `bucketQuantile` rules by hand.

@@ -51,9 +51,10 @@ public struct InstanceState: Sendable {
     public var errorRatio: TimeSeries
     public var poolUtilization: TimeSeries
     public var dbUtilization: TimeSeries
-    public var rejectedTotal: TimeSeries
-    public var dbWaitCount: TimeSeries
-    public var dbWaitDuration: TimeSeries
+    /// The counters whose rates over the latency window are shown (rejections, DB connection waits).
+    public var rejectedTotal = CounterWindow()
+    public var dbWaitCount = CounterWindow()
+    public var dbWaitDuration = CounterWindow()
     public var latencyWindow: LatencyWindow
 
     // Derived at each scrape.
@@ -99,11 +100,6 @@ public struct InstanceState: Sendable {
         errorRatio = TimeSeries(capacity: capacity, significantBits: derived, thinned: thinned)
         poolUtilization = TimeSeries(capacity: capacity, significantBits: derived, thinned: thinned)
         dbUtilization = TimeSeries(capacity: capacity, significantBits: derived, thinned: thinned)
-        let counterCapacity = max(
-            8, Int((max(settings.latencyWindow, 60) / max(settings.interval, 0.05)).rounded(.up)) + 2)
-        rejectedTotal = TimeSeries(capacity: counterCapacity)
-        dbWaitCount = TimeSeries(capacity: counterCapacity)
-        dbWaitDuration = TimeSeries(capacity: counterCapacity)
         latencyWindow = LatencyWindow(window: settings.latencyWindow)
     }
 
@@ -248,20 +244,18 @@ public struct InstanceState: Sendable {
             if let v = latency.rate { requestRate.append(time: now, value: v) }
             if let v = latency.errorRatio { errorRatio.append(time: now, value: v) }
         }
-        let rateWindow = max(settings.latencyWindow, settings.interval * 2)
+        let since = now - max(settings.latencyWindow, settings.interval * 2)
         if let v = new.rejectedTotal {
-            rejectedTotal.append(time: now, value: v)
-            rejectedRate = CounterMath.rate(rejectedTotal.points(since: now - rateWindow))
+            rejectedTotal.add(time: now, value: v, since: since)
+            rejectedRate = rejectedTotal.rate
         }
         if let c = new.dbWaitCount {
-            dbWaitCount.append(time: now, value: c)
-            let points = dbWaitCount.points(since: now - rateWindow)
-            dbWaitRate = CounterMath.rate(points)
+            dbWaitCount.add(time: now, value: c, since: since)
+            dbWaitRate = dbWaitCount.rate
             if let d = new.dbWaitDuration {
-                dbWaitDuration.append(time: now, value: d)
-                let waits = CounterMath.increase(points)
-                let waited = CounterMath.increase(dbWaitDuration.points(since: now - rateWindow))
-                dbAverageWait = waits > 0 ? waited / waits : nil
+                dbWaitDuration.add(time: now, value: d, since: since)
+                let waits = dbWaitCount.increase
+                dbAverageWait = waits > 0 ? dbWaitDuration.increase / waits : nil
             }
         }
         if (new.drainingGauge ?? 0) > 0 { health.isDraining = true }

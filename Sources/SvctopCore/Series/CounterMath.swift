@@ -9,15 +9,16 @@ public enum CounterMath {
 
     /// The increase over a sequence of readings, oldest first, summing per-step increases so that a reset in the
     /// middle neither goes negative nor produces a spike.
-    public static func increase(_ points: [TimeSeries.Point]) -> Double {
-        guard points.count >= 2 else { return 0 }
+    public static func increase(_ points: some Collection<TimeSeries.Point>) -> Double {
         var total = 0.0
-        for i in 1..<points.count { total += increase(from: points[i - 1].value, to: points[i].value) }
+        for (previous, current) in zip(points, points.dropFirst()) {
+            total += increase(from: previous.value, to: current.value)
+        }
         return total
     }
 
     /// Per-second rate over the readings, oldest first; nil with fewer than two readings or no elapsed time.
-    public static func rate(_ points: [TimeSeries.Point]) -> Double? {
+    public static func rate(_ points: some BidirectionalCollection<TimeSeries.Point>) -> Double? {
         guard let first = points.first, let last = points.last, last.time > first.time else { return nil }
         return increase(points) / (last.time - first.time)
     }
