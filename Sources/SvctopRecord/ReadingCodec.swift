@@ -222,8 +222,8 @@ struct ReadingCodec {
         v.isFinite && v == v.rounded() && abs(v) < 9.0e15
     }
 
-    /// The single numbers of a reading: each one's name, how it is read (a closure: read by key path, they were a
-    /// sixth of the writer's time) and its key path to set it.
+    /// The single numbers of a reading: each one's name, how it is read (a closure: read through their key paths,
+    /// they took about a quarter of writing a reading) and its key path to set it.
     nonisolated(unsafe) static let scalars: [(String, (Reading) -> Double?, WritableKeyPath<Reading, Double?>)] = [
         ("goroutines", { $0.goroutines }, \.goroutines), ("threads", { $0.threads }, \.threads),
         ("memory", { $0.memory }, \.memory), ("heap", { $0.heap }, \.heap),
