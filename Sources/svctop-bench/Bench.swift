@@ -79,12 +79,24 @@ struct ParseBench: ParsableCommand {
                         }
                     })
             }
+            // As a scrape is read: through the go profile's plan, straight to a reading.
+            let plan = ReadingPlan.of(.go)
+            var readBest = Double.infinity
+            var kept = 0
+            for _ in 0..<iterations {
+                readBest = min(
+                    readBest,
+                    measure { kept = bytes.withUnsafeBufferPointer { plan.read($0, format: .prometheusText) }.samples })
+            }
             let mb = Double(bytes.count) / 1e6
             print("\(name): \(format(mb, 2)) MB, \(samples) samples")
             print(
                 "  MetricSet.parse:  \(format(mb / best)) MB/s  \(format(Double(samples) / best / 1e6, 2)) M samples/s  "
                     + "\(format(allocations / Double(max(samples, 1)), 2)) allocations/sample  (best of \(iterations))")
             print("  pull parser only: \(format(mb / pullBest)) MB/s")
+            print(
+                "  read through the go profile: \(format(readBest * 1e6, 2)) µs, \(format(mb / readBest)) MB/s "
+                    + "(\(kept) samples kept)")
             if compareGo {
                 if let goRate = try GoComparison.expfmtRate(bytes: bytes) {
                     print(

@@ -129,6 +129,21 @@ struct ExpositionParserTests {
         #expect(set.familyType(ofSample: "foo_total") == .counter)
     }
 
+    @Test("every type word is read as its type; the text format takes its five and rejects the others")
+    func typeWords() {
+        for type in MetricType.allCases {
+            let openMetrics = MetricSet.parse("# TYPE m \(type.rawValue)\n# EOF\n", format: .openMetrics)
+            #expect(openMetrics.rejectedLines == 0 && openMetrics.types["m"] == type, "\(type)")
+            let text = MetricSet.parse("# TYPE m \(type.rawValue)  \n")
+            let textFormat: [MetricType] = [.counter, .gauge, .histogram, .summary, .untyped]
+            #expect(text.rejectedLines == (textFormat.contains(type) ? 0 : 1), "\(type)")
+            #expect(text.types["m"] == (textFormat.contains(type) ? type : nil), "\(type)")
+        }
+        let wrong = MetricSet.parse("# TYPE m Counter\n# TYPE n counters\n# TYPE o coun\n")
+        #expect(wrong.rejectedLines == 3 && wrong.types.isEmpty)
+        #expect(wrong.firstError?.found == "'Counter'")
+    }
+
     @Test("OpenMetrics without # EOF is reported, samples kept")
     func missingEOF() {
         let set = MetricSet.parse("a 1\n", format: .openMetrics)

@@ -79,6 +79,36 @@ struct ReadingPlanTests {
         #expect(h?.count == counts.values.reduce(0) { $0 + $1.count })
     }
 
+    @Test("a bound written several ways is one bound; a bound or quantile that is not a number is skipped")
+    func boundSpellings() {
+        let text = #"""
+            # TYPE http_request_duration_seconds histogram
+            http_request_duration_seconds_bucket{handler="a",le="1"} 2
+            http_request_duration_seconds_bucket{handler="a",le="+Inf"} 3
+            http_request_duration_seconds_bucket{handler="b",le="1.0"} 4
+            http_request_duration_seconds_bucket{handler="b",le="1e0"} 1
+            http_request_duration_seconds_bucket{handler="b",le="inf"} 5
+            http_request_duration_seconds_bucket{handler="b",le="fast"} 9
+            http_request_duration_seconds_bucket{handler="b",le="0x1p0"} 9
+            http_request_duration_seconds_bucket{handler="c",le="+INF"} 1
+            http_request_duration_seconds_count{handler="a"} 3
+            # TYPE go_gc_duration_seconds summary
+            go_gc_duration_seconds{quantile="0.50"} 0.002
+            go_gc_duration_seconds{quantile="1"} 0.009
+            go_gc_duration_seconds{quantile="max"} 1
+            go_gc_duration_seconds_count 7
+
+            """#
+        let (read, whole, _) = Self.both(text)
+        #expect(read.reading == whole)
+        let h = read.reading.histogram
+        #expect(h?.bounds == [1, .infinity])
+        #expect(h?.buckets == [1: 7, .infinity: 9])
+        #expect(h?.bucketsByHandler["b"] == [1: 5, .infinity: 5])
+        #expect(h?.bucketsByHandler["c"] == [.infinity: 1])
+        #expect(read.reading.gcPauses == [0.5: 0.002, 1: 0.009])
+    }
+
     @Test("labels the reading does not look at are skipped; the ones it does are read wherever they sit")
     func labels() {
         let text = """

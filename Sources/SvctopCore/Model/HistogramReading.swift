@@ -71,12 +71,13 @@ public struct HistogramReading: Sendable, Equatable {
             handlerCounts: handlers.map { countByHandler[$0] }, count: count, errorCount: errorCount)
     }
 
-    /// Builds a reading from a scrape's series, one at a time: bucket series by the text of their bound (the same
-    /// dozen texts repeat for every label set, each is parsed once) and count series.
+    /// Builds a reading from a scrape's series, one at a time: bucket series by their bound and count series.
     struct Builder {
         private var bounds: [Double] = []
+        /// Where the last bound was found: a series' buckets come in the order of their bounds, so the next one is
+        /// usually one further (or the first again).
+        private var lastBound = -1
         private var totals: [Double] = []
-        private var texts: [(text: String, position: Int)] = []
         private var handlers: [String] = []
         /// Each handler's position, once there are more than `scanned`.
         private var index: [String: Int] = [:]
@@ -93,21 +94,19 @@ public struct HistogramReading: Sendable, Equatable {
         private var count = 0.0
         private var errorCount = 0.0
 
-        /// The position of the bound written `text` ("+Inf" or a number), nil when it is neither.
-        mutating func bound(_ text: String) -> Int? {
-            if let known = texts.first(where: { $0.text == text }) { return known.position }
-            guard let value = Double(text == "+Inf" ? "inf" : text) else { return nil }
-            // "1" and "1.0" are one bound.
-            let position: Int
-            if let same = bounds.firstIndex(where: { HistogramReading.same($0, value) }) {
-                position = same
+        /// The position of bound `le`, added when new ("1" and "1.0" are one bound, and so are all NaNs).
+        mutating func bound(_ le: Double) -> Int {
+            let next = lastBound + 1 < bounds.count ? lastBound + 1 : 0
+            if next < bounds.count, HistogramReading.same(bounds[next], le) {
+                lastBound = next
+            } else if let known = bounds.firstIndex(where: { HistogramReading.same($0, le) }) {
+                lastBound = known
             } else {
-                bounds.append(value)
+                bounds.append(le)
                 totals.append(0)
-                position = bounds.count - 1
+                lastBound = bounds.count - 1
             }
-            texts.append((text, position))
-            return position
+            return lastBound
         }
 
         /// Adds a bucket series' value at a bound's position to the totals and to its handler's.
@@ -177,10 +176,13 @@ public struct HistogramReading: Sendable, Equatable {
     /// Bounds are the same when equal, or both NaN.
     static func same(_ a: Double, _ b: Double) -> Bool { a == b || (a.isNaN && b.isNaN) }
 
+    /// The bits that name a bound, equal for bounds that are `same` (every NaN one NaN, -0 and 0 one zero).
+    static func key(_ le: Double) -> UInt64 { le.isNaN ? Double.nan.bitPattern : le == 0 ? 0 : le.bitPattern }
+
     /// Whether `other` has the same bounds and handlers in the same order (its arrays line up with these).
     public func hasShape(of other: HistogramReading) -> Bool {
         bounds.count == other.bounds.count && handlers == other.handlers
-            && zip(bounds, other.bounds).allSatisfy { $0.bitPattern == $1.bitPattern }
+            && zip(bounds, other.bounds).allSatisfy { Self.same($0, $1) }
     }
 
     /// The count of handler `h` at bound `i` (NaN where it has none).

@@ -29,7 +29,7 @@ public struct Reading: Sendable, Equatable {
     /// Summary quantiles of the latency metric when it is a summary instead of a histogram.
     public var latencySummary: [Double: Double]?
     /// Which metric name fed each signal (for "looked for X" hints and the JSON snapshot).
-    public var sources: [Signal: String] = [:]
+    public var sources = Sources()
 
     public init() {}
 
@@ -45,8 +45,6 @@ public struct Reading: Sendable, Equatable {
     /// Maps the samples a profile reads (numbered by its plan) to the signals.
     init(_ input: ReadingInput, plan: ReadingPlan) {
         let profile = plan.profile
-        // One table of the right size: grown one signal at a time, it was copied five times a scrape.
-        sources.reserveCapacity(Signal.allCases.count)
         func read(_ signal: Signal) -> Double? {
             for candidate in plan.candidates(signal) {
                 if let v = input.sum(candidate.position) {
@@ -102,7 +100,7 @@ public struct Reading: Sendable, Equatable {
         for family in plan.gcFamilies where input.contains(family.position) || input.contains(family.count) {
             sources[.gcDuration] = family.name
             input.forEach(family.position) { s in
-                if let q = s.labels.quantile.flatMap(Double.init) { gcPauses[q] = s.value }
+                if let q = s.labels.quantile { gcPauses[q] = s.value }
             }
             gcCount = input.sum(family.count)
             break
@@ -118,7 +116,7 @@ public struct Reading: Sendable, Equatable {
                 var quantiles: [Double: Double] = [:]
                 input.forEach(family.position) { s in
                     guard profile.latencyHandler == nil || s.labels.handler == profile.latencyHandler else { return }
-                    if let q = s.labels.quantile.flatMap(Double.init), s.value.isFinite {
+                    if let q = s.labels.quantile, s.value.isFinite {
                         quantiles[q] = max(quantiles[q] ?? 0, s.value)
                     }
                 }
@@ -139,7 +137,8 @@ public struct Reading: Sendable, Equatable {
         var h = HistogramReading.Builder()
         input.forEach(family.bucket) { s in
             // A bound is one of the histogram's even when the series is another handler's than the one read.
-            guard let leText = s.labels.le, let position = h.bound(leText) else { return }
+            guard let le = s.labels.le else { return }
+            let position = h.bound(le)
             let label = s.labels.handler
             if let only = profile.latencyHandler, label != only { return }
             h.addBucket(s.value, at: position, handler: label)
@@ -155,6 +154,38 @@ public struct Reading: Sendable, Equatable {
             let handler = s.labels.handler
             if let only = profile.latencyHandler, handler != only { return }
             h.addCount(s.value, isError: s.labels.isError, handler: handler)
+        }
+    }
+}
+
+extension Reading {
+    /// Which metric name fed each signal: a table by the signal's place in `Signal.allCases`, made once per reading
+    /// (a dictionary hashed every signal a scrape read, a few hundred thousand times a second at a thousand targets).
+    public struct Sources: Sendable, Equatable, ExpressibleByDictionaryLiteral {
+        /// Empty until a name is set.
+        private var names: [String?] = []
+
+        public init() {}
+
+        public init(dictionaryLiteral elements: (Signal, String)...) {
+            for (signal, name) in elements { self[signal] = name }
+        }
+
+        public subscript(signal: Signal) -> String? {
+            get { signal.ordinal < names.count ? names[signal.ordinal] : nil }
+            set {
+                if names.isEmpty {
+                    guard newValue != nil else { return }
+                    names = [String?](repeating: nil, count: Signal.allCases.count)
+                }
+                names[signal.ordinal] = newValue
+            }
+        }
+
+        public var isEmpty: Bool { !names.contains { $0 != nil } }
+
+        public static func == (a: Sources, b: Sources) -> Bool {
+            Signal.allCases.allSatisfy { a[$0] == b[$0] }
         }
     }
 }

@@ -2,8 +2,10 @@
 /// the samples whose labels it reads, with those labels.
 struct ReadingInput {
     struct Labels {
-        var le: String?
-        var quantile: String?
+        /// The `le` bound, parsed; nil when absent or not a number.
+        var le: Double?
+        /// The `quantile`, parsed; nil when absent or not a number.
+        var quantile: Double?
         var handler: String?
         var hasCode = false
         /// The `code` label starts with 5.

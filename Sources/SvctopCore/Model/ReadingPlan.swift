@@ -139,14 +139,18 @@ public struct ReadingPlan: Sendable {
                 let kept = self.kept[position]
                 guard !kept.isEmpty else { continue }
                 var labels = ReadingInput.Labels()
+                var sawLe = false
+                var sawQuantile = false
                 // Each label on its own: a profile's handler label may be named like one of the others.
                 for k in 0..<parser.labelCount {
                     let span = parser.label(at: k)
-                    if kept.contains(.le), labels.le == nil, parser.bytesEqual(span.name, "le") {
-                        labels.le = parser.labelValue(span)
+                    if kept.contains(.le), !sawLe, parser.bytesEqual(span.name, "le") {
+                        sawLe = true
+                        labels.le = parser.labelNumber(span)
                     }
-                    if kept.contains(.quantile), labels.quantile == nil, parser.bytesEqual(span.name, "quantile") {
-                        labels.quantile = parser.labelValue(span)
+                    if kept.contains(.quantile), !sawQuantile, parser.bytesEqual(span.name, "quantile") {
+                        sawQuantile = true
+                        labels.quantile = parser.labelNumber(span)
                     }
                     if kept.contains(.code), !labels.hasCode, parser.bytesEqual(span.name, "code") {
                         labels.hasCode = true
@@ -181,8 +185,8 @@ public struct ReadingPlan: Sendable {
             let kept = self.kept[position]
             guard !kept.isEmpty else { continue }
             var labels = ReadingInput.Labels()
-            if kept.contains(.le) { labels.le = sample.label("le") }
-            if kept.contains(.quantile) { labels.quantile = sample.label("quantile") }
+            if kept.contains(.le) { labels.le = sample.label("le").flatMap(FloatParser.parse) }
+            if kept.contains(.quantile) { labels.quantile = sample.label("quantile").flatMap(FloatParser.parse) }
             if kept.contains(.handler) { labels.handler = sample.label(profile.handlerLabel) }
             if kept.contains(.code), let code = sample.label("code") {
                 labels.hasCode = true

@@ -102,6 +102,12 @@ public struct ExpositionParser {
         label.isEscaped ? unescape(label.value, allowQuote: true) : string(label.value)
     }
 
+    /// The value of a label read as a number (a bucket's `le`, a quantile), as sample values are read; nil when it
+    /// is not one.
+    public func labelNumber(_ label: LabelSpan) -> Double? {
+        label.isEscaped ? FloatParser.parse(labelValue(label)) : FloatParser.parse(bytes, label.value)
+    }
+
     /// The HELP text, unescaped.
     public func helpText() -> String { unescape(text, allowQuote: format == .openMetrics) }
 
@@ -281,11 +287,10 @@ public struct ExpositionParser {
             while typeEnd > i && (bytes[typeEnd - 1] == UInt8(ascii: " ") || bytes[typeEnd - 1] == UInt8(ascii: "\t")) {
                 typeEnd -= 1
             }
-            let word = string(i..<typeEnd)
-            guard let type = MetricType(rawValue: word),
-                format == .openMetrics || [.counter, .gauge, .histogram, .summary, .untyped].contains(type)
+            guard let type = Self.typeWords.first(where: { bytesEqual(i..<typeEnd, $0.word) })?.type,
+                format == .openMetrics || type.isPrometheusText
             else {
-                return fail(at: i, expected: "a metric type", found: "'\(word)'", end: end)
+                return fail(at: i, expected: "a metric type", found: "'\(string(i..<typeEnd))'", end: end)
             }
             declaredType = type
         default:
@@ -293,6 +298,13 @@ public struct ExpositionParser {
         }
         return kind
     }
+
+    /// The type words, matched against the bytes of a TYPE line.
+    private static let typeWords: [(word: StaticString, type: MetricType)] = [
+        ("counter", .counter), ("gauge", .gauge), ("histogram", .histogram), ("summary", .summary),
+        ("untyped", .untyped), ("info", .info), ("stateset", .stateset), ("gaugehistogram", .gaugehistogram),
+        ("unknown", .unknown),
+    ]
 
     private func invalidEscape(in range: Range<Int>, allowQuote: Bool) -> Int? {
         var i = range.lowerBound

@@ -104,18 +104,24 @@ enum FloatParser {
         return slowParse(bytes, range)
     }
 
+    /// Parses `text` as `parse(_:_:)` parses bytes (a label's value read as a number).
+    static func parse(_ text: String) -> Double? {
+        var text = text
+        return text.withUTF8 { parse($0, 0..<$0.count) }
+    }
+
     private static func parseSpecial(
         _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, negative: Bool
     ) -> Double? {
-        guard range.count <= 8 else { return nil }
-        var word: [UInt8] = []
-        word.reserveCapacity(8)
-        for i in range { word.append(bytes[i] | 0x20) }
-        switch word {
-        case Array("inf".utf8), Array("infinity".utf8): return negative ? -.infinity : .infinity
-        case Array("nan".utf8): return .nan
-        default: return nil
+        // The word in lower case, compared without building it.
+        func spells(_ word: StaticString) -> Bool {
+            guard range.count == word.utf8CodeUnitCount else { return false }
+            let letters = word.utf8Start
+            for (k, i) in range.enumerated() where bytes[i] | 0x20 != letters[k] { return false }
+            return true
         }
+        if spells("inf") || spells("infinity") { return negative ? -.infinity : .infinity }
+        return spells("nan") ? .nan : nil
     }
 
     private static func slowParse(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Double? {

@@ -150,14 +150,14 @@ public struct LatencyWindow: Sendable {
     ) {
         increases = [Double](repeating: .nan, count: cells.count)
         // Where the reading's bounds and handlers are in the previous one's arrays (-1: not there).
-        let bounds = reading.bounds.map { le in previous.bounds.firstIndex { $0.bitPattern == le.bitPattern } ?? -1 }
+        let bounds = reading.bounds.map { le in previous.bounds.firstIndex { HistogramReading.same($0, le) } ?? -1 }
         let before = Dictionary(previous.handlers.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         let handlers = reading.handlers.map { before[$0] ?? -1 }
         var slots = [Int32](repeating: -1, count: LatencyWindow.slotCount(reading))
         var fresh: [(cell: Cell, value: Double)] = []
         var freshSlots: [(slot: Int, cell: Cell)] = []
         LatencyWindow.walk(reading, over: previous, bounds: bounds, handlers: handlers) { slot, part, h, i, increase in
-            let le = i < reading.bounds.count ? reading.bounds[i].bitPattern : 0
+            let le = i < reading.bounds.count ? HistogramReading.key(reading.bounds[i]) : 0
             let cell = part.cell(le, h < reading.handlers.count ? reading.handlers[h] : "")
             if let at = layout.index[cell] {
                 increases[at] = increase
