@@ -17,6 +17,8 @@ final class PollConnection: @unchecked Sendable {
     let address: PollAddress
     private let deadlines: RequestDeadlines
     private var channel: (any Channel)?
+    /// The request encoder of `channel`'s pipeline.
+    private var encoder: PollRequestEncoder?
     private var exchange: Exchange?
     /// This connection's place among `deadlines`' watched ones while a request is in flight.
     var deadlineSlot: Int?
@@ -102,6 +104,7 @@ final class PollConnection: @unchecked Sendable {
             switch result {
             case .success(let channel):
                 self.channel = channel
+                encoder = try? channel.pipeline.syncOperations.handler(type: PollRequestEncoder.self)
                 write(current, on: channel)
             case .failure(let error):
                 finish(current, .failure(HTTPTransport.classify(error, limit: current.request.maxBytes)), close: false)
@@ -123,7 +126,10 @@ final class PollConnection: @unchecked Sendable {
                     if let tls {
                         try sync.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName))
                     }
-                    try sync.addHTTPClientHandlers()
+                    // NIO's client codec, with the request side writing each request's bytes made once.
+                    let encoder = PollRequestEncoder()
+                    try sync.addHandler(encoder)
+                    try sync.addHandler(ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)))
                     // The body cap is enforced on the decompressed parts as they arrive; the ratio bounds what
                     // one compressed read may inflate to before that check.
                     try sync.addHandler(NIOHTTPResponseDecompressor(limit: .ratio(200)))
@@ -134,8 +140,9 @@ final class PollConnection: @unchecked Sendable {
     }
 
     private func write(_ current: Exchange, on channel: any Channel) {
-        channel.write(HTTPClientRequestPart.head(current.request.head), promise: nil)
-        channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+        // The head is the whole request: the encoder writes its bytes, and an end would write nothing.
+        encoder?.prepared = current.request.bytes
+        channel.writeAndFlush(HTTPClientRequestPart.head(current.request.head), promise: nil)
     }
 
     private func finish(_ current: Exchange, _ result: Result<HTTPAnswer, ScrapeFailure>, close: Bool) {
