@@ -346,7 +346,10 @@ struct ReadingCodec {
             // written. Whole-number cumulative buckets are written per bucket (a request changes one, not all
             // above it).
             let derived = derivedTotals(h)
-            let bounds = h.bounds.indices.sorted { h.bounds[$0] < h.bounds[$1] }
+            // Ascending, NaN last (a total order, so "already in order" means one thing).
+            let bounds = inOrder(h.bounds.indices) {
+                h.bounds[$0] < h.bounds[$1] || (!h.bounds[$0].isNaN && h.bounds[$1].isNaN)
+            }
             if derived {
                 number(.derivedTotals, 1)
             } else {
@@ -354,20 +357,21 @@ struct ReadingCodec {
                 number(.errors, h.errorCount)
                 for i in bounds where !h.totals[i].isNaN { number(.bucket(Bound(h.bounds[i])), h.totals[i]) }
             }
-            let handlers = h.handlers.indices.sorted { h.handlers[$0] < h.handlers[$1] }
+            let handlers = inOrder(h.handlers.indices) { h.handlers[$0] < h.handlers[$1] }
             for k in handlers where h.hasBuckets[k] {
                 let handler = h.handlers[k]
-                let row = bounds.filter { !h.handlerBucket(k, $0).isNaN }
-                if row.allSatisfy({ isSmallIntegral(h.handlerBucket(k, $0)) }) {
-                    number(.handlerSteps(handler), 1)
-                    var previous = 0.0
-                    for i in row {
-                        let v = h.handlerBucket(k, i)
-                        number(.handlerBucket(handler, Bound(h.bounds[i])), v - previous)
-                        previous = v
-                    }
-                } else {
-                    for i in row { number(.handlerBucket(handler, Bound(h.bounds[i])), h.handlerBucket(k, i)) }
+                // The handler's buckets are the bounds where its row has a count.
+                let steps = bounds.allSatisfy { i in
+                    let v = h.handlerBucket(k, i)
+                    return v.isNaN || isSmallIntegral(v)
+                }
+                if steps { number(.handlerSteps(handler), 1) }
+                var previous = 0.0
+                for i in bounds {
+                    let v = h.handlerBucket(k, i)
+                    guard !v.isNaN else { continue }
+                    number(.handlerBucket(handler, Bound(h.bounds[i])), steps ? v - previous : v)
+                    previous = v
                 }
             }
             for k in handlers {
@@ -383,6 +387,13 @@ struct ReadingCodec {
         if !r.sources.isEmpty {
             for signal in Signal.allCases { if let name = r.sources[signal] { text(.source(signal), name) } }
         }
+    }
+
+    /// The positions of `indices` in the order `precedes` gives: as they are when they already are (a target's
+    /// bounds and handlers usually come in order), without sorting.
+    static func inOrder(_ indices: Range<Int>, by precedes: (Int, Int) -> Bool) -> [Int] {
+        let ordered = zip(indices, indices.dropFirst()).allSatisfy { !precedes($1, $0) }
+        return ordered ? Array(indices) : indices.sorted(by: precedes)
     }
 
     /// Whether the totals are exactly the sums of the handlers' whole-number counts (so they need not be written).
