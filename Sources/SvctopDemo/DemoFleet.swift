@@ -13,7 +13,7 @@ public final class DemoFleet: Sendable {
     public let specs: [DemoInstanceSpec]
     public let services: [SimulatedService]
     private let ports = Mutex<[Int: Int]>([:])
-    private let task = Mutex<Task<Void, Never>?>(nil)
+    private let running = Mutex<(servers: ServerLifetime, clock: Task<Void, Never>)?>(nil)
 
     public init(specs: [DemoInstanceSpec], now: Double = Date().timeIntervalSince1970) {
         self.specs = specs
@@ -36,32 +36,26 @@ public final class DemoFleet: Sendable {
     /// Starts the servers and the simulation clock; returns when all are listening (or throws after 10 s).
     public func start() async throws {
         let services = self.services
-        let runner = Task {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    while !Task.isCancelled {
-                        let now = Date().timeIntervalSince1970
-                        for s in services { s.advance(to: now) }
-                        try? await Task.sleep(for: .milliseconds(100))
-                    }
-                }
-                for (i, service) in services.enumerated() {
-                    group.addTask {
-                        var logger = Logger(label: "svctop-demo")
-                        logger.logLevel = .critical
-                        let app = Application(
-                            router: DemoRoutes.router(for: service),
-                            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: nil),
-                            onServerRunning: { channel in
-                                if let port = channel.localAddress?.port { self.record(port: port, for: i) }
-                            },
-                            logger: logger)
-                        try? await app.run()
-                    }
-                }
+        let clock = Task {
+            while !Task.isCancelled {
+                let now = Date().timeIntervalSince1970
+                for s in services { s.advance(to: now) }
+                try? await Task.sleep(for: .milliseconds(100))
             }
         }
-        task.withLock { $0 = runner }
+        var logger = Logger(label: "svctop-demo")
+        logger.logLevel = .critical
+        let servers = ServerLifetime(
+            services.enumerated().map { i, service in
+                Application(
+                    router: DemoRoutes.router(for: service),
+                    configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: nil),
+                    onServerRunning: { channel in
+                        if let port = channel.localAddress?.port { self.record(port: port, for: i) }
+                    },
+                    logger: logger)
+            }, name: "svctop-demo", logger: logger)
+        running.withLock { $0 = (servers, clock) }
         let deadline = Date().addingTimeInterval(10)
         while self.ports.withLock({ $0.count }) < services.count {
             guard Date() < deadline else { throw DemoError(description: "the demo servers did not start within 10 s") }
@@ -73,15 +67,16 @@ public final class DemoFleet: Sendable {
         ports.withLock { $0[index] = port }
     }
 
-    /// Stops the servers and the clock.
+    /// Stops the servers (gracefully: see `ServerLifetime`) and the clock.
     public func stop() async {
-        let runner = task.withLock { t -> Task<Void, Never>? in
-            let r = t
-            t = nil
-            return r
-        }
-        runner?.cancel()
-        await runner?.value
+        guard
+            let (servers, clock) = running.withLock({ r in
+                defer { r = nil }; return r
+            })
+        else { return }
+        clock.cancel()
+        await servers.stop()
+        await clock.value
     }
 }
 

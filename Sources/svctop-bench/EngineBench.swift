@@ -71,6 +71,8 @@ struct EngineBench: AsyncParsableCommand {
 
     func startFleet() throws -> (pid_t, [String]) {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("svctop-fleet-\(getpid()).txt").path
+        // The fleet keeps writing to its open descriptor; the name is only needed until the list has been read.
+        defer { try? FileManager.default.removeItem(atPath: out) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0o644)

@@ -12,8 +12,7 @@ final class GoService {
     static var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: binary) }
 
     init(load: Int = 40, arguments: [String] = [], environment: [String: String] = [:]) throws {
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("go-service-\(UUID().uuidString).log")
-            .path
+        let log = Scratch.file("go-service", suffix: ".log")
         let env = environment.isEmpty ? nil : ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let child = try spawn(
             Self.binary, ["-addr", "127.0.0.1:0", "-load", String(load)] + arguments, stdout: log, stderr: "/dev/null",
@@ -113,10 +112,7 @@ struct GoServiceTests {
     @Test("log level and drain from the keyboard reach the service; a cancelled dialog sends nothing; all journaled")
     func actions() throws {
         let service = try GoService()
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "svctop-go-\(UUID().uuidString.prefix(8))"
-        ).path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try Scratch.directory("go")
         let journal = "\(dir)/journal.jsonl"
         let tmux = try Tmux(
             width: 120, height: 40,
@@ -532,10 +528,7 @@ struct GoServiceTests {
     @Test("read-only mode: the mutating keys do nothing and nothing is sent")
     func readOnly() throws {
         let service = try GoService()
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "svctop-ro-\(UUID().uuidString.prefix(8))"
-        ).path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try Scratch.directory("ro")
         let tmux = try Tmux(
             width: 120, height: 40,
             command: "\(Tmux.binary) --read-only --journal \(dir)/j.jsonl api=\(service.url); sleep 600")

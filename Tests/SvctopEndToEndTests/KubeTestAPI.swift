@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTLS
 import Logging
+import SvctopDemo
 import NIOCore
 import NIOSSL
 
@@ -76,7 +77,7 @@ final class KubeTestAPI: @unchecked Sendable {
     /// Streams opened through the portforward subresource (two per forwarded connection: error and data).
     var forwardedStreams: Int { front?.streams.value ?? 0 }
     let token: String
-    private var task: Task<Void, Never>?
+    private var servers: ServerLifetime?
     private let portBox = LockedBox<Int?>(nil)
 
     var port: Int { front?.port ?? 0 }
@@ -101,7 +102,7 @@ final class KubeTestAPI: @unchecked Sendable {
             configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: nil),
             onServerRunning: { [portBox] channel in portBox.value = channel.localAddress?.port },
             logger: logger)
-        task = Task { try? await app.run() }
+        servers = ServerLifetime([app], name: "kube-test-api", logger: logger)
         let deadline = Date().addingTimeInterval(10)
         while portBox.value == nil {
             guard Date() < deadline else { throw KubeTestError(description: "the test API server did not start") }
@@ -120,8 +121,9 @@ final class KubeTestAPI: @unchecked Sendable {
 
     func stop() {
         front?.stop()
-        task?.cancel()
         expireWatches()
+        // In the background: the tests stop it from synchronous code (defer), and nothing waits for it.
+        if let servers { Task { await servers.stop() } }
     }
 
     /// A kubeconfig for this server: TLS verified against the test CA, the bearer token, namespace `shop`.

@@ -11,11 +11,7 @@ struct TerminalEndToEndTests {
     }
 
     static func tempDir() throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "svctop-e2e-\(UUID().uuidString.prefix(8))"
-        ).path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        return dir
+        try Scratch.directory("e2e")
     }
 
     static func read(_ dir: String, _ name: String) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import SvctopTestSupport
 
 /// Drives a real terminal: a detached tmux session of a fixed size, keys in, screen text out.
 final class Tmux {
@@ -26,11 +27,7 @@ final class Tmux {
 
     /// Where the svctop processes the tests start keep their state (flight recordings, the default journal): one
     /// directory under the temporary directory for the test run, never the user's own `~/.local/state`.
-    static let stateHome: String = {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("svctop-e2e-state-\(getpid())").path
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }()
+    static let stateHome: String = (try? Scratch.directory("state")) ?? Scratch.root
 
     /// Starts `command` (a shell command line) in a new session of `width` x `height`.
     init(width: Int, height: Int, command: String) throws {
@@ -146,7 +143,7 @@ func runProcess(
 ) throws
     -> (status: Int32, stdout: String, stderr: String)
 {
-    let base = FileManager.default.temporaryDirectory.appendingPathComponent("svctop-run-\(UUID().uuidString)").path
+    let base = Scratch.file("run")
     defer {
         try? FileManager.default.removeItem(atPath: base + ".out")
         try? FileManager.default.removeItem(atPath: base + ".err")

@@ -7,10 +7,9 @@ import NIOSSL
 import Synchronization
 import Testing
 @testable import SvctopCore
+import SvctopDemo
 @testable import SvctopNetwork
 
-/// A metrics endpoint behind TLS (optionally asking for a client certificate) that wants a bearer token, and
-/// records the Authorization headers it saw.
 /// A value shared with a server's handlers.
 final class Shared<Value: Sendable>: Sendable {
     let value: Mutex<Value>
@@ -18,11 +17,13 @@ final class Shared<Value: Sendable>: Sendable {
     var current: Value { value.withLock { $0 } }
 }
 
+/// A metrics endpoint behind TLS (optionally asking for a client certificate) that wants a bearer token, and
+/// records the Authorization headers it saw.
 final class SecureServer: Sendable {
     let port: Int
     /// The Authorization headers the server saw.
     let seen = Shared<[String]>([])
-    private let task: Task<Void, Never>
+    private let servers: ServerLifetime
 
     static func fixture(_ name: String) throws -> String {
         try #require(Bundle.module.url(forResource: "Fixtures/tls/\(name)", withExtension: nil)).path
@@ -84,13 +85,16 @@ final class SecureServer: Sendable {
             configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: nil),
             onServerRunning: { channel in port.value.withLock { $0 = channel.localAddress?.port } },
             logger: logger)
-        task = Task { try? await app.run() }
+        servers = ServerLifetime([app], name: "svctop-tls-test", logger: logger)
         let started = await eventually(10) { port.current != nil }
         try #require(started, "the TLS server did not start")
         self.port = port.current ?? 0
     }
 
-    func stop() { task.cancel() }
+    func stop() {
+        let servers = self.servers
+        Task { await servers.stop() }
+    }
 }
 
 @Suite("TLS and credentials, through the scrape engine and the one-off client (actions, dumps)", .serialized)

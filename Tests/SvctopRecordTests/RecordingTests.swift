@@ -17,9 +17,7 @@ struct LiveRun {
     let renderer = Renderer(theme: .monochrome, glyphs: .ascii)
 
     init(targets: [Target] = LiveRun.targets) throws {
-        path =
-            FileManager.default.temporaryDirectory.appendingPathComponent("svctop-rec-\(UUID().uuidString).svrec")
-            .path
+        path = Scratch.file("rec", suffix: ".svrec")
         state = AppState(targets: targets, settings: Settings(), now: start)
         _ = state.reduce(.resized(width: 120, height: 40), now: start)
         writer = try RecordingWriter(
@@ -280,10 +278,7 @@ struct LiveRun {
         var state = AppState(targets: [], settings: Settings(), now: start)
         state.kubernetes = k8s
         _ = state.reduce(.resized(width: 120, height: 40), now: start)
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "svctop-k8s-\(UUID().uuidString).svrec"
-        )
-        .path
+        let path = Scratch.file("k8s", suffix: ".svrec")
         var header = RecordingHeader(startedAt: start, host: "test", settings: Settings(), targets: [])
         header.kubernetes = k8s
         let writer = try RecordingWriter(path: path, header: header)
