@@ -50,10 +50,12 @@ else:
     # The fleet runs from its own copy of the binary: two processes mapping one file share its pages, and svctop
     # could not give back start-up pages the fleet still maps (a real deployment runs svctop alone).
     import tempfile
-    fleet_binary = os.path.join(tempfile.mkdtemp(prefix="svctop-bench-fleet-"), "svctop-demo")
+    fleet_dir = tempfile.mkdtemp(prefix="svctop-bench-fleet-")
+    fleet_binary = os.path.join(fleet_dir, "svctop-demo")
     shutil.copy2(a.svctop, fleet_binary)
     fleet = subprocess.Popen([fleet_binary, "demo", "--instances", str(a.instances), "--scenario", "healthy"],
                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    shutil.rmtree(fleet_dir, ignore_errors=True)  # the running fleet keeps its mapped copy
     for line in fleet.stdout:
         if line.startswith("# watch it"):
             break
