@@ -461,7 +461,7 @@ struct GoServiceTests {
         // 200 requests a second beside the burn, so that 5 s of CPU profile hold more than a handful of functions
         // on a fast box (at 20 a clean-clone run's profile held one row).
         let service = try GoService(load: 200, arguments: ["-burn", "40", "-retain-kib", "1024", "-churn-kib", "8192"])
-        let dir = try TerminalEndToEndTests.tempDir()
+        let dir = try Scratch.directory("e2e")
         let tmux = try Tmux(
             width: 120, height: 40,
             command: "\(Tmux.binary) --journal /dev/null --dump-dir \(dir)/saved api=\(service.url); sleep 600")

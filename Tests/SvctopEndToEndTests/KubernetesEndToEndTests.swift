@@ -1,4 +1,5 @@
 import Foundation
+import SvctopTestSupport
 import Testing
 
 /// `svctop k8s` against the test API server (KubeTestAPI), through the real kubectl (`kubectl proxy` over TLS
@@ -50,7 +51,7 @@ struct KubernetesEndToEndTests {
     /// The test API server, a kubeconfig for it, and a pod per name, each played by a demo process of its own.
     static func fleet(_ names: [String]) throws -> (KubeTestAPI, String, [PodProcess], [KubeTestAPI.FakePod]) {
         let api = try Self.api()
-        let kubeconfig = try api.kubeconfig(in: try TerminalEndToEndTests.tempDir())
+        let kubeconfig = try api.kubeconfig(in: try Scratch.directory("e2e"))
         var processes: [PodProcess] = []
         var pods: [KubeTestAPI.FakePod] = []
         for name in names {
@@ -79,7 +80,7 @@ struct KubernetesEndToEndTests {
     func snapshot() throws {
         let api = try Self.api()
         defer { api.stop() }
-        let dir = try TerminalEndToEndTests.tempDir()
+        let dir = try Scratch.directory("e2e")
         let kubeconfig = try api.kubeconfig(in: dir)
         let a = try PodProcess()
         var withService = KubeTestAPI.FakePod(name: "api-a", backend: a.port)
@@ -141,7 +142,7 @@ struct KubernetesEndToEndTests {
     func configSection() throws {
         let api = try Self.api()
         defer { api.stop() }
-        let dir = try TerminalEndToEndTests.tempDir()
+        let dir = try Scratch.directory("e2e")
         let kubeconfig = try api.kubeconfig(in: dir)
         let a = try PodProcess()
         api.add(KubeTestAPI.FakePod(name: "api-a", backend: a.port))
@@ -182,7 +183,7 @@ struct KubernetesEndToEndTests {
         let api = try Self.api()
         defer { api.stop() }
         api.forbidProxy = true
-        let dir = try TerminalEndToEndTests.tempDir()
+        let dir = try Scratch.directory("e2e")
         let kubeconfig = try api.kubeconfig(in: dir)
         let a = try PodProcess()
         api.add(KubeTestAPI.FakePod(name: "api-a", backend: a.port))
@@ -269,7 +270,7 @@ struct KubernetesEndToEndTests {
         try #require(Tmux.isAvailable)
         let api = try Self.api()
         defer { api.stop() }
-        let dir = try TerminalEndToEndTests.tempDir()
+        let dir = try Scratch.directory("e2e")
         let kubeconfig = try api.kubeconfig(in: dir)
         let process = try PodProcess()
         let pod = KubeTestAPI.FakePod(name: "api-1", backend: process.port)
@@ -303,7 +304,7 @@ struct KubernetesEndToEndTests {
         let (api, kubeconfig, processes, _) = try Self.fleet(["api-a", "api-b"])
         // The pods' processes live until the test ends (they stop when released).
         defer { withExtendedLifetime(processes) { api.stop() } }
-        let dir = try TerminalEndToEndTests.tempDir()
+        let dir = try Scratch.directory("e2e")
         let tmux = try Tmux(
             width: 160, height: 40,
             command: "\(Tmux.binary) k8s --kubeconfig \(kubeconfig) -l app=api --interval 1s --no-record; sleep 30")
@@ -344,7 +345,7 @@ struct KubernetesEndToEndTests {
         try #require(Tmux.isAvailable)
         let api = try Self.api()
         defer { api.stop() }
-        let dir = try TerminalEndToEndTests.tempDir()
+        let dir = try Scratch.directory("e2e")
         let kubeconfig = try api.kubeconfig(in: dir)
         let process = try PodProcess()
         var pod = KubeTestAPI.FakePod(name: "api-0", backend: process.port)
@@ -381,7 +382,7 @@ struct KubernetesEndToEndTests {
         try #require(Tmux.isAvailable)
         let api = try Self.api()
         defer { api.stop() }
-        let dir = try TerminalEndToEndTests.tempDir()
+        let dir = try Scratch.directory("e2e")
         let kubeconfig = try api.kubeconfig(in: dir)
         let process = try PodProcess()
         api.add(KubeTestAPI.FakePod(name: "api-1", backend: process.port))

@@ -32,7 +32,7 @@ final class PrometheusServer {
         targets: [String], job: String = "svc", interval: Int = 1, data: String? = nil, arguments: [String] = [],
         labels: [String: [String: String]] = [:], metricsPath: String = "/metrics"
     ) throws {
-        directory = try TerminalEndToEndTests.tempDir()
+        directory = try Scratch.directory("e2e")
         let port = try FaultServer.freePort()
         let list = targets.filter { labels[$0] == nil }.map { "\"\($0)\"" }.joined(separator: ", ")
         let labelled = targets.compactMap { target in

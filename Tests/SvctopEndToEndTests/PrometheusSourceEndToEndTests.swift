@@ -98,7 +98,7 @@ struct PrometheusSourceEndToEndTests {
         let pid: pid_t
         let targets: [String]
         init(instances: Int, scenario: String) throws {
-            let out = try TerminalEndToEndTests.tempDir() + "/demo.out"
+            let out = try Scratch.directory("e2e") + "/demo.out"
             pid = try spawn(
                 Tmux.binary, ["demo", "--instances", String(instances), "--scenario", scenario], stdout: out,
                 stderr: "/dev/null")
@@ -243,7 +243,7 @@ struct PrometheusSourceEndToEndTests {
     }
 
     static func backfilledServer(instances: Int) throws -> PrometheusServer {
-        let dir = try TerminalEndToEndTests.tempDir()
+        let dir = try Scratch.directory("e2e")
         try backfill(end: Date().timeIntervalSince1970 - 5, instances: instances).write(
             toFile: "\(dir)/history.om", atomically: true, encoding: .utf8)
         let made = try runProcess(

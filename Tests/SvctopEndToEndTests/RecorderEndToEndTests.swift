@@ -1,4 +1,5 @@
 import Foundation
+import SvctopTestSupport
 import Testing
 
 /// The flight recorder, `B`, `svctop bundle` and `svctop replay` with the real binary in tmux, on the demo fleet.
@@ -10,7 +11,7 @@ struct RecorderEndToEndTests {
 
     @Test("a session is recorded by default, B writes a bundle, and the bundle replays with no network")
     func recordBundleReplay() throws {
-        let dir = try TerminalEndToEndTests.tempDir()
+        let dir = try Scratch.directory("e2e")
         let state = "\(dir)/state"
         let live = try Tmux(
             width: 120, height: 40,
@@ -67,7 +68,7 @@ struct RecorderEndToEndTests {
 
     @Test("a file that is not a recording is refused with a message, not a crash")
     func notARecording() throws {
-        let dir = try TerminalEndToEndTests.tempDir()
+        let dir = try Scratch.directory("e2e")
         try "hello\n".write(toFile: "\(dir)/x.svrec", atomically: true, encoding: .utf8)
         let result = try runProcess(Tmux.binary, ["replay", "\(dir)/x.svrec", "--once"])
         #expect(result.status == 2)

@@ -1,4 +1,5 @@
 import Foundation
+import SvctopTestSupport
 import Testing
 
 /// The release tarball (scripts/release) on a machine without Swift: unpacked into a temporary directory and
@@ -24,7 +25,7 @@ struct ReleaseTests {
     /// Unpacks the tarball; returns the unpacked root (`svctop-VERSION-linux-ARCH/`).
     static func unpack() throws -> String {
         let tarball = try #require(tarball)
-        let dir = try TerminalEndToEndTests.tempDir()
+        let dir = try Scratch.directory("e2e")
         let untar = try runProcess("/bin/tar", ["-C", dir, "-xzf", tarball])
         try #require(untar.status == 0, "tar: \(untar.stderr)")
         let root = try #require(

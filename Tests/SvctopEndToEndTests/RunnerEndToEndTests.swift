@@ -10,7 +10,7 @@ struct RunnerEndToEndTests {
     func quitDuringSlowDump() throws {
         let server = try FaultServer()
         defer { server.stop() }
-        let dir = try TerminalEndToEndTests.tempDir()
+        let dir = try Scratch.directory("e2e")
         try """
         profiles:
           slow:
@@ -46,7 +46,7 @@ struct RunnerEndToEndTests {
     func profileErrors() throws {
         let server = try FaultServer()
         defer { server.stop() }
-        let dir = try TerminalEndToEndTests.tempDir()
+        let dir = try Scratch.directory("e2e")
         var config = "profiles:\n"
         for code in [400, 500, 404] {
             config +=
@@ -85,7 +85,7 @@ struct RunnerEndToEndTests {
     func quitDuringHangingAction() throws {
         let server = try FaultServer()
         defer { server.stop() }
-        let dir = try TerminalEndToEndTests.tempDir()
+        let dir = try Scratch.directory("e2e")
         // Every path under /hang hangs: scrapes, probes and the drain itself.
         let tmux = try Tmux(
             width: 120, height: 40,
@@ -117,7 +117,7 @@ struct RunnerEndToEndTests {
 
     @Test("remapped keys from the config dispatch: drain on X, confirm on Y; the old keys no longer act")
     func remappedKeys() throws {
-        let dir = try TerminalEndToEndTests.tempDir()
+        let dir = try Scratch.directory("e2e")
         try "keys:\n  drain: [X]\n  confirm: [Y]\n".write(
             toFile: "\(dir)/config.yaml", atomically: true, encoding: .utf8)
         let journal = "\(dir)/j.jsonl"

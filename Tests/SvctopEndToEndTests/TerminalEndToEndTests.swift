@@ -10,10 +10,6 @@ struct TerminalEndToEndTests {
         "cd \(dir) && stty -g > stty.before; \(Tmux.binary) \(arguments); echo \"EXIT=$?\" > status; stty -g > stty.after; echo DONE; exec sleep 600"
     }
 
-    static func tempDir() throws -> String {
-        try Scratch.directory("e2e")
-    }
-
     static func read(_ dir: String, _ name: String) -> String {
         (try? String(contentsOfFile: "\(dir)/\(name)", encoding: .utf8))?.trimmingCharacters(
             in: .whitespacesAndNewlines) ?? ""
@@ -23,7 +19,7 @@ struct TerminalEndToEndTests {
         "the demo dashboard appears with live data and every way out restores the terminal",
         arguments: [(120, 40, "q"), (80, 24, "C-c"), (120, 40, "SIGTERM"), (80, 24, "SIGHUP")])
     func dashboardAndExit(width: Int, height: Int, exit how: String) throws {
-        let dir = try Self.tempDir()
+        let dir = try Scratch.directory("e2e")
         let journal = "\(dir)/journal.jsonl"
         let tmux = try Tmux(
             width: width, height: height,
@@ -56,7 +52,7 @@ struct TerminalEndToEndTests {
 
     @Test("Ctrl-Z suspends and fg resumes with a full redraw")
     func suspendResume() throws {
-        let dir = try Self.tempDir()
+        let dir = try Scratch.directory("e2e")
         let tmux = try Tmux(width: 100, height: 30, command: "cd \(dir) && exec bash --norc --noprofile -i")
         try tmux.send("stty -g > stty.before; \(Tmux.binary) --demo --journal \(dir)/j.jsonl", "Enter")
         #expect(try tmux.waitFor(30) { $0.contains("checkout-a") && $0.contains("up 6/6") }.0)
@@ -84,7 +80,7 @@ struct TerminalEndToEndTests {
         #expect(notTTY.status == 2)
         #expect(notTTY.stderr.contains("not a terminal"))
 
-        let dir = try Self.tempDir()
+        let dir = try Scratch.directory("e2e")
         for (term, message) in [("dumb", "TERM is 'dumb'"), ("no-such-terminal-xyz", "no entry for TERM")] {
             let tmux = try Tmux(
                 width: 80, height: 24,
@@ -114,7 +110,7 @@ struct TerminalEndToEndTests {
 
     @Test("a resize storm down to 20x5 and back never crashes and ends in a correct frame; keys still answer")
     func resizeStorm() throws {
-        let dir = try Self.tempDir()
+        let dir = try Scratch.directory("e2e")
         let tmux = try Tmux(width: 120, height: 40, command: Self.wrapped("--demo --journal \(dir)/j.jsonl", dir: dir))
         #expect(try tmux.waitFor(30) { $0.contains("checkout-a") && $0.contains("up 6/6") }.0)
         let sizes = [
@@ -147,7 +143,7 @@ struct TerminalEndToEndTests {
     func faultsInTheFleet() throws {
         let faults = try FaultServer()
         defer { faults.stop() }
-        let dir = try Self.tempDir()
+        let dir = try Scratch.directory("e2e")
         let p = faults.port
         let targets =
             "hang=127.0.0.1:\(p)/hang slow=127.0.0.1:\(p)/slow big=127.0.0.1:\(p)/big garbage=127.0.0.1:\(p)/garbage "
@@ -182,7 +178,7 @@ struct TerminalEndToEndTests {
 
     @Test("a crash (SIGSEGV, SIGABRT) still restores the terminal", arguments: [SIGSEGV, SIGABRT])
     func crashPath(signal: Int32) throws {
-        let dir = try Self.tempDir()
+        let dir = try Scratch.directory("e2e")
         let tmux = try Tmux(
             width: 100, height: 30,
             command:
@@ -202,7 +198,7 @@ struct TerminalEndToEndTests {
 
     @Test("when its terminal goes away (the tmux server is killed, as when an SSH session drops), svctop exits")
     func terminalGone() throws {
-        let dir = try Self.tempDir()
+        let dir = try Scratch.directory("e2e")
         // sh stays the pane's process (svctop is its child, not exec'd), so only the closed terminal can end svctop.
         let tmux = try Tmux(
             width: 100, height: 30,

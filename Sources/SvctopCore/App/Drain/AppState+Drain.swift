@@ -67,10 +67,10 @@ extension AppState {
     /// A readiness answer: a failing probe that mentions draining marks the instance draining; a passing one
     /// clears it unless svctop's own drain is under way.
     mutating func readinessProbed(_ id: InstanceID, _ result: ProbeResult) {
-        let mentionsDrain = result.detail.lowercased().contains("drain")
-        if !result.isPassing && mentionsDrain {
-            instances[id].health.isDraining = true
-        } else if result.isPassing && (instances[id].drain == nil || instances[id].drain?.phase == .failed) {
+        if !result.isPassing {
+            // Only a failing answer's text is read: a passing probe, the common case, costs no string work.
+            if result.detail.lowercased().contains("drain") { instances[id].health.isDraining = true }
+        } else if instances[id].drain == nil || instances[id].drain?.phase == .failed {
             instances[id].health.isDraining = (instances[id].reading?.drainingGauge ?? 0) > 0
         }
     }
