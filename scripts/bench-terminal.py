@@ -5,14 +5,16 @@ state, time from launch to the first full frame, and key-to-screen latency.
     swift build -c release
     scripts/bench-terminal.py --instances 10 [--seconds 30] [--width 120 --height 40]
     scripts/bench-terminal.py --go-services 10 [--api-handlers 3] [--htop]
+    scripts/bench-terminal.py --go-services 50 --targets-per-service 20 --prometheus /path/to/prometheus
     scripts/bench-terminal.py --instances 1000 --prometheus /path/to/prometheus
 
 The targets are a demo fleet started with `svctop demo` in a separate process, or with --go-services N real Go
 services (examples/go-service, built by scripts/test; -load 20 and --api-handlers handlers each), so the
-servers' CPU is not counted. --htop measures htop in the same pseudo-terminal setup right after, for a ratio;
---prometheus measures a Prometheus server (its binary: Debian's `prometheus` package, unpacked with
-`apt-get download prometheus && dpkg -x prometheus_*.deb DIR`) scraping the same targets at the same interval,
-with a fresh TSDB in a temporary directory, after svctop.
+servers' CPU is not counted. --targets-per-service K has each Go service answer on K ports (`-also-listen`): a
+thousand real Go expositions from 50 processes, where a thousand processes would not fit the box. --htop measures
+htop in the same pseudo-terminal setup right after, for a ratio; --prometheus measures a Prometheus server (its
+binary: Debian's `prometheus` package, unpacked with `apt-get download prometheus && dpkg -x prometheus_*.deb
+DIR`) scraping the same targets at the same interval, with a fresh TSDB in a temporary directory, after svctop.
 Prints one line per measure."""
 import argparse, os, shutil, signal, subprocess, sys, time
 
@@ -28,6 +30,7 @@ p.add_argument("--svctop", default=".build/release/svctop")
 p.add_argument("--keys", type=int, default=20, help="key presses for the latency measure")
 p.add_argument("--go-services", type=int, default=0, help="watch N real Go services instead of the demo")
 p.add_argument("--api-handlers", type=int, default=3)
+p.add_argument("--targets-per-service", type=int, default=1, help="ports each Go service answers on, one target each")
 p.add_argument("--htop", action="store_true", help="measure htop the same way after svctop")
 p.add_argument("--prometheus", default="", help="a prometheus binary to measure on the same targets after svctop")
 p.add_argument("--svctop-args", default="", help="extra svctop arguments, e.g. '--probe-interval 1s'")
@@ -39,12 +42,14 @@ targets = []
 if a.go_services:
     for i in range(a.go_services):
         service = subprocess.Popen(["examples/go-service/go-service", "-addr", "127.0.0.1:0", "-load", "20",
-                                    "-api-handlers", str(a.api_handlers)],
+                                    "-api-handlers", str(a.api_handlers),
+                                    "-also-listen", str(a.targets_per_service - 1)],
                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        line = service.stdout.readline().strip()
         services.append(service)
-        targets.append(f"go-{i}=" + line.split("listening on ", 1)[1])
-    a.instances = a.go_services
+        for j in range(a.targets_per_service):
+            url = service.stdout.readline().strip().split("listening on ", 1)[1]
+            targets.append(f"go-{i}=" + url if a.targets_per_service == 1 else f"go-{i}-{j}=" + url)
+    a.instances = len(targets)
     fleet = None
 else:
     # The fleet runs from its own copy of the binary: two processes mapping one file share its pages, and svctop

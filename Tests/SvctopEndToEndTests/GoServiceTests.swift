@@ -8,6 +8,7 @@ import SvctopTestSupport
 final class GoService {
     let url: String
     private let pid: pid_t
+    private let log: String
     static var binary: String { Tmux.repository.appendingPathComponent("examples/go-service/go-service").path }
     static var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: binary) }
 
@@ -18,6 +19,7 @@ final class GoService {
             Self.binary, ["-addr", "127.0.0.1:0", "-load", String(load)] + arguments, stdout: log, stderr: "/dev/null",
             environment: env)
         pid = child
+        self.log = log
         let deadline = Date().addingTimeInterval(10)
         var found: String?
         while Date() < deadline, found == nil {
@@ -34,6 +36,21 @@ final class GoService {
             throw CocoaError(.fileReadUnknown)
         }
         url = found
+    }
+
+    /// The further addresses of a service started with `-also-listen`, as it prints them after the first.
+    func alsoListening(_ count: Int) -> [String] {
+        let deadline = Date().addingTimeInterval(10)
+        var urls: [String] = []
+        while Date() < deadline {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            urls = text.split(separator: "\n").filter { $0.hasPrefix("also listening on ") }.map {
+                String($0.dropFirst("also listening on ".count))
+            }
+            if urls.count >= count { break }
+            usleep(20_000)
+        }
+        return urls
     }
 
     deinit {
@@ -107,6 +124,24 @@ struct GoServiceTests {
         #expect((latency["p99"] as? Double ?? 0) >= (latency["p50"] as? Double ?? 1))
         #expect((s["request_rate"] as? Double ?? 0) > 5)
         #expect(s["error_ratio"] as? Double == 0)
+    }
+
+    @Test("one process answering on more ports (-also-listen, for the 1,000-target benchmark) is read in full on each")
+    func moreTargetsFromOneProcess() throws {
+        let service = try GoService(arguments: ["-also-listen", "2"])
+        let more = service.alsoListening(2)
+        try #require(more.count == 2, "\(more)")
+        #expect(Set([service.url] + more).count == 3, "three distinct addresses")
+        let targets = (["go-0=\(service.url)"] + more.enumerated().map { "go-\($0.offset + 1)=\($0.element)" })
+        let result = try runProcess(
+            Tmux.binary, ["--once", "--format", "json", "--window", "3"] + targets, timeout: 60)
+        #expect(result.status == 0, Comment(rawValue: result.stderr))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        #expect(json.compactMap { $0["name"] as? String }.sorted() == ["go-0", "go-1", "go-2"])
+        let goroutines = json.compactMap { $0["goroutines"] as? Double }
+        let now = try #require(service.metric("go_goroutines"))
+        #expect(goroutines.count == 3 && goroutines.allSatisfy { abs($0 - now) < 60 }, "\(goroutines) vs \(now)")
+        #expect(json.allSatisfy { $0["up"] as? Bool == true && ($0["request_rate"] as? Double ?? 0) > 5 })
     }
 
     @Test("log level and drain from the keyboard reach the service; a cancelled dialog sends nothing; all journaled")

@@ -42,6 +42,7 @@ func main() {
 	retain := flag.Int("retain-kib", 0, "KiB per second kept for good in main.retainCache (memory that grows, for heap profiles)")
 	churn := flag.Int("churn-kib", 0, "KiB per second allocated and dropped in main.churnBuffers (garbage the GC collects)")
 	native := flag.Bool("native-histograms", false, "also keep the latency histogram as a native (sparse) histogram, for Prometheus's native-histograms feature")
+	alsoListen := flag.Int("also-listen", 0, "further free ports on 127.0.0.1 serving the same endpoints, each printed as \"also listening on\" after the first (many scrape targets from one process, for benchmarks)")
 	apiHandlers := flag.Int("api-handlers", 1, "API handlers the load is spread over (more than 1: /api/h2... answer 200, some 404 and 500, like a real API)")
 	flag.Parse()
 
@@ -181,6 +182,16 @@ func main() {
 		os.Exit(1)
 	}
 	fmt.Printf("listening on http://%s\n", listener.Addr())
+	var extra []net.Listener
+	for i := 0; i < *alsoListen; i++ {
+		another, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		fmt.Printf("also listening on http://%s\n", another.Addr())
+		extra = append(extra, another)
+	}
 	if *leakRate > 0 {
 		go steadyLeak(*leakRate, *leakBytes)
 	}
@@ -200,6 +211,9 @@ func main() {
 		go selfLoad("http://"+listener.Addr().String(), apiPaths, *load, &draining)
 	}
 	server := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	for _, another := range extra {
+		go server.Serve(another)
+	}
 	if err := server.Serve(listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

@@ -10,12 +10,12 @@
 ///   3 minutes of RSS put a line of the live heap's slope. The RSS line through 5 minutes carries the faster
 ///   growth of the time the GC's goal still doubled with the heap and lands above where RSS is heading.
 /// The estimate weighs the two by how much of the limit is in use: the nearer the limit, the harder the GC holds RSS
-/// to the live heap's growth. On eight recordings of a real Go service retaining memory towards its soft limit (four
-/// kept: Tests/.../memory-to-soft-limit.csv, -live.csv, -live-2.csv, -live-3.csv) every estimate from five minutes
-/// out to one was within −17 … +24 % of the moment RSS crossed the limit, where the RSS line alone was early by up to
-/// 39 %. With heavy allocation churn (-churn.csv, -churn-live.csv, -churn-live-2.csv) RSS sits just below the soft
-/// limit for 35 to 60 s while the GC holds it there, and the estimate is early by up to 41 % in the last minute
-/// (docs/decisions/0006).
+/// to the live heap's growth. On nine recordings of a real Go service retaining memory towards its soft limit (five
+/// kept: Tests/.../memory-to-soft-limit.csv, -live.csv, -live-2.csv, -live-3.csv, -live-4.csv) every estimate from
+/// five minutes out to one was within −17 … +24 % of the moment RSS crossed the limit, where the RSS line alone was
+/// early by up to 39 %. With heavy allocation churn (-churn.csv, -churn-live.csv, -churn-live-2.csv) RSS sits just
+/// below the soft limit for 35 to 60 s while the GC holds it there, and the estimate is early by up to 41 % in the
+/// last minute (docs/decisions/0006).
 public struct OOMEstimate: Sendable, Equatable {
     /// Seconds from `at` until the limit is reached.
     public var seconds: Double
