@@ -383,8 +383,8 @@ struct GoServiceTests {
     /// Issue 20's check, as the issue measured it: a service retaining about 42 MiB a minute (10 goroutines a
     /// second holding 64 KiB, and their stacks) under light load towards a 400 MiB Go soft limit. About 9 minutes,
     /// opt-in (SVCTOP_OOM_ACCURACY=1) while it is not reliable: RSS's pace near the limit differs from run to run.
-    /// Of fourteen live runs, four failed at the last reading or two: three with earlier estimators, early by 29 to
-    /// 34 %, and one of eight with the estimator since the sixteenth session, late by 25 % (76 s at 60 s out; its
+    /// Of sixteen live runs, four failed at the last reading or two: three with earlier estimators, early by 29 to
+    /// 34 %, and one of ten with the estimator since the sixteenth session, late by 25 % (76 s at 60 s out; its
     /// recording is Tests/SvctopCoreTests/Fixtures/memory-to-soft-limit-live-3.csv; docs/decisions/0006).
     @Test(
         "the OOM estimate read from the screen every 30 s is within 25% of when RSS really crossed the soft limit, from 5 minutes out to 1",
