@@ -20,18 +20,7 @@ final class GoService {
             environment: env)
         pid = child
         self.log = log
-        let deadline = Date().addingTimeInterval(10)
-        var found: String?
-        while Date() < deadline, found == nil {
-            if let text = try? String(contentsOfFile: log, encoding: .utf8),
-                let line = text.split(separator: "\n").first,
-                line.hasPrefix("listening on ")
-            {
-                found = String(line.dropFirst("listening on ".count))
-            }
-            usleep(20_000)
-        }
-        guard let found else {
+        guard let found = Self.addresses(in: log, after: "listening on ", count: 1).first else {
             kill(child, SIGKILL)
             throw CocoaError(.fileReadUnknown)
         }
@@ -39,18 +28,21 @@ final class GoService {
     }
 
     /// The further addresses of a service started with `-also-listen`, as it prints them after the first.
-    func alsoListening(_ count: Int) -> [String] {
+    func alsoListening(_ count: Int) -> [String] { Self.addresses(in: log, after: "also listening on ", count: count) }
+
+    /// The addresses on the lines of `log` that start with `prefix`, once there are `count` of them or after 10 s.
+    private static func addresses(in log: String, after prefix: String, count: Int) -> [String] {
         let deadline = Date().addingTimeInterval(10)
-        var urls: [String] = []
+        var found: [String] = []
         while Date() < deadline {
             let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            urls = text.split(separator: "\n").filter { $0.hasPrefix("also listening on ") }.map {
-                String($0.dropFirst("also listening on ".count))
+            found = text.split(separator: "\n").filter { $0.hasPrefix(prefix) }.map {
+                String($0.dropFirst(prefix.count))
             }
-            if urls.count >= count { break }
+            if found.count >= count { break }
             usleep(20_000)
         }
-        return urls
+        return found
     }
 
     deinit {
