@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Measures svctop in a real pseudo-terminal: bytes written to the terminal per second and CPU share in steady
-state, time from launch to the first full frame, and key-to-screen latency.
+"""Measures svctop in a real pseudo-terminal: bytes written to the terminal per second, CPU share and wake-ups
+(voluntary context switches, by thread) in steady state, time from launch to the first full frame, and
+key-to-screen latency.
 
     swift build -c release
     scripts/bench-terminal.py --instances 10 [--seconds 30] [--width 120 --height 40]
@@ -19,7 +20,8 @@ Prints one line per measure."""
 import argparse, os, shutil, signal, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ptybench import cpu_seconds, key_latencies, quit_svctop, read_available, rss_mib, spawn
+from ptybench import (cpu_seconds, key_latencies, quit_svctop, read_available, rss_mib, spawn, thread_switches,
+                      wakeups_per_second)
 
 p = argparse.ArgumentParser()
 p.add_argument("--instances", type=int, default=10)
@@ -79,7 +81,7 @@ while time.time() - start < 20:
 print(f"first full frame: {first_frame * 1000:.0f} ms" if first_frame else "first full frame: not seen")
 
 read_available(fd, 5)  # settle into steady state
-cpu0, t0 = cpu_seconds(pid), time.time()
+cpu0, switches0, t0 = cpu_seconds(pid), thread_switches(pid), time.time()
 written = 0
 next_rss = t0 + a.rss_every
 while time.time() - t0 < a.seconds:
@@ -89,10 +91,13 @@ while time.time() - t0 < a.seconds:
         next_rss += a.rss_every
 elapsed = time.time() - t0
 cpu = cpu_seconds(pid) - cpu0
+wakeups = wakeups_per_second(switches0, thread_switches(pid), elapsed)
 rss = rss_mib(pid)
 svctop_cpu = cpu / elapsed * 100
 print(f"steady state, {a.instances} instances at {a.width}x{a.height}, 1 s interval: "
       f"{written / elapsed / 1024:.2f} KB/s to the terminal, CPU {svctop_cpu:.2f}% of one core, RSS {rss:.0f} MiB")
+print(f"wake-ups (voluntary context switches) per second: {sum(rate for _, rate in wakeups):.0f}; busiest threads: "
+      + ", ".join(f"{name} {rate:.0f}" for name, rate in wakeups[:4]))
 
 latencies = key_latencies(fd, a.keys, 0.2)
 if latencies:

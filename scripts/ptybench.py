@@ -1,12 +1,36 @@
-"""What the pseudo-terminal benchmarks share: a process's CPU seconds, reading what a terminal got within a
-time, and starting svctop in a pseudo-terminal of a given size."""
-import fcntl, os, pty, select, struct, termios, time
+"""What the pseudo-terminal benchmarks share: a process's CPU seconds and wake-ups, reading what a terminal got
+within a time, and starting svctop in a pseudo-terminal of a given size."""
+import fcntl, os, pty, re, select, struct, termios, time
 
 
 def cpu_seconds(pid):
     """User plus system CPU seconds of `pid` so far."""
     fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def thread_switches(pid):
+    """Each thread's voluntary context switches so far (how often it went to sleep and was woken), by thread
+    name: {name: {thread id: count}}. Threads that ended meanwhile are not counted."""
+    switches = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            name = open(f"/proc/{pid}/task/{tid}/comm").read().strip()
+            status = open(f"/proc/{pid}/task/{tid}/status").read()
+        except OSError:
+            continue
+        count = int(re.search(r"^voluntary_ctxt_switches:\s+(\d+)", status, re.M).group(1))
+        switches.setdefault(name, {})[tid] = count
+    return switches
+
+
+def wakeups_per_second(before, after, seconds):
+    """Wake-ups per second by thread name between two `thread_switches` readings, busiest first."""
+    rates = {}
+    for name, threads in after.items():
+        woken = sum(count - before.get(name, {}).get(tid, 0) for tid, count in threads.items())
+        rates[name] = woken / seconds
+    return sorted(rates.items(), key=lambda item: -item[1])
 
 
 def rss_mib(pid):

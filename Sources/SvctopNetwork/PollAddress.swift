@@ -12,9 +12,6 @@ public struct PollAddress: Sendable {
     /// The `Host` header value.
     public var hostHeader: String
 
-    /// Whether the target is on this machine (a `kubectl port-forward` end, a local service): compressing its
-    /// answers would cost both sides CPU to save loopback bandwidth that costs nothing.
-    public var isLoopback: Bool { host == "localhost" || host.hasPrefix("127.") || host == "::1" }
     let tls: NIOSSLContext?
 
     /// Reads a target's base URL; loads TLS files when the scheme is https.

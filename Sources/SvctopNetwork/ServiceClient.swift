@@ -54,10 +54,9 @@ public struct ServiceClient: Sendable {
             return PollRequests(
                 address: address,
                 probeAddress: probeAddress,
-                metrics: make(
-                    endpoints.metrics,
-                    ServiceClient.scrapeHeaders + (address.isLoopback ? [("Accept-Encoding", "identity")] : []),
-                    metricsLimit),
+                // Compressed, like a Prometheus scrape, loopback targets too: promhttp writes an uncompressed
+                // exposition in 4 KiB pieces as it encodes it, each a wake-up of its own (docs/performance.md).
+                metrics: make(endpoints.metrics, ServiceClient.scrapeHeaders, metricsLimit),
                 liveness: make(endpoints.liveness, [], ServiceClient.smallBody, at: probeAddress),
                 readiness: make(endpoints.readiness, [], ServiceClient.smallBody, at: probeAddress),
                 logLevel: make(endpoints.logLevel, ServiceClient.jsonHeaders, ServiceClient.smallBody),

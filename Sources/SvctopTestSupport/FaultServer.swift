@@ -266,7 +266,17 @@ public final class FaultServer: @unchecked Sendable {
             send(fd, head("200 OK", length: body.utf8.count))
             send(fd, body)
         case let p where p.hasPrefix("/gzip"):
-            // A gzip-encoded exposition (go_goroutines 4242, go_threads 7), as promhttp sends when asked.
+            // A gzip-encoded exposition (go_goroutines 4242, go_threads 7), as promhttp sends when asked; a client
+            // that does not accept gzip is refused, so a test sees what the scrape asked for.
+            let accepts = request.split(separator: "\r\n").contains {
+                $0.lowercased().hasPrefix("accept-encoding:") && $0.lowercased().contains("gzip")
+            }
+            guard accepts else {
+                let body = "this test server only answers clients that accept gzip\n"
+                send(fd, head("406 Not Acceptable", length: body.utf8.count))
+                send(fd, body)
+                return
+            }
             let body: [UInt8] = [
                 0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x03, 0x53, 0x56, 0x08, 0x89, 0x0c, 0x70, 0x55,
                 0x48, 0xcf, 0x8f, 0x4f, 0xcf, 0x2f, 0xca, 0x2f, 0x2d, 0xc9, 0xcc, 0x4b, 0x2d, 0x56, 0x48, 0x4f, 0x2c,

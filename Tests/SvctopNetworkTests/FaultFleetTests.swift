@@ -79,7 +79,7 @@ struct FaultFleetTests {
     }
 
     @Test(
-        "the engine keeps two connections per target (metrics, probes), reconnects when a server closes idle ones, reads gzip"
+        "the engine keeps two connections per target (metrics, probes), reconnects when a server closes idle ones, asks a loopback target for gzip and reads it"
     )
     func connections() async throws {
         let keepAlive = try FaultServer()
