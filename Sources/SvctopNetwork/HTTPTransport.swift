@@ -18,8 +18,12 @@ import SvctopCore
 public final class HTTPTransport: Sendable {
     let client: HTTPClient
     public let maxBodyBytes: Int
+    /// The priority of the threads that carry the requests, when it was lowered (`ThreadNice`).
+    public let threadNice: ThreadNice?
 
-    public init(maxBodyBytes: Int = 16 << 20, connectionsPerHost: Int = 32) {
+    /// - Parameter threadNice: the nice value the event loops are set to (the interactive dashboard's: they give
+    ///   way to its UI loop), or nil to leave them as they are. The loops are the process's shared ones.
+    public init(maxBodyBytes: Int = 16 << 20, connectionsPerHost: Int = 32, threadNice: ThreadNice? = nil) {
         var configuration = HTTPClient.Configuration()
         configuration.decompression = .enabled(limit: .size(maxBodyBytes))
         configuration.httpVersion = .http1Only
@@ -29,6 +33,10 @@ public final class HTTPTransport: Sendable {
         configuration.timeout = .init(connect: .seconds(5), read: .seconds(30))
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         self.maxBodyBytes = maxBodyBytes
+        self.threadNice = threadNice
+        if let threadNice {
+            for loop in client.eventLoopGroup.makeIterator() { loop.execute { threadNice.apply() } }
+        }
     }
 
     public func shutdown() async {

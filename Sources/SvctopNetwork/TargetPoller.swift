@@ -39,6 +39,8 @@ final class TargetPoller: @unchecked Sendable {
     private var isProbing = false
     private let probeInterval: TimeAmount
     private let focus: ProbeFocus
+    /// The network threads' priority, also taken by the pool thread that parses a very large answer.
+    private let threadNice: ThreadNice?
     /// When the last probes started, and whether liveness and readiness both passed.
     private var lastProbe: NIODeadline?
     private var probesPassed = false
@@ -60,6 +62,7 @@ final class TargetPoller: @unchecked Sendable {
         self.levelRefresh = .nanoseconds(Int64(engine.settings.logLevelRefresh * 1e9))
         self.probeInterval = .nanoseconds(Int64(engine.settings.probeInterval * 1e9))
         self.focus = engine.focus
+        self.threadNice = engine.client.transport.threadNice
     }
 
     /// Probes go out every interval while the instance is failing, not yet probed, or watched (`ProbeFocus`),
@@ -114,8 +117,9 @@ final class TargetPoller: @unchecked Sendable {
         send(requests.metrics, on: lines.metrics) { [self] result in
             let duration = Double((NIODeadline.now() - started).nanoseconds) / 1e9
             if case .success(let answer) = result, answer.body.readableBytes > ScrapeEngine.inlineParseLimit {
-                NIOThreadPool.singleton.runIfActive(eventLoop: loop) {
-                    ServiceClient.scrapeOutcome(result, duration: duration, plan: requests.plan)
+                NIOThreadPool.singleton.runIfActive(eventLoop: loop) { [threadNice] in
+                    threadNice?.apply()
+                    return ServiceClient.scrapeOutcome(result, duration: duration, plan: requests.plan)
                 }.assumeIsolated().whenComplete { [self] parsed in
                     scraped(
                         (try? parsed.get()) ?? .failure(.other("parser unavailable"), duration: duration),

@@ -31,6 +31,8 @@ enum LoopInput: Sendable {
 struct DashboardRunner {
     let configuration: RunConfiguration
     static let maxConcurrentEffects = 16
+    /// How many steps nicer than the UI loop the network threads run (`ThreadNice`).
+    static let networkNiceIncrement: Int32 = 10
 
     func run() async throws -> Int32 {
         let terminal = try TerminalScreen(colorMode: configuration.colorMode)
@@ -40,7 +42,9 @@ struct DashboardRunner {
         defer { reader.stop() }
         let renderer = makeRenderer(terminal)
 
-        let transport = HTTPTransport(maxBodyBytes: configuration.transportCap)
+        // The network threads give way to this loop when both want a core: keys are answered before scrapes.
+        let transport = HTTPTransport(
+            maxBodyBytes: configuration.transportCap, threadNice: ThreadNice(increment: Self.networkNiceIncrement))
         let client = ServiceClient(transport: transport, options: configuration.options)
         let journal = Journal(path: configuration.journalPath)
         let poller = configuration.makePoller(transport: transport)
