@@ -35,7 +35,7 @@ public final class HTTPTransport: Sendable {
         self.maxBodyBytes = maxBodyBytes
         self.threadNice = threadNice
         if let threadNice {
-            for loop in client.eventLoopGroup.makeIterator() { loop.execute { threadNice.apply() } }
+            for loop in eventLoops { loop.execute { threadNice.apply() } }
         }
     }
 
