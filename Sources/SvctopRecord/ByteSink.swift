@@ -1,3 +1,5 @@
+import SvctopCore
+
 /// Bytes being written in the recording's encoding: little-endian fixed widths, LEB128 varints, zigzag for signed
 /// numbers, strings as a varint length then UTF-8 (docs/recording.md).
 public struct ByteSink: Sendable {
@@ -7,19 +9,12 @@ public struct ByteSink: Sendable {
 
     public mutating func byte(_ b: UInt8) { bytes.append(b) }
 
-    public mutating func varint(_ value: UInt64) {
-        var v = value
-        while v >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
-            v >>= 7
-        }
-        bytes.append(UInt8(v))
-    }
+    public mutating func varint(_ value: UInt64) { LEB128.append(value, to: &bytes) }
 
     public mutating func count(_ n: Int) { varint(UInt64(max(0, n))) }
 
     /// A signed integer, zigzag-encoded so small magnitudes of either sign are short.
-    public mutating func signed(_ value: Int64) { varint(UInt64(bitPattern: (value << 1) ^ (value >> 63))) }
+    public mutating func signed(_ value: Int64) { varint(LEB128.zigzag(value)) }
 
     public mutating func double(_ d: Double) { fixed64(d.bitPattern) }
 

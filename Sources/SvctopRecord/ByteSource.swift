@@ -1,3 +1,5 @@
+import SvctopCore
+
 /// Reads what `ByteSink` wrote. Every read is bounds-checked: running out of bytes is `RecordingError.truncated`,
 /// never a crash.
 public struct ByteSource {
@@ -37,8 +39,7 @@ public struct ByteSource {
     }
 
     public mutating func signed() throws(RecordingError) -> Int64 {
-        let v = try varint()
-        return Int64(bitPattern: (v >> 1) ^ (0 &- (v & 1)))
+        LEB128.unzigzag(try varint())
     }
 
     public mutating func fixed64() throws(RecordingError) -> UInt64 {

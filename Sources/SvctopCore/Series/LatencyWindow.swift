@@ -385,7 +385,7 @@ public struct LatencyWindow: Sendable {
                 if value.isNaN {
                     out.append(0)
                 } else if value >= 0, value < 9.0e15, value == value.rounded(.towardZero) {
-                    TimeSeries.varint(UInt64(value) * 2 + 1, &out)
+                    LEB128.append(UInt64(value) * 2 + 1, to: &out)
                 } else {
                     out.append(2)
                     let bits = value.bitPattern
@@ -406,7 +406,7 @@ public struct LatencyWindow: Sendable {
                 var at = 0
                 var cell = 0
                 while at < b.count {
-                    let v = TimeSeries.readVarint(b, &at)
+                    let v = LEB128.read(b, at: &at)
                     if v == 2 {
                         var bits: UInt64 = 0
                         for k in 0..<8 { bits |= UInt64(b[at + k]) << UInt64(k * 8) }

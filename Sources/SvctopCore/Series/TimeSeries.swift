@@ -326,13 +326,13 @@ public struct TimeSeries: Sendable, Equatable {
         mutating func append(ms: Int64, bits: UInt64, to out: inout [UInt8]) {
             if !started {
                 started = true
-                varint(zigzag(ms), &out)
+                LEB128.append(LEB128.zigzag(ms), to: &out)
                 for shift in stride(from: 56, through: 0, by: -8) {
                     out.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift)))
                 }
             } else {
                 let delta = ms &- previousTime
-                varint(zigzag(delta &- previousDelta), &out)
+                LEB128.append(LEB128.zigzag(delta &- previousDelta), to: &out)
                 previousDelta = delta
                 let x = bits ^ previousBits
                 if x == 0 {
@@ -363,14 +363,14 @@ public struct TimeSeries: Sendable, Equatable {
         /// The next point; call only while `at < b.count`.
         mutating func next(_ b: UnsafeBufferPointer<UInt8>) -> Point {
             if read == 0 {
-                ms = TimeSeries.unzigzag(TimeSeries.readVarint(b, &at))
+                ms = LEB128.unzigzag(LEB128.read(b, at: &at))
                 bits = 0
                 for _ in 0..<8 {
                     bits = bits << 8 | UInt64(b[at])
                     at += 1
                 }
             } else {
-                delta = delta &+ TimeSeries.unzigzag(TimeSeries.readVarint(b, &at))
+                delta = delta &+ LEB128.unzigzag(LEB128.read(b, at: &at))
                 ms = ms &+ delta
                 let header = b[at]
                 at += 1
@@ -446,36 +446,10 @@ public struct TimeSeries: Sendable, Equatable {
         return point
     }
 
-    static func zigzag(_ v: Int64) -> UInt64 { UInt64(bitPattern: (v << 1) ^ (v >> 63)) }
-    static func unzigzag(_ v: UInt64) -> Int64 { Int64(bitPattern: v >> 1) ^ -Int64(bitPattern: v & 1) }
-
     /// A copy of `bytes` that holds exactly them, without the spare room a growing array keeps.
     static func exactCopy(_ bytes: [UInt8]) -> [UInt8] {
         [UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, count in
             count = buffer.initialize(fromContentsOf: bytes)
         }
-    }
-
-    /// The varint at `at` (moved past it); a varint cut short ends at the end of `b`.
-    static func readVarint(_ b: UnsafeBufferPointer<UInt8>, _ at: inout Int) -> UInt64 {
-        var v: UInt64 = 0
-        var shift: UInt64 = 0
-        while at < b.count {
-            let byte = b[at]
-            at += 1
-            v |= UInt64(byte & 0x7f) << shift
-            if byte & 0x80 == 0 { break }
-            shift += 7
-        }
-        return v
-    }
-
-    static func varint(_ v: UInt64, _ out: inout [UInt8]) {
-        var v = v
-        while v >= 0x80 {
-            out.append(UInt8(truncatingIfNeeded: v) | 0x80)
-            v >>= 7
-        }
-        out.append(UInt8(v))
     }
 }
