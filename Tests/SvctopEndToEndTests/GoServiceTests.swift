@@ -375,8 +375,8 @@ struct GoServiceTests {
     /// Issue 20's check, as the issue measured it: a service retaining about 42 MiB a minute (10 goroutines a
     /// second holding 64 KiB, and their stacks) under light load towards a 400 MiB Go soft limit. About 9 minutes,
     /// opt-in (SVCTOP_OOM_ACCURACY=1) while it is not reliable: RSS's pace near the limit differs from run to run.
-    /// Of sixteen live runs, four failed at the last reading or two: three with earlier estimators, early by 29 to
-    /// 34 %, and one of ten with the estimator since the sixteenth session, late by 25 % (76 s at 60 s out; its
+    /// Of seventeen live runs, four failed at the last reading or two: three with earlier estimators, early by 29 to
+    /// 34 %, and one of eleven with the estimator since the sixteenth session, late by 25 % (76 s at 60 s out; its
     /// recording is Tests/SvctopCoreTests/Fixtures/memory-to-soft-limit-live-3.csv; docs/decisions/0006).
     @Test(
         "the OOM estimate read from the screen every 30 s is within 25% of when RSS really crossed the soft limit, from 5 minutes out to 1",
@@ -391,7 +391,7 @@ struct GoServiceTests {
     /// while the live heap keeps growing, and crosses half a minute later; an estimate from the RSS trend alone is
     /// early by 30–79 % in the last 2.5 minutes. Tests/SvctopCoreTests/Fixtures/memory-to-soft-limit-churn.csv
     /// (2026-12-02), -churn-live.csv and -churn-live-2.csv (2026-12-06, as this check read it) are three such runs;
-    /// it passed both of its live runs at the moments it read, and between them was early by up to 41 %.
+    /// it passed its three live runs at the moments it read, and between them was early by up to 41 %.
     @Test(
         "with heavy allocation churn under a soft limit, the OOM estimate is within 25% from 5 minutes out to 1",
         .enabled(if: ProcessInfo.processInfo.environment["SVCTOP_OOM_ACCURACY"] == "1", "opt-in: SVCTOP_OOM_ACCURACY=1")
@@ -403,7 +403,7 @@ struct GoServiceTests {
     /// Runs the reference service retaining about 42 MiB a minute towards a Go soft limit of `limitMiB` under
     /// `load` requests a second, reads svctop's "OOM in" from the screen every 30 s and, once RSS crosses the
     /// limit, expects every estimate from 5 minutes out to 1 within 25% of the real time left. The service's memory
-    /// as read is left in a CSV under the temporary directory (named in the output) to study a run that failed.
+    /// as read is left in a CSV under the temporary directory (named in the output) when the check fails, to study it.
     static func expectOOMEstimates(load: Int, limitMiB: Int) throws {
         let limit = Double(limitMiB) * 1_048_576
         let service = try GoService(
@@ -443,19 +443,24 @@ struct GoServiceTests {
             }
             usleep(500_000)
         }
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "svctop-oom-\(load)-\(limitMiB)-\(Int(started.timeIntervalSince1970)).csv")
-        try recording.write(to: file, atomically: true, encoding: .utf8)
-        print("the service's memory as read: \(file.path)")
-        let crossed = try #require(crossing, "RSS never crossed the limit")
-        let judged = readings.filter { (60...300).contains(crossed.timeIntervalSince($0.at)) }
+        // (seconds left when read, what svctop said) from 5 minutes out to 1.
+        let judged = readings.compactMap { reading -> (real: Double, said: Double)? in
+            guard let real = crossing?.timeIntervalSince(reading.at), (60...300).contains(real) else { return nil }
+            return (real, reading.estimate)
+        }
+        let close = { (reading: (real: Double, said: Double)) in abs(reading.said / reading.real - 1) <= 0.25 }
+        if crossing == nil || judged.count < 7 || !judged.allSatisfy(close) {
+            // Kept only for a run that failed, to study it.
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "svctop-oom-\(load)-\(limitMiB)-\(Int(started.timeIntervalSince1970)).csv")
+            try recording.write(to: file, atomically: true, encoding: .utf8)
+            print("the service's memory as read: \(file.path)")
+        }
+        _ = try #require(crossing, "RSS never crossed the limit")
         #expect(judged.count >= 7, "\(readings)")
         for reading in judged {
-            let real = crossed.timeIntervalSince(reading.at)
-            print("OOM estimate \(Int(real))s before the crossing: \(Int(reading.estimate))s")
-            #expect(
-                abs(reading.estimate / real - 1) <= 0.25,
-                "\(Int(real))s before the crossing svctop said \(Int(reading.estimate))s")
+            print("OOM estimate \(Int(reading.real))s before the crossing: \(Int(reading.said))s")
+            #expect(close(reading), "\(Int(reading.real))s before the crossing svctop said \(Int(reading.said))s")
         }
     }
 
