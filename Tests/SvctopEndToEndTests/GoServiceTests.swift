@@ -448,8 +448,8 @@ struct GoServiceTests {
             guard let real = crossing?.timeIntervalSince(reading.at), (60...300).contains(real) else { return nil }
             return (real, reading.estimate)
         }
-        let close = { (reading: (real: Double, said: Double)) in abs(reading.said / reading.real - 1) <= 0.25 }
-        if crossing == nil || judged.count < 7 || !judged.allSatisfy(close) {
+        let isClose = { (reading: (real: Double, said: Double)) in abs(reading.said / reading.real - 1) <= 0.25 }
+        if crossing == nil || judged.count < 7 || !judged.allSatisfy(isClose) {
             // Kept only for a run that failed, to study it.
             let file = FileManager.default.temporaryDirectory.appendingPathComponent(
                 "svctop-oom-\(load)-\(limitMiB)-\(Int(started.timeIntervalSince1970)).csv")
@@ -460,7 +460,7 @@ struct GoServiceTests {
         #expect(judged.count >= 7, "\(readings)")
         for reading in judged {
             print("OOM estimate \(Int(reading.real))s before the crossing: \(Int(reading.said))s")
-            #expect(close(reading), "\(Int(reading.real))s before the crossing svctop said \(Int(reading.said))s")
+            #expect(isClose(reading), "\(Int(reading.real))s before the crossing svctop said \(Int(reading.said))s")
         }
     }
 
