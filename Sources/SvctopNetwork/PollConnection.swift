@@ -1,7 +1,6 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
-import NIOHTTPCompression
 import NIOPosix
 import NIOSSL
 import SvctopCore
@@ -16,6 +15,8 @@ final class PollConnection: @unchecked Sendable {
     let loop: any EventLoop
     let address: PollAddress
     private let deadlines: RequestDeadlines
+    /// Decodes compressed answers: the loop's, shared by its connections.
+    private let inflater: BodyInflater
     private var channel: (any Channel)?
     /// The request encoder of `channel`'s pipeline.
     private var encoder: PollRequestEncoder?
@@ -30,6 +31,7 @@ final class PollConnection: @unchecked Sendable {
         let deadline: NIODeadline
         var status = 0
         var contentType: String?
+        var encoding = BodyInflater.Encoding.identity
         var keepAlive = true
         var body = ByteBuffer()
         var receivedAnything = false
@@ -52,10 +54,11 @@ final class PollConnection: @unchecked Sendable {
     /// instead of one, in the same wake-up.
     static let receiveBuffers = AdaptiveRecvByteBufferAllocator(minimum: 256, initial: 2048, maximum: 4096)
 
-    init(address: PollAddress, deadlines: RequestDeadlines) {
+    init(address: PollAddress, deadlines: RequestDeadlines, inflater: BodyInflater) {
         self.loop = deadlines.loop
         self.address = address
         self.deadlines = deadlines
+        self.inflater = inflater
     }
 
     /// The deadline of the request in flight, if any.
@@ -126,13 +129,11 @@ final class PollConnection: @unchecked Sendable {
                     if let tls {
                         try sync.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName))
                     }
-                    // NIO's client codec, with the request side writing each request's bytes made once.
+                    // NIO's client codec, with the request side writing each request's bytes made once. A
+                    // compressed body is collected as it is and decoded once complete (`BodyInflater`).
                     let encoder = PollRequestEncoder()
                     try sync.addHandler(encoder)
                     try sync.addHandler(ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)))
-                    // The body cap is enforced on the decompressed parts as they arrive; the ratio bounds what
-                    // one compressed read may inflate to before that check.
-                    try sync.addHandler(NIOHTTPResponseDecompressor(limit: .ratio(200)))
                     try sync.addHandler(PollResponseHandler(connection: self))
                 }
             }
@@ -168,9 +169,17 @@ final class PollConnection: @unchecked Sendable {
             current.status = Int(head.status.code)
             current.contentType = head.headers.first(name: "Content-Type")
             current.keepAlive = head.isKeepAlive
+            let encoding = head.headers.first(name: "Content-Encoding")
+            guard let decoded = BodyInflater.Encoding(header: encoding) else {
+                let failure = ScrapeFailure.unsupported(
+                    "answer encoded as \(encoding ?? ""), which svctop cannot decode")
+                finish(current, .failure(failure), close: true)
+                return
+            }
+            current.encoding = decoded
+            // Compressed or not, the body as sent may not exceed the cap either.
             if let length = head.headers.first(name: "Content-Length").flatMap(Int.init),
-                length > current.request.maxBytes,
-                head.headers.first(name: "Content-Encoding") == nil
+                length > current.request.maxBytes
             {
                 finish(current, .failure(.sizeCap(current.request.maxBytes)), close: true)
             }
@@ -181,8 +190,9 @@ final class PollConnection: @unchecked Sendable {
             }
             current.body.writeBuffer(&bytes)
         case .end:
-            let answer = HTTPAnswer(status: current.status, contentType: current.contentType, body: current.body)
-            finish(current, .success(answer), close: !current.keepAlive)
+            let body = inflater.inflate(current.body, current.encoding, limit: current.request.maxBytes)
+            let answer = body.map { HTTPAnswer(status: current.status, contentType: current.contentType, body: $0) }
+            finish(current, answer, close: !current.keepAlive)
         }
     }
 

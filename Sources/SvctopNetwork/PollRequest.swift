@@ -13,7 +13,7 @@ public struct PollRequest: Sendable {
     init(method: String, path: String, address: PollAddress, headers: HTTPHeaders, maxBytes: Int) {
         var all = headers
         all.replaceOrAdd(name: "Host", value: address.hostHeader)
-        // What the response decompressor would add to every head it passes, made part of the head once.
+        // Answers may come compressed (`BodyInflater` decodes them), unless the request says otherwise.
         if !all.contains(name: "Accept-Encoding") { all.add(name: "Accept-Encoding", value: "deflate, gzip") }
         let uri = address.basePath + (path.hasPrefix("/") ? path : "/" + path)
         head = HTTPRequestHead(

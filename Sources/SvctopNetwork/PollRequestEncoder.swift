@@ -3,8 +3,7 @@ import NIOHTTP1
 
 /// The request side of a poll connection's HTTP/1.1 codec: writes a request head as the bytes its `PollRequest`
 /// encoded once, where NIO's encoder would write the same head field by field at every scrape. The head still goes
-/// through the pipeline as a head, for the response decoder (it pairs each answer with its request's method) and
-/// the decompressor (it finds its Accept-Encoding already there).
+/// through the pipeline as a head, for the response decoder (it pairs each answer with its request's method).
 ///
 /// Poll requests carry no body: `.end` writes nothing and a body part is refused. Confined to the channel's loop.
 final class PollRequestEncoder: ChannelOutboundHandler, RemovableChannelHandler {

@@ -20,6 +20,8 @@ final class Shard: @unchecked Sendable {
     let deadlines: RequestDeadlines
     /// The pollers' next cycles on this loop.
     let cycles: CycleSlots
+    /// Decodes the compressed answers of this loop's connections.
+    let inflater = BodyInflater()
 
     init(loop: any EventLoop, limit: Int, batchDelay: Double, emit: @escaping @Sendable ([Event]) -> Void) {
         self.loop = loop

@@ -51,7 +51,7 @@ final class TargetPoller: @unchecked Sendable {
         self.id = id
         self.shard = shard
         self.lines = requests.map { prepared in
-            let connection = { PollConnection(address: $0, deadlines: shard.deadlines) }
+            let connection = { PollConnection(address: $0, deadlines: shard.deadlines, inflater: shard.inflater) }
             let probes = connection(prepared.probeAddress ?? prepared.address)
             return Lines(
                 requests: prepared, metrics: connection(prepared.address), probes: probes,

@@ -3,7 +3,8 @@ import Foundation
 /// A misbehaving HTTP server for fault tests, on raw sockets so it can do what no HTTP library would:
 /// never answer, answer one byte per second, reset mid-body, send huge or binary bodies.
 ///
-/// Paths (any prefix of the path selects the behaviour, so `/hang/metrics` hangs too): `/gzip`, `/hang`, `/slow`,
+/// Paths (any prefix of the path selects the behaviour, so `/hang/metrics` hangs too): `/gzip`, `/badgzip` (a
+/// checksum that does not match), `/brotli` (an encoding no client asked for), `/hang`, `/slow`,
 /// `/reset`, `/big` (100 MB), `/garbage`, `/badutf8`, `/malformed`, `/ok`, `/500`, `/trickledump` (a 50,000-goroutine
 /// dump sent 64 KiB every 100 ms, about ten seconds in all), and two that keep the connection
 /// open: `/keepalive` (answers any number of requests on one connection) and `/idleclose` (the same, but closes a
@@ -286,6 +287,28 @@ public final class FaultServer: @unchecked Sendable {
             send(
                 fd,
                 "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Encoding: gzip\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
+            )
+            send(fd, body)
+        case let p where p.hasPrefix("/badgzip") || p.hasPrefix("/brotli"):
+            // A gzip body with a flipped byte (its checksum no longer matches), or a body in an encoding nobody
+            // asked for.
+            let gzip = p.hasPrefix("/badgzip")
+            let body: [UInt8] =
+                gzip
+                ? [
+                    0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x03, 0x53, 0x56, 0x08, 0x89, 0x0c, 0x70,
+                    0x55, 0x48, 0xcf, 0x8f, 0x4f, 0xcf, 0x2f, 0xca, 0x2f, 0x2d, 0xc9, 0xcc, 0x4b, 0x2d, 0x56, 0x48,
+                    0x4f, 0x2c, 0x4d, 0x4f, 0xe5, 0x42, 0x15, 0x33, 0x31, 0x32, 0x31, 0x02, 0x09, 0x95, 0x64, 0x14,
+                    0xa5, 0x26, 0xa6, 0x14, 0x2b, 0x98, 0x73, 0x01, 0x00, 0x30, 0x05, 0x42, 0xdd, 0x3b, 0x00, 0x00,
+                    0x00,
+                ]
+                : [
+                    0x8b, 0x05, 0x80, 0x67, 0x6f, 0x5f, 0x67, 0x6f, 0x72, 0x6f, 0x75, 0x74, 0x69, 0x6e, 0x65, 0x73,
+                    0x03,
+                ]
+            send(
+                fd,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Encoding: \(gzip ? "gzip" : "br")\r\nContent-Length: \(body.count)\r\n\r\n"
             )
             send(fd, body)
         case let p where p.hasPrefix("/pprof400") || p.hasPrefix("/pprof500") || p.hasPrefix("/pprof404"):

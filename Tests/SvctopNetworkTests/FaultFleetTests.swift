@@ -122,7 +122,7 @@ struct FaultFleetTests {
     }
 
     @Test(
-        "malformed lines among good ones keep the good samples; invalid UTF-8 does not break a scrape; gzip is accepted"
+        "malformed lines among good ones keep the good samples; invalid UTF-8 does not break a scrape; gzip is accepted, a corrupt or unknown encoding is refused"
     )
     func partialExpositions() async throws {
         let faults = try FaultServer()
@@ -154,6 +154,18 @@ struct FaultFleetTests {
         }
         #expect(g.goroutines == 4242)
         #expect(g.threads == 7)
+        // A corrupt gzip body and an encoding svctop cannot decode fail the scrape with a reason to show.
+        for (path, reason) in [
+            ("badgzip", ScrapeFailure.other("bad gzip body")),
+            ("brotli", .unsupported("answer encoded as br, which svctop cannot decode")),
+        ] {
+            let scrape = await pollOnce(try Target.parse("127.0.0.1:\(faults.port)/\(path)")).scrape
+            guard case .failure(let failure, _)? = scrape else {
+                Issue.record("/\(path) did not fail: \(String(describing: scrape))")
+                continue
+            }
+            #expect(failure == reason)
+        }
     }
 
     @Test("a hanging liveness probe does not hold back the metrics: scrapes keep the interval, the probe times out")

@@ -52,9 +52,9 @@ struct PollRequestEncoderTests {
         let keepAlive = Self.request("GET", "/keepalive", address, [])
         let bad = Self.request("GET", "/counting", address, [("User-Agent", "x\r\nX-Evil: 1")])
         let results = try await loop.submit { () -> EventLoopFuture<[Result<HTTPAnswer, ScrapeFailure>]> in
-            let once = PollConnection(address: address, deadlines: deadlines)
-            let kept = PollConnection(address: address, deadlines: deadlines)
-            let refused = PollConnection(address: address, deadlines: deadlines)
+            let once = PollConnection(address: address, deadlines: deadlines, inflater: BodyInflater())
+            let kept = PollConnection(address: address, deadlines: deadlines, inflater: BodyInflater())
+            let refused = PollConnection(address: address, deadlines: deadlines, inflater: BodyInflater())
             return once.send(counting, timeout: 5).flatMap { first in
                 once.send(counting, timeout: 5).map { [first, $0] }
             }.flatMap { answers in

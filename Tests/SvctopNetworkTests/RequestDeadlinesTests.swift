@@ -38,10 +38,16 @@ struct RequestDeadlinesTests {
                     return (name, nil, seconds())
                 }
             }
-            let late = run("late", "/hang", 0.6, on: PollConnection(address: address, deadlines: deadlines))
-            let early = run("early", "/hang", 0.3, on: PollConnection(address: address, deadlines: deadlines))
-            let answered = run("answered", "/ok", 2, on: PollConnection(address: address, deadlines: deadlines))
-            let chained = PollConnection(address: address, deadlines: deadlines)
+            let late = run(
+                "late", "/hang", 0.6,
+                on: PollConnection(address: address, deadlines: deadlines, inflater: BodyInflater()))
+            let early = run(
+                "early", "/hang", 0.3,
+                on: PollConnection(address: address, deadlines: deadlines, inflater: BodyInflater()))
+            let answered = run(
+                "answered", "/ok", 2,
+                on: PollConnection(address: address, deadlines: deadlines, inflater: BodyInflater()))
+            let chained = PollConnection(address: address, deadlines: deadlines, inflater: BodyInflater())
             let chain = run("first", "/hang", 0.2, on: chained).flatMap { first in
                 run("second", "/hang", 0.2, on: chained).map { [first, $0] }
             }
