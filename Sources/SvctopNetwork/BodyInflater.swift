@@ -61,6 +61,7 @@ final class BodyInflater: @unchecked Sendable {
         } else {
             capacity = min(most, max(64 << 10, readable * 4))
         }
+        let decode = encoding == .gzip ? libdeflate_gzip_decompress_ex : libdeflate_zlib_decompress_ex
         while true {
             var output = ByteBufferAllocator().buffer(capacity: max(1, capacity))
             var result = LIBDEFLATE_BAD_DATA
@@ -70,14 +71,8 @@ final class BodyInflater: @unchecked Sendable {
                 body.withUnsafeReadableBytes { source in
                     var written = 0
                     room = min(target.count, limit)
-                    result =
-                        encoding == .gzip
-                        ? libdeflate_gzip_decompress_ex(
-                            decompressor, source.baseAddress, source.count, target.baseAddress, room, &consumed,
-                            &written)
-                        : libdeflate_zlib_decompress_ex(
-                            decompressor, source.baseAddress, source.count, target.baseAddress, room, &consumed,
-                            &written)
+                    result = decode(
+                        decompressor, source.baseAddress, source.count, target.baseAddress, room, &consumed, &written)
                     return result == LIBDEFLATE_SUCCESS ? written : 0
                 }
             }
