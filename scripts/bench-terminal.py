@@ -16,8 +16,10 @@ thousand real Go expositions from 50 processes, where a thousand processes would
 htop in the same pseudo-terminal setup right after, for a ratio; --prometheus measures a Prometheus server (its
 binary: Debian's `prometheus` package, unpacked with `apt-get download prometheus && dpkg -x prometheus_*.deb
 DIR`) scraping the same targets at the same interval, with a fresh TSDB in a temporary directory, after svctop.
+With pyte installed (`pip install pyte`) it also replays the terminal's bytes into a screen and prints how many
+targets the header showed up during the window: a run that saves CPU by not keeping up shows targets down.
 Prints one line per measure."""
-import argparse, os, shutil, signal, subprocess, sys, time
+import argparse, os, re, shutil, signal, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ptybench import (cpu_seconds, key_latencies, quit_svctop, read_available, rss_mib, spawn, thread_switches,
@@ -80,12 +82,34 @@ while time.time() - start < 20:
         break
 print(f"first full frame: {first_frame * 1000:.0f} ms" if first_frame else "first full frame: not seen")
 
-read_available(fd, 5)  # settle into steady state
+# The screen as the terminal shows it, when pyte (`pip install pyte`) is there: a configuration that saves CPU by
+# starving its network threads shows as targets down, which the CPU figure alone hides.
+try:
+    import pyte
+    screen = pyte.Screen(a.width, a.height)
+    screen_stream = pyte.ByteStream(screen)
+    screen_stream.feed(buffer)
+except ImportError:
+    screen_stream = None
+
+
+def shown(data):
+    if screen_stream:
+        screen_stream.feed(data)
+    return data
+
+
+shown(read_available(fd, 5))  # settle into steady state
 cpu0, switches0, t0 = cpu_seconds(pid), thread_switches(pid), time.time()
 written = 0
 next_rss = t0 + a.rss_every
+up_counts = set()
 while time.time() - t0 < a.seconds:
-    written += len(read_available(fd, 0.5))
+    written += len(shown(read_available(fd, 0.5)))
+    if screen_stream:
+        header = re.search(r"\bup (\d+)/(\d+)", "\n".join(screen.display))
+        if header:
+            up_counts.add(int(header.group(1)))
     if a.rss_every and time.time() >= next_rss:
         print(f"  {time.time() - start:6.0f} s after launch: RSS {rss_mib(pid):.1f} MiB", flush=True)
         next_rss += a.rss_every
@@ -96,6 +120,9 @@ rss = rss_mib(pid)
 svctop_cpu = cpu / elapsed * 100
 print(f"steady state, {a.instances} instances at {a.width}x{a.height}, 1 s interval: "
       f"{written / elapsed / 1024:.2f} KB/s to the terminal, CPU {svctop_cpu:.2f}% of one core, RSS {rss:.0f} MiB")
+if screen_stream:
+    print(f"targets up on screen during the window: {min(up_counts)}..{max(up_counts)} of {a.instances}"
+          if up_counts else "targets up on screen: header not found")
 print(f"wake-ups (voluntary context switches) per second: {sum(rate for _, rate in wakeups):.0f}; busiest threads: "
       + ", ".join(f"{name} {rate:.0f}" for name, rate in wakeups[:4]))
 
