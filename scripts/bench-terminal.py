@@ -107,7 +107,7 @@ up_counts = set()
 while time.time() - t0 < a.seconds:
     written += len(shown(read_available(fd, 0.5)))
     if screen_stream:
-        header = re.search(r"\bup (\d+)/(\d+)", "\n".join(screen.display))
+        header = re.search(r"^up (\d+)/", screen.display[1])  # the fleet's second line: "up N/M  ready ..."
         if header:
             up_counts.add(int(header.group(1)))
     if a.rss_every and time.time() >= next_rss:
