@@ -74,7 +74,8 @@ struct DashboardRunner {
             var running = 0
             var waiting = Deque<EffectWork>()
             var frames = FrameScheduler()
-            frames.interval = FrameScheduler.interval(forTargets: configuration.targets.count)
+            frames.interval = FrameScheduler.interval(
+                forTargets: configuration.targets.count, scrapeInterval: configuration.settings.interval)
             loop: for await input in inputs {
                 let now = Date().timeIntervalSince1970
                 let trigger: FrameScheduler.Trigger

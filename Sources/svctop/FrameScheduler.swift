@@ -26,12 +26,18 @@ struct FrameScheduler {
 
     var interval = 0.05
 
-    /// The coalescing interval for a fleet of `targets`: 20 frames a second for a few hundred, down to 4 for a
-    /// thousand and more. Data arrives every second per target; at a thousand targets it arrives all the time, and
-    /// redrawing (sorting the fleet, judging outliers) 20 times a second was a sixth of svctop's CPU. Keys are
-    /// drawn at once whatever the fleet's size.
-    static func interval(forTargets targets: Int) -> Double {
-        min(0.25, max(0.05, Double(targets) / 4000))
+    /// The coalescing interval for a fleet of `targets` scraped every `scrapeInterval` seconds: a quarter of the
+    /// scrape interval, at most 4 frames a second at the default 1 s (each target's numbers change once an
+    /// interval, so a faster rate redraws the same values), and from 1,000 targets never faster, whatever the
+    /// interval (redrawing, sorting the fleet and judging outliers 20 times a second there was a sixth of svctop's
+    /// CPU). A fast interval on a small fleet draws up to 20 frames a second. Keys are drawn at once whatever the
+    /// fleet's size.
+    ///
+    /// Data used to be drawn up to 20 times a second below a few hundred targets: at ten services, whose scrapes
+    /// and probes answer at different moments of the second, that was a frame for nearly every answer, and drawing
+    /// was over half of svctop's CPU (docs/performance.md, thirtieth session).
+    static func interval(forTargets targets: Int, scrapeInterval: Double) -> Double {
+        min(0.25, max(0.05, Double(targets) / 4000, scrapeInterval / 4))
     }
     private(set) var isDirty = false
     private(set) var isFrameScheduled = false

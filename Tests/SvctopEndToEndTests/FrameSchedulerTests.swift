@@ -4,7 +4,7 @@ import SvctopCore
 
 @testable import svctop
 
-@Suite("frame scheduling: keys at once, data coalesced, slower for large fleets")
+@Suite("frame scheduling: keys at once, data coalesced, at most 4 frames a second at a 1 s interval")
 struct FrameSchedulerTests {
     @Test("a key draws at once; data within the interval waits for one scheduled frame; nothing new draws nothing")
     func coalescing() {
@@ -19,10 +19,14 @@ struct FrameSchedulerTests {
     }
 
     @Test(
-        "the interval grows with the fleet: 20 frames a second for hundreds, 4 from a thousand",
-        arguments: [(1, 0.05), (200, 0.05), (500, 0.125), (1000, 0.25), (5000, 0.25)])
-    func interval(targets: Int, expected: Double) {
-        #expect(FrameScheduler.interval(forTargets: targets) == expected)
+        "a quarter of the scrape interval, 4 frames a second at 1 s whatever the fleet, 20 only for a fast small one",
+        arguments: [
+            (1, 1.0, 0.25), (10, 1.0, 0.25), (200, 1.0, 0.25), (1000, 1.0, 0.25), (5000, 1.0, 0.25),
+            (10, 0.5, 0.125), (10, 0.2, 0.05), (10, 0.05, 0.05), (500, 0.2, 0.125), (1000, 0.2, 0.25),
+            (10, 30.0, 0.25),
+        ])
+    func interval(targets: Int, scrapeInterval: Double, expected: Double) {
+        #expect(FrameScheduler.interval(forTargets: targets, scrapeInterval: scrapeInterval) == expected)
     }
 }
 

@@ -19,6 +19,21 @@ struct ScreenBufferTests {
         #expect(b[1, 0].isContinuation)
     }
 
+    @Test("the symbol blocks taken at width one without asking their category hold no mark and no wide character")
+    func symbolRange() {
+        // One expectation for the lot: ten thousand of them would hold up the whole test run.
+        let exceptions = (UInt32(0x2190)..<0x2C00).compactMap(Unicode.Scalar.init).filter { scalar in
+            let category = scalar.properties.generalCategory
+            return category == .nonspacingMark || category == .enclosingMark || category == .format
+                || CharacterWidth.of(scalar) != 1
+        }
+        #expect(exceptions.isEmpty, "\(exceptions.map { String($0.value, radix: 16) })")
+        // Either side of the range the general category still decides.
+        #expect(CharacterWidth.of(Unicode.Scalar(0x20DD)!) == 0, "combining enclosing circle")
+        #expect(CharacterWidth.of(Unicode.Scalar(0x2CEF)!) == 0, "Coptic combining mark")
+        #expect(CharacterWidth.of("\u{2E80}") == 2, "CJK radical")
+    }
+
     @Test("changing one cell yields only that run")
     func diffOneCell() {
         var a = ScreenBuffer(width: 20, height: 5)
