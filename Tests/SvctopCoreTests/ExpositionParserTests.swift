@@ -270,4 +270,88 @@ struct ExpositionParserTests {
             }
         }
     }
+
+    @Test("a metric name's end is found eight bytes at a time exactly where a byte-by-byte scan finds it")
+    func nameEnd() {
+        // Every byte value in every position of a word, after a run of name bytes and before more of them.
+        for value in 0...255 {
+            let byte = UInt8(value)
+            let isName =
+                (byte >= 0x30 && byte <= 0x3A) || (byte >= 0x41 && byte <= 0x5A) || byte == 0x5F
+                || (byte >= 0x61 && byte <= 0x7A)
+            for lane in 0..<8 {
+                var word = Array("aZ_9:zA0".utf8)
+                word[lane] = byte
+                let nameBytes = ("xx" + "a_b:c9ZYq").utf8 + word + "tail_1".utf8 + [UInt8(ascii: " ")]
+                let bytes = Array(nameBytes)
+                let found = bytes.withUnsafeBufferPointer { metricNameEnd($0, from: 1, end: $0.count) }
+                let expected = isName ? bytes.count - 1 : 11 + lane
+                #expect(found == expected, "byte \(value) at \(lane)")
+                #expect((nonNameBytes(UInt64(value) << (8 * UInt64(lane))) >> (8 * UInt64(lane)) & 0x80 == 0) == isName)
+            }
+        }
+        // Ends within a word, at the end of the input, and names shorter than a word.
+        for text in ["", "a", "ab{", "abcdefg", "abcdefgh", "abcdefghi", "abcdefgh ", "abcdefghijklmnopq{x"] {
+            let bytes = Array(text.utf8)
+            let found = bytes.withUnsafeBufferPointer { $0.isEmpty ? 0 : metricNameEnd($0, from: 0, end: $0.count) }
+            #expect(found == (bytes.firstIndex { !"abcdefghijklmnopq".utf8.contains($0) } ?? bytes.count), "\(text)")
+        }
+    }
+
+    @Test("lines that repeat the last line's name and labels read exactly as each line parsed on its own")
+    func repeatedPrefixes() {
+        var random = SeededRandom.forFuzzing("repeated prefixes")
+        let names = ["http_request_duration_seconds_bucket", "h_count", "go_goroutines", "x"]
+        let labelNames = ["code", "handler", "method", "le", "quantile"]
+        let values = ["200", "/api/a", "/a\\\"b", "get", "0.005", "+Inf", "", "x,y"]
+        for _ in 0..<300 {
+            var lines: [String] = []
+            var base = ""
+            for _ in 0..<40 {
+                switch Int.random(in: 0..<10, using: &random) {
+                case 0, 1:
+                    // A new series: a name and a few labels.
+                    let name = names.randomElement(using: &random)!
+                    let labels = (0..<Int.random(in: 0...4, using: &random)).map { _ in
+                        "\(labelNames.randomElement(using: &random)!)=\"\(values.randomElement(using: &random)!)\""
+                    }
+                    base = labels.isEmpty ? name + "{" : name + "{" + labels.joined(separator: ",") + ","
+                    // Sometimes a series' first line is bad after its labels: what follows reads without it.
+                    let value =
+                        Int.random(in: 0..<5, using: &random) == 0 ? "bad" : "\(Int.random(in: 0...99, using: &random))"
+                    lines.append(base + "le=\"\(Int.random(in: 1...9, using: &random))\"} " + value)
+                case 2:
+                    // The same labels, then more of them, or none more (a trailing comma), or a bad value.
+                    let tails = [
+                        "le=\"1\",extra=\"e\"} 1", "} 2", "le=\"2\"} x", "le=\"3\" 1", "le=\"+Inf\"} 4 1700000000000",
+                        "le =\"5\" , z=\"\\n\"} 5", "le=\"6\"}\t6",
+                    ]
+                    lines.append(base + tails.randomElement(using: &random)!)
+                case 3:
+                    lines.append(
+                        ["# HELP x help", "# TYPE h histogram", "", "  ", "# a comment", "go_threads 4"]
+                            .randomElement(using: &random)!)
+                default:
+                    // The next bucket: only the last label's value differs.
+                    lines.append(base + "le=\"\(Double(Int.random(in: 1...999, using: &random)) / 100)\"} 7")
+                }
+            }
+            let text = lines.joined(separator: "\n") + "\n"
+            let whole = MetricSet.parse(text)
+            var samples: [Sample] = []
+            var rejected = 0
+            for line in lines {
+                let alone = MetricSet.parse(line + "\n")
+                samples += alone.samples
+                rejected += alone.rejectedLines
+            }
+            #expect(whole.samples == samples, "\(random.label)\n\(text)")
+            #expect(whole.rejectedLines == rejected, "\(random.label)\n\(text)")
+            // Through the go profile's plan (which reads the repeated labels once) as through the parsed lines.
+            let plan = ReadingPlan(profile: .go)
+            let read = Array(text.utf8).withUnsafeBufferPointer { plan.read($0, format: .prometheusText) }
+            let reference = Reading(metrics: MetricSet(samples: samples, types: whole.types), profile: .go)
+            #expect(read.reading == reference, "\(random.label)\n\(text)")
+        }
+    }
 }

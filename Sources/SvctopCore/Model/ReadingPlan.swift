@@ -128,6 +128,8 @@ public struct ReadingPlan: Sendable {
         // The last handler label's bytes and text: a handler's series come one after another.
         var lastHandler: Range<Int> = 0..<0
         var lastHandlerText: String?
+        // What the last labelled line's labels but its last gave (a next line may repeat them).
+        var carried = (ReadingInput.Labels(), false, false)
         loop: while true {
             switch parser.next() {
             case .end:
@@ -141,9 +143,18 @@ public struct ReadingPlan: Sendable {
                 var labels = ReadingInput.Labels()
                 var sawLe = false
                 var sawQuantile = false
+                let count = parser.labelCount
+                var k = 0
+                if parser.repeatedLabels > 0 && parser.repeatedLabels < count {
+                    // The labels the last line had too were read there: start from what they gave.
+                    (labels, sawLe, sawQuantile) = carried
+                    k = parser.repeatedLabels
+                }
                 // Each label on its own: a profile's handler label may be named like one of the others.
-                for k in 0..<parser.labelCount {
+                while k < count {
+                    if k == count - 1 { carried = (labels, sawLe, sawQuantile) }
                     let span = parser.label(at: k)
+                    k += 1
                     if kept.contains(.le), !sawLe, parser.bytesEqual(span.name, "le") {
                         sawLe = true
                         labels.le = parser.labelNumber(span)

@@ -57,11 +57,24 @@ public struct ExpositionParser {
     /// When set, only these names are parsed: other sample lines, and the HELP, TYPE and UNIT lines of other
     /// families, read as comments after their name (their labels, values and texts are neither decoded nor
     /// checked).
-    public var only: SampleFilter?
+    public var only: SampleFilter? {
+        didSet { repeatStart = -1 }
+    }
     /// How many sample lines `only` skipped so far.
     public private(set) var skippedSamples = 0
     /// With `only`, the current sample's name as `only` numbers it (`SampleFilter.position`).
     public private(set) var wanted = -1
+    /// How many of the current sample's first labels are the last sample line's, moved to this line: the line
+    /// starts with the same bytes as the last one up to that line's last label (a histogram's buckets differ only
+    /// in `le`), so it has the same name and those labels, and was parsed on from there. 0 when it was parsed whole.
+    public private(set) var repeatedLabels = 0
+
+    // The last sample line's start and the bytes up to its last label's name, when its name and labels parsed.
+    // `repeatStart` is -1 when there is nothing to reuse.
+    private var repeatStart = -1
+    private var repeatCount = 0
+    private var repeatNameCount = 0
+    private var repeatWanted = -1
 
     public init(bytes: UnsafeBufferPointer<UInt8>, format: ExpositionFormat) {
         self.bytes = bytes
@@ -206,6 +219,7 @@ public struct ExpositionParser {
     }
 
     private mutating func fail(at index: Int, expected: String, found: String, end: Int) -> Entry {
+        repeatStart = -1  // only a line read whole is reused
         let snippetEnd = min(end, lineStart + 60)
         let snippet = snippetEnd > lineStart ? string(lineStart..<snippetEnd) : ""
         error = ExpositionError(
@@ -265,8 +279,7 @@ public struct ExpositionParser {
         guard i < end && isNameStart(bytes[i], allowColon: true) else {
             return fail(at: i, expected: "a metric name", found: describe(i, end), end: end)
         }
-        i += 1
-        while i < end && isNameChar(bytes[i], allowColon: true) { i += 1 }
+        i = metricNameEnd(bytes, from: i + 1, end: end)
         name = nameStart..<i
         if let only, !only.accepts(bytes.baseAddress! + nameStart, count: i - nameStart) { return .comment }
         if i < end && bytes[i] != UInt8(ascii: " ") && bytes[i] != UInt8(ascii: "\t") {
@@ -326,27 +339,48 @@ public struct ExpositionParser {
     // MARK: - Samples
 
     private mutating func parseSample(from start: Int, end: Int) -> Entry {
-        labels.removeAll(keepingCapacity: true)
         timestampMs = nil
-        var i = start
-        guard isNameStart(bytes[i], allowColon: true) else {
-            return fail(at: i, expected: "a metric name", found: describe(i, end), end: end)
-        }
-        i += 1
-        while i < end && isNameChar(bytes[i], allowColon: true) { i += 1 }
-        name = start..<i
-        if let only {
-            wanted = only.position(bytes.baseAddress! + start, count: i - start)
-            if wanted < 0 {
-                skippedSamples += 1
-                return .comment
-            }
-        }
         let isText = format == .prometheusText
-        let afterBlanks = isText ? skipBlanks(i, end) : i
-        if afterBlanks < end && bytes[afterBlanks] == UInt8(ascii: "{") {
-            i = afterBlanks + 1
+        var i = start
+        if repeatStart >= 0 && start + repeatCount < end
+            && memcmpEqual(bytes.baseAddress! + start, bytes.baseAddress! + repeatStart, repeatCount)
+        {
+            // The last line's name and labels but its last, kept and moved to this line; parsed on from there.
+            let shift = start - repeatStart
+            repeatedLabels = labels.count - 1
+            labels.removeLast()
+            for k in labels.indices {
+                labels[k].name = (labels[k].name.lowerBound + shift)..<(labels[k].name.upperBound + shift)
+                labels[k].value = (labels[k].value.lowerBound + shift)..<(labels[k].value.upperBound + shift)
+            }
+            name = start..<(start + repeatNameCount)
+            wanted = repeatWanted
+            i = start + repeatCount
+            repeatStart = -1
             if let failure = parseLabels(&i, end: end) { return failure }
+            rememberPrefix(start)
+        } else {
+            labels.removeAll(keepingCapacity: true)
+            repeatedLabels = 0
+            repeatStart = -1
+            guard isNameStart(bytes[i], allowColon: true) else {
+                return fail(at: i, expected: "a metric name", found: describe(i, end), end: end)
+            }
+            i = metricNameEnd(bytes, from: i + 1, end: end)
+            name = start..<i
+            if let only {
+                wanted = only.position(bytes.baseAddress! + start, count: i - start)
+                if wanted < 0 {
+                    skippedSamples += 1
+                    return .comment
+                }
+            }
+            let afterBlanks = isText ? skipBlanks(i, end) : i
+            if afterBlanks < end && bytes[afterBlanks] == UInt8(ascii: "{") {
+                i = afterBlanks + 1
+                if let failure = parseLabels(&i, end: end) { return failure }
+                rememberPrefix(start)
+            }
         }
         // Value.
         guard i < end && (bytes[i] == UInt8(ascii: " ") || (isText && bytes[i] == UInt8(ascii: "\t"))) else {
@@ -398,6 +432,16 @@ public struct ExpositionParser {
         return parseExemplar(from: i, end: end) ?? .sample
     }
 
+    /// Remembers the current line, from `start` to its last label's name, for the next line to reuse.
+    @inline(__always)
+    private mutating func rememberPrefix(_ start: Int) {
+        guard let last = labels.last else { return }
+        repeatStart = start
+        repeatCount = last.name.lowerBound - start
+        repeatNameCount = name.count
+        repeatWanted = wanted
+    }
+
     /// Validates an OpenMetrics exemplar (` # {labels} value [timestamp]`); nil when it is well formed.
     private mutating func parseExemplar(from start: Int, end: Int) -> Entry? {
         var i = start + 1
@@ -406,8 +450,9 @@ public struct ExpositionParser {
         }
         i += 2
         let sampleLabels = labels
+        // The sample's own labels again, whether the exemplar's parse or not (the next line may reuse them).
+        defer { labels = sampleLabels }
         if let failure = parseLabels(&i, end: end) { return failure }
-        labels = sampleLabels
         guard i < end && bytes[i] == UInt8(ascii: " ") else {
             return fail(at: i, expected: "a space before the exemplar value", found: describe(i, end), end: end)
         }
@@ -534,6 +579,43 @@ func isNameStart(_ b: UInt8, allowColon: Bool) -> Bool {
 @inline(__always)
 func isNameChar(_ b: UInt8, allowColon: Bool) -> Bool {
     isNameStart(b, allowColon: allowColon) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
+}
+
+/// Where the metric name that goes on at `start` ends: the first byte from `start` that is not a letter, digit,
+/// `_` or `:`, or `end`. Eight bytes at a time, each tested with arithmetic on the whole word: names such as
+/// `http_request_duration_seconds_bucket` are most of a line, and every sample and comment line has one.
+@inline(__always)
+func metricNameEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, end: Int) -> Int {
+    var i = start
+    #if _endian(little)
+    let raw = UnsafeRawPointer(bytes.baseAddress!)
+    while i + 8 <= end {
+        let others = nonNameBytes(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+        if others != 0 { return i + others.trailingZeroBitCount >> 3 }
+        i += 8
+    }
+    #endif
+    while i < end && isNameChar(bytes[i], allowColon: true) { i += 1 }
+    return i
+}
+
+/// The high bit of each byte of `word` that is not a metric name's (a letter, digit, `_` or `:`), others clear.
+/// Each test adds a constant to every byte at once; bytes are first cut to 7 bits, so no sum carries into the
+/// next byte, and bytes of 0x80 and above are never name bytes.
+@inline(__always)
+func nonNameBytes(_ word: UInt64) -> UInt64 {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let high: UInt64 = 0x8080_8080_8080_8080
+    let x = word & ~high
+    // x in lo...hi: x + (0x80 - lo) has its high bit set, x + (0x7F - hi) has not.
+    func within(_ x: UInt64, _ lo: UInt64, _ hi: UInt64) -> UInt64 {
+        (x &+ (0x80 - lo) &* ones) & ~(x &+ (0x7F - hi) &* ones) & high
+    }
+    let digitOrColon = within(x, 0x30, 0x3A)
+    let letter = within(x | (0x20 &* ones), 0x61, 0x7A)  // upper case folded onto lower
+    let z = x ^ (0x5F &* ones)  // zero where the byte is '_'
+    let underscore = ~((z &+ 0x7F &* ones) | z) & high
+    return ~(digitOrColon | letter | underscore) & high | (word & high)
 }
 
 @inline(__always)
