@@ -198,22 +198,42 @@ final class PollConnection: @unchecked Sendable {
 
     fileprivate func failed(_ error: any Error, on channel: any Channel) {
         guard let current = exchange, channel === self.channel else { return }
-        finish(current, .failure(HTTPTransport.classify(error, limit: current.request.maxBytes)), close: true)
+        let failure = HTTPTransport.classify(error, limit: current.request.maxBytes)
+        if failure == .reset && retriesOnNewConnection(current) {
+            // A server that closes an idle connection as a request arrives resets it (Go's http.Server does).
+            channel.close(promise: nil)
+            return
+        }
+        finish(current, .failure(failure), close: true)
     }
 
     fileprivate func closed(_ channel: any Channel) {
         guard channel === self.channel else { return }
         self.channel = nil
         guard let current = exchange else { return }
-        if current.mayRetry && !current.receivedAnything {
-            // The server closed an idle keep-alive connection as the request went out: try once on a new one.
-            current.mayRetry = false
-            start(current)
+        if retriesOnNewConnection(current) {
+            // The server closed an idle keep-alive connection as the request went out.
         } else {
             finish(
                 current, .failure(current.receivedAnything ? .reset : .other("connection closed before an answer")),
                 close: false)
         }
+    }
+}
+
+extension PollConnection {
+    /// Sends `current` once more on a new connection when it went out on a reused one that ended before any byte
+    /// of an answer, and it is safe to send twice (a GET or HEAD, as Go's and browsers' clients retry); false when
+    /// it may not be.
+    private func retriesOnNewConnection(_ current: Exchange) -> Bool {
+        let method = current.request.head.method
+        guard current.mayRetry && !current.receivedAnything && (method == .GET || method == .HEAD) else {
+            return false
+        }
+        current.mayRetry = false
+        channel = nil
+        start(current)
+        return true
     }
 }
 

@@ -8,7 +8,9 @@ import Foundation
 /// `/reset`, `/big` (100 MB), `/garbage`, `/badutf8`, `/malformed`, `/ok`, `/500`, `/trickledump` (a 50,000-goroutine
 /// dump sent 64 KiB every 100 ms, about ten seconds in all), and two that keep the connection
 /// open: `/keepalive` (answers any number of requests on one connection) and `/idleclose` (the same, but closes a
-/// connection idle for 100 ms, as servers with a short idle timeout do). `/counting` serves an exposition whose
+/// connection idle for 100 ms, as servers with a short idle timeout do). `/idlereset` answers a connection's first
+/// request and resets the connection when the next one arrives, before any answer (a server closing an idle
+/// connection as a request comes in: the client reads ECONNRESET). `/counting` serves an exposition whose
 /// values differ at every request, each one logged with its client, so a test can tell exactly which scrape a
 /// figure came from.
 public final class FaultServer: @unchecked Sendable {
@@ -196,6 +198,18 @@ public final class FaultServer: @unchecked Sendable {
         let good = "# TYPE go_goroutines gauge\ngo_goroutines 42\n"
         if path.hasPrefix("/keepalive") || path.hasPrefix("/idleclose") {
             serveKeepAlive(fd, closeWhenIdle: path.hasPrefix("/idleclose"), body: good)
+            return
+        }
+        if path.hasPrefix("/idlereset") {
+            send(
+                fd,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: \(good.utf8.count)\r\n\r\n"
+                    + good)
+            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            while !isStopped && poll(&poller, 1, 50) == 0 {}
+            guard !isStopped, recv(fd, &buffer, buffer.count, 0) > 0 else { return }
+            var linger = linger(l_onoff: 1, l_linger: 0)
+            setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<linger>.size))
             return
         }
         func head(_ status: String, length: Int?, type: String = "text/plain; version=0.0.4") -> String {

@@ -79,35 +79,40 @@ struct FaultFleetTests {
     }
 
     @Test(
-        "the engine keeps two connections per target (metrics, probes), reconnects when a server closes idle ones, asks a loopback target for gzip and reads it"
+        "the engine keeps two connections per target (metrics, probes), reconnects when a server closes or resets idle ones, asks a loopback target for gzip and reads it"
     )
     func connections() async throws {
         let keepAlive = try FaultServer()
         let idleClose = try FaultServer()
         let gzip = try FaultServer()
-        defer { [keepAlive, idleClose, gzip].forEach { $0.stop() } }
+        let idleReset = try FaultServer()
+        defer { [keepAlive, idleClose, gzip, idleReset].forEach { $0.stop() } }
         var settings = Settings()
         settings.interval = 0.25
         let targets = try [
             Target.parse("ka=127.0.0.1:\(keepAlive.port)/keepalive"),
             Target.parse("idle=127.0.0.1:\(idleClose.port)/idleclose"),
             Target.parse("gz=127.0.0.1:\(gzip.port)/gzip"),
+            Target.parse("rst=127.0.0.1:\(idleReset.port)/idlereset"),
         ]
         let transport = HTTPTransport()
         let engine = ScrapeEngine(client: ServiceClient(transport: transport), settings: settings)
         let log = EventLog()
         let task = Task { await engine.run(targets: targets) { log.add($0) } }
-        let ok = await eventually(15) { (0..<3).allSatisfy { log.scrapes($0).count >= 8 } }
+        let ok = await eventually(15) { (0..<4).allSatisfy { log.scrapes($0).count >= 8 } }
         task.cancel()
         await task.value
         await transport.shutdown()
-        #expect(ok, "scrapes: \((0..<3).map { log.scrapes($0).count })")
-        for id in 0..<3 {
+        #expect(ok, "scrapes: \((0..<4).map { log.scrapes($0).count })")
+        // Every scrape succeeds, on a server that resets a reused connection too: a request reset before any byte
+        // of its answer is sent once more on a new connection, as one closed cleanly is.
+        for id in 0..<4 {
             let failures = log.scrapes(id).compactMap {
                 if case .failure(let f, _) = $0.1 { return f } else { return nil }
             }
             #expect(failures.isEmpty, "\(targets[id].name): \(failures)")
         }
+        #expect(idleReset.connectionsAccepted >= 8, "each request after a connection's first is reset")
         // Metrics, liveness and readiness each keep one connection (the log level shares readiness's).
         #expect(
             keepAlive.connectionsAccepted <= 3,
