@@ -108,4 +108,21 @@ struct ScreenBufferTests {
         let ascii = Charts.multiLineChart([[0, 0], [10, 10]], width: 2, height: 2, lo: 0, hi: 10, glyphs: .ascii)
         #expect(ascii.map { String(String.UnicodeScalarView($0.map(\.glyph))) } == ["++", ".."])
     }
+
+    @Test("cells are padded or cut to exactly their width, by columns on screen")
+    func fitCells() {
+        #expect(Cells.fit("abc", 6) == "abc   ")
+        #expect(Cells.fit("abc", 6, alignRight: true) == "   abc")
+        #expect(Cells.fit("abc", 3) == "abc" && Cells.fit("abc", 0) == "")
+        #expect(Cells.fit("abcdef", 4) == "abc…")
+        #expect(Cells.fit("abcdef", 4, ellipsis: "~") == "abc~")
+        // A wide character that does not fit before the ellipsis leaves a blank so the cell keeps its width.
+        #expect(Cells.fit("abc漢字", 5) == "abc… " && CharacterWidth.of(Cells.fit("abc漢字", 5)) == 5)
+        #expect(Cells.fit("ab漢字", 5) == "ab漢…")
+        #expect(Cells.fit("漢", 4, alignRight: true) == "  漢")
+        // Wider than the blanks kept for padding.
+        let wide = Cells.fit("x", 700)
+        #expect(wide.count == 700 && wide.first == "x" && wide.dropFirst().allSatisfy { $0 == " " })
+        #expect(Cells.fit("x", 700, alignRight: true).last == "x")
+    }
 }

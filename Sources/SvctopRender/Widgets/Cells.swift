@@ -5,8 +5,15 @@ public enum Cells {
         guard width > 0 else { return "" }
         let w = CharacterWidth.of(s)
         if w <= width {
-            let pad = String(repeating: " ", count: width - w)
-            return alignRight ? pad + s : s + pad
+            if w == width { return s }
+            if alignRight {
+                var out = String(blanks(width - w))
+                out.append(s)
+                return out
+            }
+            var out = s
+            out.append(contentsOf: blanks(width - w))
+            return out
         }
         var out = ""
         var used = 0
@@ -16,6 +23,17 @@ public enum Cells {
             out.unicodeScalars.append(scalar)
             used += cw
         }
-        return out + ellipsis + String(repeating: " ", count: max(0, width - used - 1))
+        out.append(ellipsis)
+        out.append(contentsOf: blanks(max(0, width - used - 1)))
+        return out
     }
+
+    /// `count` spaces, cut from one string made once (cells are padded to their column's width at every frame;
+    /// making the padding each time was a quarter of drawing the fleet).
+    static func blanks(_ count: Int) -> Substring {
+        count <= spaces.utf8.count
+            ? Substring(spaces.utf8.prefix(count)) : Substring(String(repeating: " ", count: count))
+    }
+
+    private static let spaces = String(repeating: " ", count: 512)
 }
