@@ -211,13 +211,11 @@ final class PollConnection: @unchecked Sendable {
         guard channel === self.channel else { return }
         self.channel = nil
         guard let current = exchange else { return }
-        if retriesOnNewConnection(current) {
-            // The server closed an idle keep-alive connection as the request went out.
-        } else {
-            finish(
-                current, .failure(current.receivedAnything ? .reset : .other("connection closed before an answer")),
-                close: false)
-        }
+        // A server that closed an idle keep-alive connection as the request went out: sent again on a new one.
+        if retriesOnNewConnection(current) { return }
+        finish(
+            current, .failure(current.receivedAnything ? .reset : .other("connection closed before an answer")),
+            close: false)
     }
 }
 

@@ -174,10 +174,7 @@ public final class FaultServer: @unchecked Sendable {
     private func serveKeepAlive(_ fd: Int32, closeWhenIdle: Bool, body: String) {
         var buffer = [UInt8](repeating: 0, count: 8192)
         repeat {
-            let answer =
-                "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
-                + body
-            guard send(fd, Array(answer.utf8)) else { return }
+            guard send(fd, Array(Self.keepAliveAnswer(body).utf8)) else { return }
             var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             while !isStopped {
                 let ready = poll(&poller, 1, closeWhenIdle ? 100 : 50)
@@ -186,6 +183,12 @@ public final class FaultServer: @unchecked Sendable {
             }
             if isStopped { return }
         } while recv(fd, &buffer, buffer.count, 0) > 0
+    }
+
+    /// A 200 answer carrying `body` that leaves the connection open.
+    private static func keepAliveAnswer(_ body: String) -> String {
+        "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
+            + body
     }
 
     private func handle(_ fd: Int32) {
@@ -201,10 +204,7 @@ public final class FaultServer: @unchecked Sendable {
             return
         }
         if path.hasPrefix("/idlereset") {
-            send(
-                fd,
-                "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: \(good.utf8.count)\r\n\r\n"
-                    + good)
+            send(fd, Self.keepAliveAnswer(good))
             var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             while !isStopped && poll(&poller, 1, 50) == 0 {}
             guard !isStopped, recv(fd, &buffer, buffer.count, 0) > 0 else { return }

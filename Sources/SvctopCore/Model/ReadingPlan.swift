@@ -129,7 +129,7 @@ public struct ReadingPlan: Sendable {
         var lastHandler: Range<Int> = 0..<0
         var lastHandlerText: String?
         // What the last labelled line's labels but its last gave (a next line may repeat them).
-        var carried = (ReadingInput.Labels(), false, false)
+        var carried = (labels: ReadingInput.Labels(), sawLe: false, sawQuantile: false)
         loop: while true {
             switch parser.next() {
             case .end:
