@@ -68,92 +68,110 @@ struct ReadingCodec {
 
     // MARK: Writing
 
-    mutating func write(_ reading: Reading, stream: String, to sink: inout ByteSink) {
-        let previous = written.removeValue(forKey: stream) ?? Written()
-        var touched = [Bool](repeating: false, count: keys.count)
+    /// One reading being written: the stream's previous entries, the entries this one carries so far, and its
+    /// operations.
+    private struct Pass {
+        let previous: Written
+        var next = Written()
+        var touched: [Bool]
         var ops = ByteSink()
         var opCount = 0
-        var numbers: [(Key, Double)] = []
-        var texts: [(Key, String)] = []
-        numbers.reserveCapacity(previous.numbers.count)
-        ReadingCodec.flatten(reading) {
-            numbers.append(($0, $1))
-        } text: {
-            texts.append(($0, $1))
-        }
-        var next = Written()
-        next.numbers.reserveCapacity(numbers.count)
-        next.texts.reserveCapacity(texts.count)
-        // The previous numbers by key index, made only when this reading's shape differs from the previous one's.
+        /// The previous numbers by key index, made only when this reading's shape differs from the previous one's.
         var byIndex: [Int32: Int]?
-        for (k, (key, value)) in numbers.enumerated() {
-            let i: Int
-            let fresh: Key?
-            var old: WrittenNumber?
-            if k < previous.numbers.count, keyList[Int(previous.numbers[k].index)] == key {
-                (i, fresh) = (Int(previous.numbers[k].index), nil)
-                old = previous.numbers[k]
-            } else {
-                (i, fresh) = index(key, touched: &touched)
-                if byIndex == nil {
-                    byIndex = Dictionary(
-                        previous.numbers.enumerated().map { ($1.index, $0) }, uniquingKeysWith: { a, _ in a })
-                }
-                old = byIndex?[Int32(i)].map { previous.numbers[$0] }
-            }
-            // The same key twice in one reading (NaN bounds): its change is from its first entry, as it is read.
-            if touched[i] { old = next.numbers.last { $0.index == Int32(i) } }
-            touched[i] = true
-            var entry = WrittenNumber(index: Int32(i), bits: value.bitPattern)
-            defer { next.numbers.append(entry) }
-            if let old, old.bits == entry.bits {
-                entry.hasStep = old.hasStep
-                entry.step = old.step
-                continue
-            }
-            let base = old.map { Double(bitPattern: $0.bits) } ?? 0
-            if ReadingCodec.isSmallIntegral(value) && ReadingCodec.isSmallIntegral(base) {
-                emit(i, .integralDelta, fresh: fresh, to: &ops)
-                let step = Int64(value) - Int64(base)
-                ops.signed(step &- (old.flatMap { $0.hasStep ? $0.step : nil } ?? 0))
-                entry.hasStep = true
-                entry.step = step
-            } else {
-                emit(i, .rawDouble, fresh: fresh, to: &ops)
-                ops.double(value)
-            }
-            opCount += 1
+
+        init(previous: Written, keyCount: Int) {
+            self.previous = previous
+            touched = [Bool](repeating: false, count: keyCount)
+            next.numbers.reserveCapacity(previous.numbers.count)
+            next.texts.reserveCapacity(previous.texts.count)
+            ops.bytes.reserveCapacity(16 + 2 * previous.numbers.count)
         }
-        for (k, (key, text)) in texts.enumerated() {
-            let i: Int
-            let fresh: Key?
-            var old: String?
-            if k < previous.texts.count, keyList[previous.texts[k].index] == key {
-                (i, fresh) = (previous.texts[k].index, nil)
-                old = previous.texts[k].text
-            } else {
-                (i, fresh) = index(key, touched: &touched)
-                old = previous.texts.first { $0.index == i }?.text
+    }
+
+    /// Writes each entry as it is flattened, without gathering the keyed entries first: building and freeing that
+    /// list was a third of writing a reading.
+    mutating func write(_ reading: Reading, stream: String, to sink: inout ByteSink) {
+        var pass = Pass(previous: written.removeValue(forKey: stream) ?? Written(), keyCount: keys.count)
+        ReadingCodec.flatten(reading) {
+            self.number($0, $1, &pass)
+        } text: {
+            self.text($0, $1, &pass)
+        }
+        for entry in pass.previous.numbers where !pass.touched[Int(entry.index)] {
+            emit(Int(entry.index), .removed, fresh: nil, to: &pass.ops)
+            pass.opCount += 1
+        }
+        for entry in pass.previous.texts where !pass.touched[entry.index] {
+            emit(entry.index, .removed, fresh: nil, to: &pass.ops)
+            pass.opCount += 1
+        }
+        written[stream] = pass.next
+        sink.count(pass.opCount)
+        sink.bytes.append(contentsOf: pass.ops.bytes)
+    }
+
+    /// The `k`th number of a reading: unchanged numbers are written as nothing, whole numbers as the change of their
+    /// step, others as their bits.
+    private mutating func number(_ key: Key, _ value: Double, _ p: inout Pass) {
+        let k = p.next.numbers.count
+        let i: Int
+        let fresh: Key?
+        var old: WrittenNumber?
+        if k < p.previous.numbers.count, keyList[Int(p.previous.numbers[k].index)] == key {
+            (i, fresh) = (Int(p.previous.numbers[k].index), nil)
+            old = p.previous.numbers[k]
+        } else {
+            (i, fresh) = index(key, touched: &p.touched)
+            if p.byIndex == nil {
+                p.byIndex = Dictionary(
+                    p.previous.numbers.enumerated().map { ($1.index, $0) }, uniquingKeysWith: { a, _ in a })
             }
-            if touched[i] { old = next.texts.last { $0.index == i }?.text }
-            touched[i] = true
-            next.texts.append(WrittenText(index: i, text: text))
-            if old == text { continue }
-            emit(i, .text, fresh: fresh, to: &ops)
-            ops.string(text)
-            opCount += 1
+            old = p.byIndex?[Int32(i)].map { p.previous.numbers[$0] }
         }
-        for entry in previous.numbers where !touched[Int(entry.index)] {
-            emit(Int(entry.index), .removed, fresh: nil, to: &ops)
-            opCount += 1
+        // The same key twice in one reading (NaN bounds): its change is from its first entry, as it is read.
+        if p.touched[i] { old = p.next.numbers.last { $0.index == Int32(i) } }
+        p.touched[i] = true
+        var entry = WrittenNumber(index: Int32(i), bits: value.bitPattern)
+        defer { p.next.numbers.append(entry) }
+        if let old, old.bits == entry.bits {
+            entry.hasStep = old.hasStep
+            entry.step = old.step
+            return
         }
-        for entry in previous.texts where !touched[entry.index] {
-            emit(entry.index, .removed, fresh: nil, to: &ops)
-            opCount += 1
+        let base = old.map { Double(bitPattern: $0.bits) } ?? 0
+        if ReadingCodec.isSmallIntegral(value) && ReadingCodec.isSmallIntegral(base) {
+            emit(i, .integralDelta, fresh: fresh, to: &p.ops)
+            let step = Int64(value) - Int64(base)
+            p.ops.signed(step &- (old.flatMap { $0.hasStep ? $0.step : nil } ?? 0))
+            entry.hasStep = true
+            entry.step = step
+        } else {
+            emit(i, .rawDouble, fresh: fresh, to: &p.ops)
+            p.ops.double(value)
         }
-        written[stream] = next
-        sink.count(opCount)
-        sink.bytes.append(contentsOf: ops.bytes)
+        p.opCount += 1
+    }
+
+    /// The `k`th text of a reading, written when it changed.
+    private mutating func text(_ key: Key, _ text: String, _ p: inout Pass) {
+        let k = p.next.texts.count
+        let i: Int
+        let fresh: Key?
+        var old: String?
+        if k < p.previous.texts.count, keyList[p.previous.texts[k].index] == key {
+            (i, fresh) = (p.previous.texts[k].index, nil)
+            old = p.previous.texts[k].text
+        } else {
+            (i, fresh) = index(key, touched: &p.touched)
+            old = p.previous.texts.first { $0.index == i }?.text
+        }
+        if p.touched[i] { old = p.next.texts.last { $0.index == i }?.text }
+        p.touched[i] = true
+        p.next.texts.append(WrittenText(index: i, text: text))
+        if old == text { return }
+        emit(i, .text, fresh: fresh, to: &p.ops)
+        p.ops.string(text)
+        p.opCount += 1
     }
 
     /// The index of `key` in the block's table, defined when new (fresh: its name follows its first use).
@@ -218,8 +236,10 @@ struct ReadingCodec {
 
     // MARK: Flattening
 
+    /// A whole number of magnitude under 9e15 (so its differences are exact in an Int64). Tested by converting,
+    /// not by rounding: `rounded()` was a call into libm for every number written.
     static func isSmallIntegral(_ v: Double) -> Bool {
-        v.isFinite && v == v.rounded() && abs(v) < 9.0e15
+        abs(v) < 9.0e15 && Double(Int64(v)) == v
     }
 
     /// The single numbers of a reading: each one's name, how it is read (a closure: read through their key paths,
@@ -397,24 +417,34 @@ struct ReadingCodec {
     }
 
     /// Whether the totals are exactly the sums of the handlers' whole-number counts (so they need not be written).
+    /// Summed bound by bound in place, without gathering the sums first.
     static func derivedTotals(_ h: HistogramReading) -> Bool {
-        let counted = h.handlerCounts.compactMap { $0 }
-        guard h.hasBuckets.contains(true), counted.count == h.hasBuckets.count(where: { $0 }),
+        var bucketed = 0
+        var counted = 0
+        var count = 0.0
+        var errors = 0.0
+        for k in h.handlers.indices {
+            if h.hasBuckets[k] { bucketed += 1 }
+            guard let entry = h.handlerCounts[k] else { continue }
+            counted += 1
+            count += entry.count
+            errors += entry.errors
+        }
+        guard bucketed > 0, counted == bucketed, count == h.count, errors == h.errorCount,
             !h.bounds.contains(where: \.isNaN)
         else { return false }
-        var sums = [Double](repeating: .nan, count: h.bounds.count)
-        for k in h.handlers.indices where h.hasBuckets[k] {
-            for i in h.bounds.indices {
+        for i in h.bounds.indices {
+            var sum = Double.nan
+            for k in h.handlers.indices where h.hasBuckets[k] {
                 let v = h.handlerBucket(k, i)
                 guard !v.isNaN else { continue }
                 guard isSmallIntegral(v) else { return false }
-                sums[i] = sums[i].isNaN ? v : sums[i] + v
+                sum = sum.isNaN ? v : sum + v
             }
+            let total = h.totals[i]
+            guard sum == total || (sum.isNaN && total.isNaN) else { return false }
         }
-        let count = counted.reduce(0) { $0 + $1.count }
-        let errors = counted.reduce(0) { $0 + $1.errors }
-        return zip(sums, h.totals).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) } && count == h.count
-            && errors == h.errorCount
+        return true
     }
 
     static func unflatten(

@@ -133,4 +133,46 @@ struct ReadingCodecTests {
         expected.goroutines = 42
         #expect(read == expected)
     }
+
+    @Test("whole numbers under 9e15 are written as steps; fractions, NaN, infinities and larger ones as bits")
+    func smallIntegral() {
+        for v in [0, -0.0, 1, -3, 536_870_912, 8.999e15, -8.999e15] {
+            #expect(ReadingCodec.isSmallIntegral(v), "\(v)")
+        }
+        for v in [0.5, -2.25, 9e15, -9e15, 1e20, .nan, .infinity, -.infinity, .ulpOfOne] {
+            #expect(!ReadingCodec.isSmallIntegral(v), "\(v)")
+        }
+    }
+
+    @Test("the totals are left out exactly when they are the sums of the handlers' whole-number counts")
+    func derivedTotals() {
+        func histogram(
+            cart: [Double: Double] = [0.1: 2, 1: 5, .infinity: 6],
+            pay: [Double: Double] = [0.1: 1, 1: 1, .infinity: 3],
+            payCounted: Bool = true, change: (inout HistogramReading) -> Void = { _ in }
+        ) -> HistogramReading {
+            var h = HistogramReading(
+                buckets: [:], bucketsByHandler: ["/cart": cart, "/pay": pay],
+                countByHandler: ["/cart": (cart[.infinity] ?? 0, 1)].merging(
+                    payCounted ? ["/pay": (pay[.infinity] ?? 0, 0)] : [:]
+                ) { a, _ in a })
+            var sums: [Double: Double] = [:]
+            for row in [cart, pay] { for (le, v) in row { sums[le, default: 0] += v } }
+            h.buckets = sums
+            h.count = (cart[.infinity] ?? 0) + (payCounted ? pay[.infinity] ?? 0 : 0)
+            h.errorCount = 1
+            change(&h)
+            return h
+        }
+        #expect(ReadingCodec.derivedTotals(histogram()))
+        // A bound only one handler has: the other has no bucket there, and the sum is the one that has.
+        #expect(ReadingCodec.derivedTotals(histogram(pay: [1: 1, .infinity: 3])))
+        #expect(!ReadingCodec.derivedTotals(histogram { $0.count += 1 }))
+        #expect(!ReadingCodec.derivedTotals(histogram { $0.errorCount = 0 }))
+        #expect(!ReadingCodec.derivedTotals(histogram { $0.buckets[1] = 7 }))
+        #expect(!ReadingCodec.derivedTotals(histogram(cart: [0.1: 2.5, 1: 5, .infinity: 6])))
+        #expect(!ReadingCodec.derivedTotals(histogram(payCounted: false)))
+        #expect(!ReadingCodec.derivedTotals(histogram(cart: [0.1: 2, .nan: 5, .infinity: 6])))
+        #expect(!ReadingCodec.derivedTotals(HistogramReading()))
+    }
 }

@@ -186,6 +186,7 @@ public struct HistogramReading: Sendable, Equatable {
     }
 
     /// The count of handler `h` at bound `i` (NaN where it has none).
+    @inlinable
     public func handlerBucket(_ h: Int, _ i: Int) -> Double { handlerBuckets[h * bounds.count + i] }
 
     /// `le` → cumulative count.
