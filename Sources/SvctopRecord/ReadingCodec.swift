@@ -110,8 +110,8 @@ struct ReadingCodec {
         sink.bytes.append(contentsOf: pass.ops.bytes)
     }
 
-    /// The `k`th number of a reading: unchanged numbers are written as nothing, whole numbers as the change of their
-    /// step, others as their bits.
+    /// A reading's next number (its position is how many the pass has carried so far): unchanged numbers are written
+    /// as nothing, whole numbers as the change of their step, others as their bits.
     private mutating func number(_ key: Key, _ value: Double, _ p: inout Pass) {
         let k = p.next.numbers.count
         let i: Int
@@ -152,7 +152,7 @@ struct ReadingCodec {
         p.opCount += 1
     }
 
-    /// The `k`th text of a reading, written when it changed.
+    /// A reading's next text, written when it changed.
     private mutating func text(_ key: Key, _ text: String, _ p: inout Pass) {
         let k = p.next.texts.count
         let i: Int
