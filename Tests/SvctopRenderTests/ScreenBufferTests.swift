@@ -11,6 +11,42 @@ struct ScreenBufferTests {
         #expect(b.lines() == ["  hello wo", "☃ ok      "])
     }
 
+    @Test("printable ASCII is clipped to the screen and to its width from any column, as any text is")
+    func asciiClipping() {
+        let text = "abcdefg"
+        for x in -9...12 {
+            for maxWidth in [nil, 0, 3, 20] as [Int?] {
+                var b = ScreenBuffer(width: 10, height: 1)
+                let used = b.put(text, x: x, y: 0, style: .plain, maxWidth: maxWidth)
+                // Every character up to the limit takes one column; those left of the screen are not drawn.
+                let limit = min(10, x + (maxWidth ?? 10))
+                let expected = x >= 10 ? 0 : max(0, min(text.count, limit - x))
+                #expect(used == expected, "x \(x), maxWidth \(String(describing: maxWidth))")
+                let row = (0..<10).map { column -> Character in
+                    let i = column - x
+                    return i >= 0 && i < expected ? Array(text)[i] : " "
+                }
+                #expect(b.lines() == [String(row)], "x \(x), maxWidth \(String(describing: maxWidth))")
+            }
+        }
+        // A long string (not stored inline) and one with a tab take the same paths' rules.
+        var b = ScreenBuffer(width: 40, height: 2)
+        #expect(b.put(String(repeating: "xy", count: 30), x: 1, y: 0, style: .plain) == 39)
+        #expect(b.put("a\tb", x: 0, y: 1, style: .plain) == 3)
+        #expect(b.lines()[1].hasPrefix("a?b "))
+    }
+
+    @Test("a string's width: its length in printable ASCII, by columns otherwise")
+    func stringWidth() {
+        #expect(CharacterWidth.of("") == 0)
+        #expect(CharacterWidth.of("p99 12.5ms") == 10)
+        #expect(CharacterWidth.of(String(repeating: "~", count: 100)) == 100)
+        #expect(CharacterWidth.of("a\u{7f}b\u{1b}") == 2)
+        #expect(CharacterWidth.of("héllo") == 5)
+        #expect(CharacterWidth.of("日本x") == 5)
+        #expect(CharacterWidth.of("e\u{301}") == 1)
+    }
+
     @Test("wide characters take two cells and control characters become ?")
     func wide() {
         var b = ScreenBuffer(width: 6, height: 1)

@@ -20,6 +20,19 @@ struct ThemeTests {
         #expect(fromFile.styles.count == Role.allCases.count, "every role is styled")
     }
 
+    @Test("a role's style is found by its position, and follows a change of the theme's styles")
+    func stylesByPosition() throws {
+        #expect(Role.allCases.map(\.position) == Array(Role.allCases.indices))
+        var theme = try #require(Theme.builtIn("dark"))
+        for role in Role.allCases { #expect(theme.style(role) == theme.styles[role], "\(role)") }
+        let bold = Style(.terminalDefault, .terminalDefault, [.bold])
+        theme.styles[.outlier] = bold
+        theme.styles[.dim] = nil
+        #expect(theme.style(.outlier) == bold)
+        #expect(theme.style(.dim) == .plain)
+        #expect(theme.style(.text) == Theme.builtIn("dark")?.style(.text))
+    }
+
     @Test("monochrome uses no colors")
     func monochrome() {
         #expect(

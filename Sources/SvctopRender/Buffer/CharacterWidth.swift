@@ -23,8 +23,18 @@ public enum CharacterWidth {
         return 1
     }
 
-    /// Display width of a string.
+    /// Display width of a string: its byte count when it is printable ASCII (checked without decoding it).
     public static func of(_ text: String) -> Int {
-        text.unicodeScalars.reduce(0) { $0 + of($1) }
+        if let ascii = text.utf8.withContiguousStorageIfAvailable({ isPrintableASCII($0) ? $0.count : nil }),
+            let width = ascii
+        {
+            return width
+        }
+        return text.unicodeScalars.reduce(0) { $0 + of($1) }
+    }
+
+    /// Whether every byte is printable ASCII (space to tilde): one column each.
+    static func isPrintableASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.allSatisfy { $0 &- 0x20 < 0x5f }
     }
 }

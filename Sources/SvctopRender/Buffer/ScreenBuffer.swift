@@ -25,6 +25,8 @@ public struct ScreenBuffer: Sendable, Equatable {
     public mutating func put(_ text: String, x: Int, y: Int, style: Style, maxWidth: Int? = nil) -> Int {
         guard y >= 0, y < height, x < width else { return 0 }
         let limit = min(width, x + (maxWidth ?? width))
+        let ascii = text.utf8.withContiguousStorageIfAvailable { putASCII($0, x: x, y: y, limit: limit, style: style) }
+        if let used = ascii ?? nil { return used }
         var column = x
         for scalar in text.unicodeScalars {
             var s = scalar
@@ -45,6 +47,19 @@ public struct ScreenBuffer: Sendable, Equatable {
             column += w
         }
         return column - x
+    }
+
+    /// Printable ASCII (nearly every cell of the dashboard): one column a byte, written without decoding; nil when
+    /// `bytes` are anything else.
+    private mutating func putASCII(
+        _ bytes: UnsafeBufferPointer<UInt8>, x: Int, y: Int, limit: Int, style: Style
+    ) -> Int? {
+        guard CharacterWidth.isPrintableASCII(bytes) else { return nil }
+        let used = max(0, min(bytes.count, limit - x))
+        for i in stride(from: max(0, -x), to: used, by: 1) {
+            cells[y * width + x + i] = Cell(Unicode.Scalar(bytes[i]), style)
+        }
+        return used
     }
 
     /// Fills a rectangle with one cell.

@@ -7,12 +7,10 @@ public enum Cells {
         if w <= width {
             if w == width { return s }
             if alignRight {
-                var out = String(blanks(width - w))
-                out.append(s)
-                return out
+                return blanks(width - w) + s
             }
             var out = s
-            out.append(contentsOf: blanks(width - w))
+            out += blanks(width - w)
             return out
         }
         var out = ""
@@ -24,16 +22,16 @@ public enum Cells {
             used += cw
         }
         out.append(ellipsis)
-        out.append(contentsOf: blanks(max(0, width - used - 1)))
+        out += blanks(max(0, width - used - 1))
         return out
     }
 
-    /// `count` spaces, cut from one string made once (cells are padded to their column's width at every frame;
-    /// making the padding each time was a quarter of drawing the fleet).
-    static func blanks(_ count: Int) -> Substring {
-        count <= spaces.utf8.count
-            ? Substring(spaces.utf8.prefix(count)) : Substring(String(repeating: " ", count: count))
+    /// `count` spaces, made once for each count a column can take (cells are padded to their column's width at
+    /// every frame: making the padding each time was a quarter of drawing the fleet, and cutting it from one long
+    /// string still a third of fitting a cell).
+    static func blanks(_ count: Int) -> String {
+        count < spaces.count ? spaces[count] : String(repeating: " ", count: count)
     }
 
-    private static let spaces = String(repeating: " ", count: 512)
+    private static let spaces = (0..<256).map { String(repeating: " ", count: $0) }
 }
