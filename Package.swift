@@ -176,7 +176,7 @@ let package = Package(
         .testTarget(
             name: "SvctopEndToEndTests",
             dependencies: [
-                "SvctopCore", "SvctopPprof", "SvctopTestSupport", "SvctopDemo", "svctop",
+                "SvctopCore", "SvctopPprof", "SvctopRecord", "SvctopTestSupport", "SvctopDemo", "svctop",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

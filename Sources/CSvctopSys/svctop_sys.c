@@ -2,6 +2,7 @@
 #include "svctop_sys.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <malloc.h>
@@ -126,3 +127,10 @@ long svctop_release_startup_pages(void) {
 }
 
 int svctop_trim_heap(void) { return malloc_trim(0); }
+
+int svctop_name_thread(const char *name) {
+    char kept[16];
+    strncpy(kept, name, sizeof kept - 1);
+    kept[sizeof kept - 1] = 0;
+    return pthread_setname_np(pthread_self(), kept);
+}

@@ -25,21 +25,44 @@ public struct RecordCodec {
     /// reading the state took from it, not as the exposition). Returns false for events that are not recorded
     /// (keys, resizes: the replaying user drives those).
     public mutating func encode(_ event: Event, time: Double, state: AppState, to sink: inout ByteSink) -> Bool {
+        guard let recorded = Self.recordable(event, state: state) else { return false }
+        return encode(recorded, time: time, to: &sink)
+    }
+
+    /// `event` as a recording keeps it, given the state that has just reduced it, or nil when it is not recorded:
+    /// a scrape's exposition becomes the reading the state took from it (with the rejected lines and parse error
+    /// the state holds); keys, resizes and what only the user's screen shows are left out. What it returns needs
+    /// no state to encode (`encode(_:time:to:)`), so it can be handed to another thread.
+    public static func recordable(_ event: Event, state: AppState) -> Event? {
+        switch event {
+        case .scrapeCompleted(let id, .success(_, let duration)):
+            guard state.instances.indices.contains(id), let reading = state.instances[id].reading else { return nil }
+            // The fields read in place: a copy of the whole instance (its series, its window) was 1 % of the
+            // dashboard's time at 1,000 targets.
+            return .scrapeCompleted(
+                id,
+                .read(
+                    reading, rejectedLines: state.instances[id].rejectedLines,
+                    parseError: state.instances[id].lastParseError, duration: duration))
+        case .keyPressed, .resized, .suspendRequested, .dumpRegrouped, .dumpSaved, .profileSaved, .bundleWritten,
+            // Where a port-forward landed says nothing about the service; its scrapes say the rest.
+            .podForwarded, .podForwardFailed:
+            return nil
+        default:
+            return event
+        }
+    }
+
+    /// Writes `event` (as `recordable` gives it) at `time`. Returns false for events that are not recorded, and
+    /// for a scrape's exposition, which only the state that read it can turn into a reading.
+    public mutating func encode(_ event: Event, time: Double, to sink: inout ByteSink) -> Bool {
         var body = ByteSink()
         let kind: Kind
         switch event {
         case .ticked:
             kind = .tick
-        case .scrapeCompleted(let id, .success(_, let duration)):
-            guard state.instances.indices.contains(id), let reading = state.instances[id].reading else { return false }
-            kind = .scrapeReading
-            body.count(id)
-            body.double(duration)
-            // The fields read in place: a copy of the whole instance (its series, its window) was 1 % of the
-            // dashboard's time at 1,000 targets.
-            body.count(state.instances[id].rejectedLines)
-            Self.writeParseError(state.instances[id].lastParseError, &body)
-            readings.write(reading, stream: "i\(id)", to: &body)
+        case .scrapeCompleted(_, .success):
+            return false
         case .scrapeCompleted(let id, .read(let reading, let rejected, let parseError, let duration)):
             kind = .scrapeReading
             body.count(id)
@@ -175,7 +198,6 @@ public struct RecordCodec {
             kind = .kubernetesFailed
             body.string(text)
         case .keyPressed, .resized, .suspendRequested, .dumpRegrouped, .dumpSaved, .profileSaved, .bundleWritten,
-            // Where a port-forward landed says nothing about the service; its scrapes say the rest.
             .podForwarded, .podForwardFailed:
             return false
         }

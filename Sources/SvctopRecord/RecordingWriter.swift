@@ -9,7 +9,7 @@ import SvctopCore
 /// (`flushIfDue`), so a `kill -9` loses at most the last second; a block ends after a minute or 4 MiB, so a reader
 /// can start at any block. Files are created 0600.
 ///
-/// Not thread-safe: the dashboard's loop owns it.
+/// Not thread-safe: one thread owns it (the dashboard's recorder thread, `RecorderThread`).
 public final class RecordingWriter {
     public let path: String
     private let fd: Int32
@@ -62,6 +62,12 @@ public final class RecordingWriter {
     public func record(_ event: Event, time: Double, state: AppState) {
         guard failure == nil else { return }
         if codec.encode(event, time: time, state: state, to: &pending) { noteRecord(time) }
+    }
+
+    /// Records an event as `RecordCodec.recordable` gave it, with no state at hand (on the recorder's own thread).
+    public func record(_ event: Event, time: Double) {
+        guard failure == nil else { return }
+        if codec.encode(event, time: time, to: &pending) { noteRecord(time) }
     }
 
     public func record(journal entry: JournalEntry, time: Double) {

@@ -62,7 +62,7 @@ struct DashboardRunner {
 
         var state = configuration.initialState(now: Date().timeIntervalSince1970)
         _ = state.reduce(.resized(width: terminal.width, height: terminal.height), now: state.now)
-        let recorder = startRecorder(&state)
+        let recorder = startRecorder(&state, nice: transport.threadNice)
         terminal.apply(renderer.render(state))
 
         let (inputs, sink) = AsyncStream.makeStream(of: LoopInput.self, bufferingPolicy: .unbounded)
@@ -169,18 +169,18 @@ struct DashboardRunner {
     }
 
     /// Writes the bundle off the loop, from the recording flushed up to now, into the working directory.
-    static func bundleWork(recorder: FlightRecorder?, since: Double, journal: String, now: Double) -> EffectWork {
+    static func bundleWork(recorder: RecorderThread?, since: Double, journal: String, now: Double) -> EffectWork {
         guard let recorder else {
             return EffectWork(
                 deadline: 1, run: { .bundleWritten(path: nil, error: "this session is not recorded (--no-record)") },
                 timedOut: nil)
         }
-        recorder.flush(now: now)
-        let path = recorder.path
+        recorder.handOver()
         let output = FileManager.default.currentDirectoryPath + "/svctop-incident-\(BundleMaker.stamp(now)).tar.gz"
         return EffectWork(
             deadline: 120,
             run: {
+                let path = await recorder.flushed(now: now)
                 do {
                     let recording = try Recording.read(path: path)
                     let written = try BundleMaker.write(
@@ -192,8 +192,9 @@ struct DashboardRunner {
             }, timedOut: .bundleWritten(path: nil, error: "it took longer than 2 minutes"))
     }
 
-    /// The session's recording, as configured; when it cannot be written the dashboard runs without and says why.
-    func startRecorder(_ state: inout AppState) -> FlightRecorder? {
+    /// The session's recording, as configured, on its own thread at `nice`; when it cannot be written the
+    /// dashboard runs without and says why.
+    func startRecorder(_ state: inout AppState, nice: ThreadNice?) -> RecorderThread? {
         let path: String?
         switch configuration.recording {
         case .off: return nil
@@ -202,7 +203,7 @@ struct DashboardRunner {
         }
         let (recorder, problem) = FlightRecorder.start(configuration: configuration, path: path, now: state.now)
         if let problem { state.setMessage(problem, .error) }
-        return recorder
+        return recorder.map { RecorderThread(recorder: $0, nice: nice) }
     }
 
     func makeRenderer(_ terminal: TerminalScreen) -> Renderer {

@@ -5,6 +5,8 @@ import SvctopRecord
 /// The session's recording: by default a rolling flight recording under `$XDG_STATE_HOME/svctop/recordings`
 /// (a new file when one grows past an eighth of the size bound; the oldest files deleted past the size and age
 /// bounds), or one file the user named with `--record`, kept whole.
+///
+/// Not thread-safe: in the dashboard it lives on its own thread (`RecorderThread`).
 final class FlightRecorder {
     private var writer: RecordingWriter
     private let header: RecordingHeader
@@ -65,29 +67,34 @@ final class FlightRecorder {
         "\(directory)/svctop-\(UTCTime.compact(now))-\(getpid()).\(fileExtension)"
     }
 
-    func record(_ event: Event, time: Double, state: AppState) {
-        writer.record(event, time: time, state: state)
+    /// Records an event as `RecordCodec.recordable` gave it.
+    func record(_ event: Event, time: Double) {
+        writer.record(event, time: time)
     }
 
-    /// Once a second: the pending second goes to disk; a rolling file that grew too large is closed and a new
-    /// one begun (with the state's targets as they are now).
-    func tick(now: Double, state: AppState) -> String? {
+    /// Once a second: the pending second goes to disk. Returns why recording stopped, the first time it does.
+    func tick(now: Double) -> String? {
         writer.flushIfDue(now: now)
         if let error = writer.failure, failure == nil {
             failure = error
             return "recording stopped: \(error)"
         }
-        if isRolling, Double(writer.size) > max(Double(8 << 20), maxBytes / 8) {
-            writer.close(now: now)
-            var next = header
-            next.startedAt = now
-            next.targets = state.instances.map { RecordedTarget($0.target) }
-            if let replacement = try? RecordingWriter(path: Self.newFile(now: now), header: next) {
-                writer = replacement
-                prune(now: now)
-            }
-        }
         return nil
+    }
+
+    /// Whether the rolling file has grown too large and the next should begin (`roll`).
+    var needsRoll: Bool { isRolling && Double(writer.size) > max(Double(8 << 20), maxBytes / 8) }
+
+    /// Closes the file and begins the next one, with the session's targets as they are now.
+    func roll(now: Double, targets: [RecordedTarget]) {
+        writer.close(now: now)
+        var next = header
+        next.startedAt = now
+        next.targets = targets
+        if let replacement = try? RecordingWriter(path: Self.newFile(now: now), header: next) {
+            writer = replacement
+            prune(now: now)
+        }
     }
 
     /// Writes everything pending (before a bundle reads the file, and on exit).

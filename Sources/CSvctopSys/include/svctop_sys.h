@@ -37,4 +37,8 @@ long svctop_release_startup_pages(void);
 /// memory was given back, 0 otherwise.
 int svctop_trim_heap(void);
 
+/// Names the calling thread (at most 15 bytes are kept), as `top -H` and /proc/PID/task/TID/comm show it; a
+/// thread otherwise carries the name of the thread that created it. Returns 0 or an error number.
+int svctop_name_thread(const char *name);
+
 #endif
