@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Measures svctop in a real pseudo-terminal: bytes written to the terminal per second, CPU share and wake-ups
-(voluntary context switches, by thread) in steady state, time from launch to the first full frame, and
-key-to-screen latency.
+"""Measures svctop in a real pseudo-terminal: bytes written to the terminal per second, CPU share (in all and by
+thread) and wake-ups (voluntary context switches, by thread) in steady state, time from launch to the first full
+frame, and key-to-screen latency.
 
     swift build -c release
     scripts/bench-terminal.py --instances 10 [--seconds 30] [--width 120 --height 40]
@@ -22,8 +22,8 @@ Prints one line per measure."""
 import argparse, os, re, shutil, signal, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ptybench import (cpu_seconds, key_latencies, quit_svctop, read_available, rss_mib, spawn, thread_switches,
-                      wakeups_per_second)
+from ptybench import (cpu_seconds, key_latencies, quit_svctop, rates_by_name, read_available, rss_mib,
+                      spawn, thread_cpu, thread_switches)
 
 p = argparse.ArgumentParser()
 p.add_argument("--instances", type=int, default=10)
@@ -100,7 +100,7 @@ def shown(data):
 
 
 shown(read_available(fd, 5))  # settle into steady state
-cpu0, switches0, t0 = cpu_seconds(pid), thread_switches(pid), time.time()
+cpu0, switches0, threads0, t0 = cpu_seconds(pid), thread_switches(pid), thread_cpu(pid), time.time()
 written = 0
 next_rss = t0 + a.rss_every
 up_counts = set()
@@ -115,7 +115,8 @@ while time.time() - t0 < a.seconds:
         next_rss += a.rss_every
 elapsed = time.time() - t0
 cpu = cpu_seconds(pid) - cpu0
-wakeups = wakeups_per_second(switches0, thread_switches(pid), elapsed)
+wakeups = rates_by_name(switches0, thread_switches(pid), elapsed)
+thread_shares = rates_by_name(threads0, thread_cpu(pid), elapsed / 100)  # CPU seconds per 100 s: % of one core
 rss = rss_mib(pid)
 svctop_cpu = cpu / elapsed * 100
 print(f"steady state, {a.instances} instances at {a.width}x{a.height}, 1 s interval: "
@@ -125,6 +126,8 @@ if screen_stream:
           if up_counts else "targets up on screen: header not found")
 print(f"wake-ups (voluntary context switches) per second: {sum(rate for _, rate in wakeups):.0f}; busiest threads: "
       + ", ".join(f"{name} {rate:.0f}" for name, rate in wakeups[:4]))
+print("CPU by thread (% of one core): "
+      + ", ".join(f"{name} {share:.2f}" for name, share in thread_shares if share > 0))
 
 latencies = key_latencies(fd, a.keys, 0.2)
 if latencies:

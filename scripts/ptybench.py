@@ -24,8 +24,24 @@ def thread_switches(pid):
     return switches
 
 
-def wakeups_per_second(before, after, seconds):
-    """Wake-ups per second by thread name between two `thread_switches` readings, busiest first."""
+def thread_cpu(pid):
+    """Each thread's CPU time so far (user and system, in seconds), by thread name: {name: {thread id: seconds}}.
+    Threads that ended meanwhile are not counted."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    times = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            name = open(f"/proc/{pid}/task/{tid}/comm").read().strip()
+            fields = open(f"/proc/{pid}/task/{tid}/stat").read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        times.setdefault(name, {})[tid] = (int(fields[11]) + int(fields[12])) / ticks
+    return times
+
+
+def rates_by_name(before, after, seconds):
+    """Per-second rates by thread name between two readings of a per-thread counter (`thread_switches`: wake-ups;
+    `thread_cpu`: CPU seconds), largest first."""
     rates = {}
     for name, threads in after.items():
         woken = sum(count - before.get(name, {}).get(tid, 0) for tid, count in threads.items())

@@ -29,28 +29,20 @@ public struct RecordCodec {
         return encode(recorded, time: time, to: &sink)
     }
 
-    /// `event` as a recording keeps it, given the state that has just reduced it, or nil when it is not recorded:
-    /// a scrape's exposition becomes the reading the state took from it (with the rejected lines and parse error
-    /// the state holds); keys, resizes and what only the user's screen shows are left out. What it returns needs
-    /// no state to encode (`encode(_:time:to:)`), so it can be handed to another thread.
+    /// `event` as `encode(_:time:to:)` can write it with no state at hand (so that it can be handed to another
+    /// thread), given the state that has just reduced it: a scrape's exposition becomes the reading the state took
+    /// from it, with the rejected lines and parse error the state holds (nil when the state kept no reading). Any
+    /// other event is returned as it is; `encode` leaves out those a recording does not keep.
     public static func recordable(_ event: Event, state: AppState) -> Event? {
-        switch event {
-        case .scrapeCompleted(let id, .success(_, let duration)):
-            guard state.instances.indices.contains(id), let reading = state.instances[id].reading else { return nil }
-            // The fields read in place: a copy of the whole instance (its series, its window) was 1 % of the
-            // dashboard's time at 1,000 targets.
-            return .scrapeCompleted(
-                id,
-                .read(
-                    reading, rejectedLines: state.instances[id].rejectedLines,
-                    parseError: state.instances[id].lastParseError, duration: duration))
-        case .keyPressed, .resized, .suspendRequested, .dumpRegrouped, .dumpSaved, .profileSaved, .bundleWritten,
-            // Where a port-forward landed says nothing about the service; its scrapes say the rest.
-            .podForwarded, .podForwardFailed:
-            return nil
-        default:
-            return event
-        }
+        guard case .scrapeCompleted(let id, .success(_, let duration)) = event else { return event }
+        guard state.instances.indices.contains(id), let reading = state.instances[id].reading else { return nil }
+        // The fields read in place: a copy of the whole instance (its series, its window) was 1 % of the
+        // dashboard's time at 1,000 targets.
+        return .scrapeCompleted(
+            id,
+            .read(
+                reading, rejectedLines: state.instances[id].rejectedLines,
+                parseError: state.instances[id].lastParseError, duration: duration))
     }
 
     /// Writes `event` (as `recordable` gives it) at `time`. Returns false for events that are not recorded, and
@@ -198,6 +190,7 @@ public struct RecordCodec {
             kind = .kubernetesFailed
             body.string(text)
         case .keyPressed, .resized, .suspendRequested, .dumpRegrouped, .dumpSaved, .profileSaved, .bundleWritten,
+            // Where a port-forward landed says nothing about the service; its scrapes say the rest.
             .podForwarded, .podForwardFailed:
             return false
         }

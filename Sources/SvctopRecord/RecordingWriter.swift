@@ -9,7 +9,7 @@ import SvctopCore
 /// (`flushIfDue`), so a `kill -9` loses at most the last second; a block ends after a minute or 4 MiB, so a reader
 /// can start at any block. Files are created 0600.
 ///
-/// Not thread-safe: one thread owns it (the dashboard's recorder thread, `RecorderThread`).
+/// Not thread-safe: one thread owns it (in the dashboard, the recorder's own thread).
 public final class RecordingWriter {
     public let path: String
     private let fd: Int32

@@ -13,15 +13,22 @@ final class FlightRecorder {
     private let isRolling: Bool
     private let maxBytes: Double
     private let maxAge: Double
+    /// Where a rolling recording's files are kept.
+    let directory: String
+    /// The size past which a rolling file is closed and the next begun.
+    private let rollBytes: Double
     /// Why recording stopped, once it did.
     private(set) var failure: String?
 
     static var directory: String { StateDirectory.path + "/recordings" }
     static let fileExtension = "svrec"
 
-    /// Opens the recording; nil (with a message for stderr) when it cannot be written.
+    /// Opens the recording; nil (with a message for stderr) when it cannot be written. A rolling recording (no
+    /// `path`) keeps its files in `directory` and begins the next one past `rollBytes` (by default an eighth of
+    /// the size bound, at least 8 MiB).
     static func start(
-        configuration: RunConfiguration, path: String?, now: Double
+        configuration: RunConfiguration, path: String?, now: Double, directory: String = directory,
+        rollBytes: Double? = nil
     ) -> (FlightRecorder?, String?) {
         var header = RecordingHeader(
             startedAt: now, host: ProcessInfo.processInfo.hostName, settings: configuration.settings,
@@ -39,13 +46,15 @@ final class FlightRecorder {
             } catch {
                 return (nil, "svctop: not recording: cannot create \(directory): \(error.localizedDescription)")
             }
-            file = Self.newFile(now: now)
+            file = Self.newFile(in: directory, now: now)
         }
         do {
             let writer = try RecordingWriter(path: file, header: header)
+            let maxBytes = configuration.settings.recordMaxBytes
             let recorder = FlightRecorder(
-                writer: writer, header: header, isRolling: path == nil,
-                maxBytes: configuration.settings.recordMaxBytes, maxAge: configuration.settings.recordMaxAge)
+                writer: writer, header: header, isRolling: path == nil, maxBytes: maxBytes,
+                maxAge: configuration.settings.recordMaxAge, directory: directory,
+                rollBytes: rollBytes ?? max(Double(8 << 20), maxBytes / 8))
             if path == nil { recorder.prune(now: now) }
             return (recorder, nil)
         } catch {
@@ -53,17 +62,22 @@ final class FlightRecorder {
         }
     }
 
-    private init(writer: RecordingWriter, header: RecordingHeader, isRolling: Bool, maxBytes: Double, maxAge: Double) {
+    private init(
+        writer: RecordingWriter, header: RecordingHeader, isRolling: Bool, maxBytes: Double, maxAge: Double,
+        directory: String, rollBytes: Double
+    ) {
         self.writer = writer
         self.header = header
         self.isRolling = isRolling
         self.maxBytes = maxBytes
         self.maxAge = maxAge
+        self.directory = directory
+        self.rollBytes = rollBytes
     }
 
     var path: String { writer.path }
 
-    static func newFile(now: Double) -> String {
+    static func newFile(in directory: String, now: Double) -> String {
         "\(directory)/svctop-\(UTCTime.compact(now))-\(getpid()).\(fileExtension)"
     }
 
@@ -83,7 +97,7 @@ final class FlightRecorder {
     }
 
     /// Whether the rolling file has grown too large and the next should begin (`roll`).
-    var needsRoll: Bool { isRolling && Double(writer.size) > max(Double(8 << 20), maxBytes / 8) }
+    var needsRoll: Bool { isRolling && Double(writer.size) > rollBytes }
 
     /// Closes the file and begins the next one, with the session's targets as they are now.
     func roll(now: Double, targets: [RecordedTarget]) {
@@ -91,7 +105,7 @@ final class FlightRecorder {
         var next = header
         next.startedAt = now
         next.targets = targets
-        if let replacement = try? RecordingWriter(path: Self.newFile(now: now), header: next) {
+        if let replacement = try? RecordingWriter(path: Self.newFile(in: directory, now: now), header: next) {
             writer = replacement
             prune(now: now)
         }
@@ -105,10 +119,10 @@ final class FlightRecorder {
     /// Deletes flight recordings past the age bound, then the oldest until the rest fit the size bound (never the
     /// one being written).
     func prune(now: Double) {
-        for file in Self.recordings().reversed() where file.path != writer.path {
+        for file in Self.recordings(in: directory).reversed() where file.path != writer.path {
             if now - file.modified > maxAge { try? FileManager.default.removeItem(atPath: file.path) }
         }
-        var files = Self.recordings().filter { $0.path != writer.path }
+        var files = Self.recordings(in: directory).filter { $0.path != writer.path }
         var total = Double(files.reduce(writer.size) { $0 + $1.size })
         while total > maxBytes, let oldest = files.first {
             try? FileManager.default.removeItem(atPath: oldest.path)
@@ -117,8 +131,8 @@ final class FlightRecorder {
         }
     }
 
-    /// The flight recordings, oldest first.
-    static func recordings() -> [(path: String, size: Int, modified: Double)] {
+    /// The flight recordings in `directory`, oldest first.
+    static func recordings(in directory: String = directory) -> [(path: String, size: Int, modified: Double)] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         return names.filter { $0.hasSuffix("." + fileExtension) }.compactMap { name in
             let path = directory + "/" + name

@@ -8,9 +8,9 @@ import SvctopRecord
 /// Runs the session's flight recorder on a thread of its own, so that encoding, compressing and writing the
 /// recording stay off the UI loop, which then only reduces, draws and answers keys.
 ///
-/// Why: at 1,000 targets the recorder was about half of the UI loop's work per scrape (encoding a reading 43,600
-/// instructions, the once-a-second compression and write 15,900 more, against the reducer's 54,400:
-/// docs/performance.md), and a key pressed meanwhile waited behind it.
+/// Why: at 1,000 targets the recorder took about a third of the UI loop's time (per scrape, 43,600 instructions
+/// to encode the reading and 15,900 more for the once-a-second compression and write, against the reducer's
+/// 54,400: docs/performance.md), and a key pressed meanwhile waited behind it.
 ///
 /// The loop turns each event into what the recording keeps while its state is at hand (`RecordCodec.recordable`)
 /// and hands them over in batches: every `batchSize` events and at every tick, so a small fleet wakes the thread
@@ -57,7 +57,7 @@ final class RecorderThread: @unchecked Sendable {
     let batchSize: Int
     let maxBacklog: Int
 
-    init(recorder: FlightRecorder, nice: ThreadNice?, batchSize: Int = 256, maxBacklog: Int = 50_000) {
+    init(recorder: FlightRecorder, nice: ThreadNice?, batchSize: Int = 256, maxBacklog: Int = 10_000) {
         self.recorder = recorder
         self.batchSize = batchSize
         self.maxBacklog = maxBacklog

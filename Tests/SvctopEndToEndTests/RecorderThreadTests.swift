@@ -76,6 +76,45 @@ struct RecorderThreadTests {
         #expect(await recorder.flushed(now: state.now + 2) == file)
     }
 
+    @Test("a rolling recording begins its next file at the size bound, with the targets; no event lost or doubled")
+    func rolls() throws {
+        let directory = try Scratch.directory("svctop-recorder-rolls")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let setup = try Setup.make(
+            targets: ["a=http://127.0.0.1:9", "b=http://127.0.0.1:10"], options: WatchOptions.parse([]))
+        // Real time: files older than the age bound are pruned.
+        let start = Date().timeIntervalSince1970.rounded()
+        let (flight, problem) = FlightRecorder.start(
+            configuration: setup.configuration, path: nil, now: start, directory: directory, rollBytes: 6_000)
+        #expect(problem == nil)
+        let recorder = RecorderThread(recorder: try #require(flight), nice: nil, batchSize: 16)
+        var state = setup.configuration.initialState(now: start)
+        var seconds = 0
+        while FlightRecorder.recordings(in: directory).count < 3 && seconds < 5_000 {
+            seconds += 1
+            let now = start + Double(seconds)
+            for id in 0..<2 {
+                // Values that do not repeat, so that the file grows.
+                let event = Self.scrape(id, goroutines: seconds * (id + 1) * 7919 % 100_003)
+                _ = state.reduce(event, now: now)
+                recorder.record(event, time: now, state: state)
+            }
+            #expect(recorder.tick(now: now + 0.5, state: state) == nil)
+            if seconds % 50 == 0 { recorder.handOver() }
+        }
+        recorder.close(now: start + Double(seconds) + 1)
+        let files = FlightRecorder.recordings(in: directory).map(\.path).sorted()
+        #expect(files.count >= 3, "rolled twice within \(seconds) s")
+        var all: [Double] = []
+        for file in files {
+            let recording = try Recording.read(path: file)
+            #expect(recording.damage == nil)
+            #expect(recording.header.targets.map(\.name) == ["a", "b"], "each file names the session's targets")
+            all += try Self.goroutines(file, id: 0)
+        }
+        #expect(all == (1...seconds).map { Double($0 * 7919 % 100_003) }, "every reading once, in order, across files")
+    }
+
     @Test(
         "a recording that falls behind drops what does not fit, says so at the next tick, and the loop never waits",
         .timeLimit(.minutes(1)))
