@@ -41,7 +41,8 @@ struct BundleCommand: AsyncParsableCommand {
             span = seconds
         }
         guard let path = recording ?? FlightRecorder.recordings().last?.path else {
-            Output.error("svctop bundle: no flight recording under \(FlightRecorder.directory); give --recording FILE")
+            Output.error(
+                "svctop bundle: no flight recording under \(FlightRecorder.defaultDirectory); give --recording FILE")
             throw ExitCode(2)
         }
         do {

@@ -20,14 +20,15 @@ final class FlightRecorder {
     /// Why recording stopped, once it did.
     private(set) var failure: String?
 
-    static var directory: String { StateDirectory.path + "/recordings" }
+    /// Where flight recordings are kept unless told otherwise.
+    static var defaultDirectory: String { StateDirectory.path + "/recordings" }
     static let fileExtension = "svrec"
 
     /// Opens the recording; nil (with a message for stderr) when it cannot be written. A rolling recording (no
     /// `path`) keeps its files in `directory` and begins the next one past `rollBytes` (by default an eighth of
     /// the size bound, at least 8 MiB).
     static func start(
-        configuration: RunConfiguration, path: String?, now: Double, directory: String = directory,
+        configuration: RunConfiguration, path: String?, now: Double, directory: String = defaultDirectory,
         rollBytes: Double? = nil
     ) -> (FlightRecorder?, String?) {
         var header = RecordingHeader(
@@ -132,7 +133,7 @@ final class FlightRecorder {
     }
 
     /// The flight recordings in `directory`, oldest first.
-    static func recordings(in directory: String = directory) -> [(path: String, size: Int, modified: Double)] {
+    static func recordings(in directory: String = defaultDirectory) -> [(path: String, size: Int, modified: Double)] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         return names.filter { $0.hasSuffix("." + fileExtension) }.compactMap { name in
             let path = directory + "/" + name

@@ -48,6 +48,7 @@ final class RecorderThread: @unchecked Sendable {
         var isFinished = false
     }
 
+    /// Guards `shared`; the thread waits on it for jobs, and `close` for the thread to finish (hence broadcast).
     private let lock = NSCondition()
     private var shared: Shared
     /// The loop's batch, not yet handed over (the loop's alone).
@@ -119,7 +120,7 @@ final class RecorderThread: @unchecked Sendable {
             let path: String? = lock.withLock {
                 guard !shared.isFinished else { return shared.path }
                 shared.jobs.append(.flush(now: now, done: done))
-                lock.signal()
+                lock.broadcast()
                 return nil
             }
             if let path { done.resume(returning: path) }
@@ -130,7 +131,7 @@ final class RecorderThread: @unchecked Sendable {
     func hold(until release: DispatchSemaphore) {
         lock.withLock {
             shared.jobs.append(.hold(release))
-            lock.signal()
+            lock.broadcast()
         }
     }
 
@@ -153,7 +154,7 @@ final class RecorderThread: @unchecked Sendable {
                 if case .close = job { shared.isClosed = true }
                 shared.jobs.append(job)
             }
-            if !shared.jobs.isEmpty { lock.signal() }
+            if !shared.jobs.isEmpty { lock.broadcast() }
         }
     }
 
