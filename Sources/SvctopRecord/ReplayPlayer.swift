@@ -128,7 +128,7 @@ public struct ReplayPlayer {
                 let what: String
                 if case .dumpLoaded = event {
                     what =
-                        "a goroutine dump was fetched (\(state.keyMap.keys(for: .fetchDump, in: .fleet).first?.description ?? "d") opens it)"
+                        "a goroutine dump was fetched (\(state.keyMap.key(for: .fetchDump, in: .fleet)?.description ?? "d") opens it)"
                 } else {
                     what = "a profile was fetched (its key opens it)"
                 }

@@ -66,7 +66,10 @@ struct DashboardRunner {
         terminal.apply(renderer.render(state))
 
         let (inputs, sink) = AsyncStream.makeStream(of: LoopInput.self, bufferingPolicy: .unbounded)
-        let control = ScrapeControl()
+        // Only pods add and remove targets while the dashboard runs. A fleet that can change spreads over every
+        // event loop from the start; a fixed one takes as few loops as its size needs (`ScrapeEngine.run`): ten
+        // services on one loop wake one network thread, not two.
+        let control = configuration.kubernetes == nil ? nil : ScrapeControl()
         let mailbox = ScrapeMailbox()
         let sources = startSources(
             reader: reader, engine: engine, control: control, poller: poller, mailbox: mailbox, sink: sink)
@@ -121,9 +124,9 @@ struct DashboardRunner {
                             Self.bundleWork(
                                 recorder: recorder, since: since, journal: configuration.journalPath, now: now))
                     case .startPolling(let id, let target):
-                        control.add(id, target)
+                        control?.add(id, target)
                     case .stopPolling(let id):
-                        control.remove(id)
+                        control?.remove(id)
                     case .forwardPod(let id, let forward):
                         configuration.kubernetes?.forwards?.start(id, forward) { sink.yield(.events([$1.event($0)])) }
                     case .stopForward(let id):
@@ -220,7 +223,7 @@ struct DashboardRunner {
     /// The keyboard and signals, the scrape engine (through `mailbox`), the source's poller and the one-second clock, each feeding the
     /// loop.
     func startSources(
-        reader: InputReader, engine: ScrapeEngine, control: ScrapeControl, poller: PrometheusPoller?,
+        reader: InputReader, engine: ScrapeEngine, control: ScrapeControl?, poller: PrometheusPoller?,
         mailbox: ScrapeMailbox, sink: AsyncStream<LoopInput>.Continuation
     ) -> Task<Void, Never> {
         let targets = configuration.targets

@@ -66,6 +66,18 @@ struct ReducerTests {
         }
     }
 
+    @Test("the first key of an action is the table's first in that context, and follows a rebinding")
+    func firstKeyOfAction() {
+        var map = KeyMap.standard
+        #expect(map.key(for: .moveUp, in: .fleet) == .char("k"))
+        #expect(map.key(for: .open, in: .pprof) == nil)
+        #expect(map.key(for: .peek) == .enter)
+        map.rebind(.fetchDump, to: [.char("x"), .char("X")])
+        #expect(map.key(for: .fetchDump, in: .instance) == .char("x"))
+        #expect(map.keys(for: .fetchDump, in: .fleet) == [.char("x"), .char("X")])
+        #expect(map.key(for: .fetchDump, in: .dump) == nil)
+    }
+
     @Test("a failed scrape marks the instance down with its reason; a later success recovers it")
     func downAndRecover() {
         var s = AppState(targets: Self.targets(1), now: 0)

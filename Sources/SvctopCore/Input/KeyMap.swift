@@ -8,6 +8,11 @@ public struct KeyBinding: Sendable, Equatable {
         self.action = action
         self.contexts = contexts
     }
+
+    /// True when this binding is `action`'s in `context` (in any context when nil).
+    func binds(_ action: Action, in context: KeyContext?) -> Bool {
+        self.action == action && (context.map { contexts.contains($0) } ?? true)
+    }
 }
 
 /// The table that both dispatches keys and generates the help screen and status-bar hints.
@@ -69,7 +74,13 @@ public struct KeyMap: Sendable, Equatable {
 
     /// The keys bound to an action in a context, in table order.
     public func keys(for action: Action, in context: KeyContext? = nil) -> [Key] {
-        bindings.filter { $0.action == action && (context == nil || $0.contexts.contains(context!)) }.map(\.key)
+        bindings.filter { $0.binds(action, in: context) }.map(\.key)
+    }
+
+    /// The first key bound to an action in a context, in table order, without collecting the others (the status
+    /// bar asks for a key per hint at every frame).
+    public func key(for action: Action, in context: KeyContext? = nil) -> Key? {
+        bindings.first { $0.binds(action, in: context) }?.key
     }
 
     /// The same map without any mutating action (read-only mode).

@@ -16,10 +16,10 @@ enum DialogView {
         case .chooseLevel(let ids):
             let current = ids.count == 1 ? " (now \(state.instances[ids[0]].logLevel ?? "unknown"))" : ""
             let choices = [Action.levelDebug, .levelInfo, .levelWarn, .levelError].compactMap { action -> String? in
-                state.keyMap.keys(for: action, in: .levelChooser).first.map { "\($0)  \(action.summary)" }
+                state.keyMap.key(for: action, in: .levelChooser).map { "\($0)  \(action.summary)" }
             }
             var lines = names(ids) + [("", .dialog), ("  " + choices.joined(separator: "      "), .dialog)]
-            if let timed = state.keyMap.keys(for: .levelDebugTimed, in: .levelChooser).first {
+            if let timed = state.keyMap.key(for: .levelDebugTimed, in: .levelChooser) {
                 let span = ByteFormat.span(state.settings.timedDebugDuration)
                 lines.append(("  \(timed)  debug for \(span), then back to the current level", .dialog))
             }

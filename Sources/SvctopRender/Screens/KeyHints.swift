@@ -13,7 +13,7 @@ enum KeyHints {
     /// key there are left out.
     static func line(_ state: AppState, _ items: [(Action, String)], in context: KeyContext) -> String {
         items.compactMap { action, label in
-            state.keyMap.keys(for: action, in: context).first.map { "\($0) \(label)" }
+            state.keyMap.key(for: action, in: context).map { "\($0) \(label)" }
         }.joined(separator: " · ")
     }
 }

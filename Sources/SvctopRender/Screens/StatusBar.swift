@@ -102,7 +102,7 @@ enum StatusBar {
             hints = [(.back, "back"), (.quit, "quit")]
         }
         for (action, label) in hints {
-            guard let key = state.keyMap.keys(for: action, in: state.keyContext).first else { continue }
+            guard let key = state.keyMap.key(for: action, in: state.keyContext) else { continue }
             let keyText = key.description
             guard x + keyText.count + label.count + 2 < p.width else { break }
             x += p.text(keyText, x: x, y: y, .statusKey)

@@ -107,7 +107,7 @@ extension AppState {
             ?? storedDumps.last { $0.instance != d.instance }
         guard let base = earlier else {
             let again =
-                keyMap.keys(for: .fetchDump, in: .instance).first.map { "press \($0) again later" }
+                keyMap.key(for: .fetchDump, in: .instance).map { "press \($0) again later" }
                 ?? "fetch another later"
             setMessage("no earlier dump to compare with: \(again) to take a second one", .info)
             return

@@ -190,7 +190,7 @@ extension AppState {
             return
         }
         guard let base = comparisonBase(v) else {
-            let key = keyMap.keys(for: v.kind == .cpu ? .cpuProfile : .heapProfile, in: .instance).first
+            let key = keyMap.key(for: v.kind == .cpu ? .cpuProfile : .heapProfile, in: .instance)
             let again = key.map { "press \($0) again later" } ?? "take another later"
             setMessage("no earlier \(v.kind.title) of \(name(v.instance)) to compare with: \(again)", .info)
             return
