@@ -66,10 +66,7 @@ struct DashboardRunner {
         terminal.apply(renderer.render(state))
 
         let (inputs, sink) = AsyncStream.makeStream(of: LoopInput.self, bufferingPolicy: .unbounded)
-        // Only pods add and remove targets while the dashboard runs. A fleet that can change spreads over every
-        // event loop from the start; a fixed one takes as few loops as its size needs (`ScrapeEngine.run`): ten
-        // services on one loop wake one network thread, not two.
-        let control = configuration.kubernetes == nil ? nil : ScrapeControl()
+        let control = configuration.makeScrapeControl()
         let mailbox = ScrapeMailbox()
         let sources = startSources(
             reader: reader, engine: engine, control: control, poller: poller, mailbox: mailbox, sink: sink)

@@ -23,7 +23,7 @@ struct OnceRunner {
             await collector.reduce(events)
             for case .sourceFailed(let error) in events { Output.error("svctop: \(error)") }
         }
-        let control = ScrapeControl()
+        let control = configuration.makeScrapeControl()
         var watchers: [Task<Void, Never>] = []
         // Pod events are reduced in the order the watchers saw them (a list before the changes after it).
         let (podBatches, podSink) = AsyncStream.makeStream(of: [Event].self, bufferingPolicy: .unbounded)
@@ -86,14 +86,14 @@ struct OnceRunner {
         /// Pod events: the rows they make start polling on `control` (through `forwards`' port-forwards, whose
         /// outcomes go to `forwarded`).
         func reduce(
-            _ batch: [Event], _ control: ScrapeControl, forwards: PortForwards?,
+            _ batch: [Event], _ control: ScrapeControl?, forwards: PortForwards?,
             forwarded: @escaping @Sendable (InstanceID, PortForwards.Outcome) -> Void
         ) {
             for event in batch {
                 for effect in reduce(event) {
                     switch effect {
-                    case .startPolling(let id, let target): control.add(id, target)
-                    case .stopPolling(let id): control.remove(id)
+                    case .startPolling(let id, let target): control?.add(id, target)
+                    case .stopPolling(let id): control?.remove(id)
                     case .forwardPod(let id, let forward): forwards?.start(id, forward, report: forwarded)
                     case .stopForward(let id): forwards?.stop(id)
                     default: break

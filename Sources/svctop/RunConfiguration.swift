@@ -52,6 +52,13 @@ extension RunConfiguration {
         return state
     }
 
+    /// The handle through which targets are added and removed while the engine runs, when the fleet can change
+    /// (pods); nil for a fixed fleet, which the engine then keeps on as few event loops as its size needs
+    /// (`ScrapeEngine.run`): ten services wake one network thread, not two.
+    func makeScrapeControl() -> ScrapeControl? {
+        kubernetes == nil ? nil : ScrapeControl()
+    }
+
     /// The source's poller, sharing the dashboard's transport; nil without a source.
     func makePoller(transport: HTTPTransport) -> PrometheusPoller? {
         guard let prometheus else { return nil }

@@ -145,6 +145,13 @@ struct SettingDeclarationTests {
         #expect(parsed.sorted() == SettingDeclaration.all.compactMap(\.flag).sorted())
     }
 
+    @Test("a fixed fleet has no scrape control, so the engine keeps it on as few event loops as its size needs")
+    func fixedFleetHasNoControl() throws {
+        let setup = try Setup.make(targets: ["a=localhost:1", "b=localhost:2"], options: try WatchOptions.parse([]))
+        #expect(setup.configuration.kubernetes == nil)
+        #expect(setup.configuration.makeScrapeControl() == nil)
+    }
+
     @Test("the command line wins over the file, the file over the defaults; one parser for both")
     func precedence() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
