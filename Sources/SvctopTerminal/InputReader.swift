@@ -2,21 +2,19 @@ import CSvctopSys
 import Foundation
 import SvctopCore
 
-/// Reads raw bytes from fd 0 and signals from a self-pipe on a dedicated thread, decodes keys, and delivers
-/// them in order through `inputs`. A lone Esc is emitted after 25 ms of quiet.
+/// Reads raw bytes from fd 0 and signals from a self-pipe on a dedicated thread, decodes keys, and hands them, in
+/// order, to the `deliver` given to `start` on that thread (straight into the UI loop's own stream: a task between
+/// the two would be one more wake-up for every key to wait for on a busy box). A lone Esc is emitted after 25 ms of
+/// quiet.
 public final class InputReader: @unchecked Sendable {
-    public let inputs: AsyncStream<TerminalInput>
-    private let continuation: AsyncStream<TerminalInput>.Continuation
     private var signalPipe: [Int32] = [-1, -1]
     private var stopPipe: [Int32] = [-1, -1]
     private var thread: Thread?
 
-    public init() {
-        (inputs, continuation) = AsyncStream.makeStream(of: TerminalInput.self, bufferingPolicy: .unbounded)
-    }
+    public init() {}
 
-    /// Installs the signal handlers and starts reading.
-    public func start() throws {
+    /// Installs the signal handlers and starts reading; `deliver` is called on the reader's thread.
+    public func start(deliver: @escaping @Sendable (TerminalInput) -> Void) throws {
         guard pipe(&signalPipe) == 0, pipe(&stopPipe) == 0 else {
             throw TerminalError(description: "cannot create the signal pipe: \(String(cString: strerror(errno)))")
         }
@@ -25,9 +23,8 @@ public final class InputReader: @unchecked Sendable {
             throw TerminalError(description: "cannot install signal handlers")
         }
         let signalFD = signalPipe[0], stopFD = stopPipe[0]
-        let continuation = self.continuation
         let thread = Thread {
-            InputReader.loop(signalFD: signalFD, stopFD: stopFD, continuation: continuation)
+            InputReader.loop(signalFD: signalFD, stopFD: stopFD, deliver: deliver)
         }
         thread.name = "svctop-input"
         thread.start()
@@ -40,10 +37,9 @@ public final class InputReader: @unchecked Sendable {
             var b: UInt8 = 1
             _ = write(stopPipe[1], &b, 1)
         }
-        continuation.finish()
     }
 
-    private static func loop(signalFD: Int32, stopFD: Int32, continuation: AsyncStream<TerminalInput>.Continuation) {
+    private static func loop(signalFD: Int32, stopFD: Int32, deliver: (TerminalInput) -> Void) {
         var decoder = KeyDecoder()
         var stdinOpen = true
         var buffer = [UInt8](repeating: 0, count: 4096)
@@ -60,7 +56,7 @@ public final class InputReader: @unchecked Sendable {
                 return
             }
             if ready == 0 {
-                for key in decoder.flush() { continuation.yield(.key(key)) }
+                for key in decoder.flush() { deliver(.key(key)) }
                 continue
             }
             if fds[0].revents != 0 { return }
@@ -69,12 +65,12 @@ public final class InputReader: @unchecked Sendable {
                 if n > 0 {
                     for i in 0..<n {
                         switch Int32(buffer[i]) {
-                        case SIGWINCH: continuation.yield(.resized)
-                        case SIGINT: continuation.yield(.interrupted)
-                        case SIGTERM: continuation.yield(.terminated)
-                        case SIGHUP: continuation.yield(.hangup)
-                        case SIGTSTP: continuation.yield(.suspendRequested)
-                        case SIGCONT: continuation.yield(.continued)
+                        case SIGWINCH: deliver(.resized)
+                        case SIGINT: deliver(.interrupted)
+                        case SIGTERM: deliver(.terminated)
+                        case SIGHUP: deliver(.hangup)
+                        case SIGTSTP: deliver(.suspendRequested)
+                        case SIGCONT: deliver(.continued)
                         default: break
                         }
                     }
@@ -83,10 +79,10 @@ public final class InputReader: @unchecked Sendable {
             if stdinOpen && fds[2].revents != 0 {
                 let n = read(STDIN_FILENO, &buffer, buffer.count)
                 if n > 0 {
-                    for key in decoder.feed(buffer[0..<n]) { continuation.yield(.key(key)) }
+                    for key in decoder.feed(buffer[0..<n]) { deliver(.key(key)) }
                 } else if n == 0 || (errno != EINTR && errno != EAGAIN) {
                     stdinOpen = false
-                    continuation.yield(.inputClosed)
+                    deliver(.inputClosed)
                 }
             }
         }

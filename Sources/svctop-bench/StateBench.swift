@@ -21,6 +21,9 @@ struct StateBench: ParsableCommand {
     @Option(help: "Simulated seconds at which to report (comma-separated).")
     var at = "60,300,600,900,1800,3600"
 
+    @Flag(help: "At the end, what each part of the state holds (the heap given back when it is emptied).")
+    var breakdown = false
+
     func run() {
         let start = 1_700_000_000.0
         let specs = DemoInstanceSpec.fleet(count: instances, only: .healthy)
@@ -73,5 +76,39 @@ struct StateBench: ParsableCommand {
                 scrapes = 0
             }
         }
+        if breakdown { Self.breakdown(&state, settings: state.settings, instances: instances) }
+    }
+
+    /// Empties each part of every instance in turn and prints the heap that gave back, per instance.
+    static func breakdown(_ state: inout AppState, settings: Settings, instances: Int) {
+        let fresh = InstanceState(id: 0, target: Target(name: "x", baseURL: "http://x"), settings: settings)
+        let parts: [(String, (inout InstanceState) -> Void)] = [
+            ("goroutines, memory, heap series", { $0.emptyHistory([\.goroutines, \.memory, \.heap], like: fresh) }),
+            ("p50, p90, p99 series", { $0.emptyHistory([\.p50, \.p90, \.p99], like: fresh) }),
+            (
+                "rate, error, pool, db series",
+                {
+                    $0.emptyHistory(
+                        [\.requestRate, \.errorRatio, \.poolUtilization, \.dbUtilization], like: fresh)
+                }
+            ),
+            ("latency window", { $0.latencyWindow = fresh.latencyWindow }),
+            ("last reading", { $0.reading = nil }),
+            ("the rest of the instance", { $0 = fresh }),
+        ]
+        print("what each part holds (heap given back when emptied, per instance):")
+        for (name, empty) in parts {
+            let before = svctop_heap_in_use()
+            for i in state.instances.indices { empty(&state.instances[i]) }
+            let after = svctop_heap_in_use()
+            print("  \(name): \(format(Double(before - after) / Double(instances) / 1024)) KiB")
+        }
+    }
+}
+
+extension InstanceState {
+    /// Replaces the given series with `fresh`'s (empty ones).
+    fileprivate mutating func emptyHistory(_ series: [WritableKeyPath<InstanceState, TimeSeries>], like fresh: Self) {
+        for path in series { self[keyPath: path] = fresh[keyPath: path] }
     }
 }

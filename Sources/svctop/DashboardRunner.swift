@@ -37,8 +37,9 @@ struct DashboardRunner {
     func run() async throws -> Int32 {
         let terminal = try TerminalScreen(colorMode: configuration.colorMode)
         defer { terminal.close() }
+        let (inputs, sink) = AsyncStream.makeStream(of: LoopInput.self, bufferingPolicy: .unbounded)
         let reader = InputReader()
-        try reader.start()
+        try reader.start { sink.yield(.terminal($0)) }
         defer { reader.stop() }
         let renderer = makeRenderer(terminal)
 
@@ -65,11 +66,10 @@ struct DashboardRunner {
         let recorder = startRecorder(&state, nice: transport.threadNice)
         terminal.apply(renderer.render(state))
 
-        let (inputs, sink) = AsyncStream.makeStream(of: LoopInput.self, bufferingPolicy: .unbounded)
         let control = configuration.makeScrapeControl()
         let mailbox = ScrapeMailbox()
         let sources = startSources(
-            reader: reader, engine: engine, control: control, poller: poller, mailbox: mailbox, sink: sink)
+            engine: engine, control: control, poller: poller, mailbox: mailbox, sink: sink)
         await withTaskGroup(of: Void.self) { effects in
             var running = 0
             var waiting = Deque<EffectWork>()
@@ -220,7 +220,7 @@ struct DashboardRunner {
     /// The keyboard and signals, the scrape engine (through `mailbox`), the source's poller and the one-second clock, each feeding the
     /// loop.
     func startSources(
-        reader: InputReader, engine: ScrapeEngine, control: ScrapeControl?, poller: PrometheusPoller?,
+        engine: ScrapeEngine, control: ScrapeControl?, poller: PrometheusPoller?,
         mailbox: ScrapeMailbox, sink: AsyncStream<LoopInput>.Continuation
     ) -> Task<Void, Never> {
         let targets = configuration.targets
@@ -228,9 +228,6 @@ struct DashboardRunner {
         let podProxy = configuration.sourcePodProxy?.proxy
         return Task {
             await withTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    for await input in reader.inputs { sink.yield(.terminal(input)) }
-                }
                 group.addTask {
                     await engine.run(targets: targets, control: control) {
                         if mailbox.put($0) { sink.yield(.scrapes) }

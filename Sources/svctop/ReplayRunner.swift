@@ -20,8 +20,9 @@ struct ReplayRunner {
     func run() async throws -> Int32 {
         let terminal = try TerminalScreen(colorMode: colorMode)
         defer { terminal.close() }
+        let (inputs, sink) = AsyncStream.makeStream(of: Input.self, bufferingPolicy: .unbounded)
         let reader = InputReader()
-        try reader.start()
+        try reader.start { sink.yield(.terminal($0)) }
         defer { reader.stop() }
         var theme = Theme.builtIn("dark") ?? .monochrome
         theme = terminal.colorCount == 0 ? .monochrome : theme.degraded(toColors: terminal.colorCount)
@@ -33,16 +34,10 @@ struct ReplayRunner {
         if let damage = player.damage { player.note("replay: \(damage)") }
         terminal.apply(renderer.render(player.state))
 
-        let (inputs, sink) = AsyncStream.makeStream(of: Input.self, bufferingPolicy: .unbounded)
         let sources = Task {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { for await input in reader.inputs { sink.yield(.terminal(input)) } }
-                group.addTask {
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: .milliseconds(100))
-                        sink.yield(.clock)
-                    }
-                }
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(100))
+                sink.yield(.clock)
             }
         }
         var last = Date().timeIntervalSince1970

@@ -7,7 +7,8 @@
 /// checkpoints) share every sealed chunk. Times are kept to the millisecond (rounded when appended); values
 /// exactly, except in a series made with `significantBits` (values derived from others, such as quantiles and
 /// ratios, that change in every bit at every scrape): its points keep that many bits of mantissa, rounded to
-/// nearest, so a point costs about 5 bytes instead of 10. The newest point is always exact.
+/// nearest (16 bits: about 5 bytes a point instead of 10; 12 bits, which end on a byte: about 4). The newest
+/// point is always exact.
 ///
 /// A series made with `thinned` keeps only its newest `capacity` points at full resolution, and older history as
 /// one point for every `every` readings (their largest value, at the last one's time), as long-term stores
@@ -27,6 +28,10 @@ public struct TimeSeries: Sendable, Equatable {
     /// Points per chunk (a power of two: positions split by shift and mask).
     static let chunkShift = 7
     static let chunkSize = 1 << chunkShift
+    /// The most bytes a point can take (a 10-byte varint of time, a header and 8 bytes of value), and how much room
+    /// the open chunk adds when it has less than that left.
+    static let largestPoint = 19
+    static let headGrowth = 64
 
     /// A full chunk in its compact form, with what finding a time in it needs.
     struct Sealed: Sendable {
@@ -132,6 +137,11 @@ public struct TimeSeries: Sendable, Equatable {
         let point = Point(time: Double(ms) / 1000, value: value)
         let kept = significantBits.map { Self.rounded(value, keeping: $0) } ?? value
         if head.count == 0 { head.firstTime = point.time }
+        if head.bytes.capacity - head.bytes.count < Self.largestPoint {
+            // The open chunk grows a little at a time, not by doubling: a thousand instances' heads fill in step,
+            // and doubling left them all up to half empty at once (about 4 KiB an instance, 20 heads).
+            head.bytes.reserveCapacity(head.bytes.count + Self.headGrowth)
+        }
         head.encoder.append(ms: ms, bits: kept.bitPattern, to: &head.bytes)
         head.count += 1
         head.last = point
@@ -311,6 +321,9 @@ public struct TimeSeries: Sendable, Equatable {
     // MARK: The compact form
 
     /// The bytes the sealed chunks take (for tests and benchmarks).
+    /// Room reserved but unused in the open chunk (for tests).
+    var headSpare: Int { head.bytes.capacity - head.bytes.count }
+
     var sealedBytes: Int { sealed.reduce(0) { $0 + $1.bytes.count } + thinned.reduce(0) { $0 + $1.sealedBytes } }
 
     /// Writes a chunk's points one at a time. Times: the first in milliseconds, then the first delta, then deltas of
