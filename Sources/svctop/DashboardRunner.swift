@@ -217,8 +217,8 @@ struct DashboardRunner {
         return Renderer(theme: theme, glyphs: glyphs)
     }
 
-    /// The keyboard and signals, the scrape engine (through `mailbox`), the source's poller and the one-second clock, each feeding the
-    /// loop.
+    /// The scrape engine (through `mailbox`), the pod watches, the source's poller and the one-second clock, each
+    /// feeding the loop (keys and signals come straight from the input reader's thread).
     func startSources(
         engine: ScrapeEngine, control: ScrapeControl?, poller: PrometheusPoller?,
         mailbox: ScrapeMailbox, sink: AsyncStream<LoopInput>.Continuation
