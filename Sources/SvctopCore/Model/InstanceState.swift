@@ -92,8 +92,8 @@ public struct InstanceState: Sendable {
         memory = TimeSeries(capacity: capacity, thinned: thinned)
         heap = TimeSeries(capacity: capacity, thinned: thinned)
         // Derived values, only charted: 12 bits of mantissa (a relative error under 1.3e-4) are finer than a chart
-        // or a figure shows, and they end on a byte: a point whose exponent holds changes two bytes, where 16 bits
-        // changed three.
+        // or a figure shows, and they end on a byte: a point whose exponent holds changes at most two bytes, where
+        // 16 bits changed up to three.
         let derived = InstanceState.derivedSeriesBits
         p50 = TimeSeries(capacity: capacity, significantBits: derived, thinned: thinned)
         p90 = TimeSeries(capacity: capacity, significantBits: derived, thinned: thinned)

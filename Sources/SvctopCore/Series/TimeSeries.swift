@@ -7,8 +7,8 @@
 /// checkpoints) share every sealed chunk. Times are kept to the millisecond (rounded when appended); values
 /// exactly, except in a series made with `significantBits` (values derived from others, such as quantiles and
 /// ratios, that change in every bit at every scrape): its points keep that many bits of mantissa, rounded to
-/// nearest (16 bits: about 5 bytes a point instead of 10; 12 bits, which end on a byte: about 4). The newest
-/// point is always exact.
+/// nearest (16 bits: about 4.4 bytes a point instead of 10; 12 bits, which end on a byte: about 3.4). The
+/// newest point is always exact.
 ///
 /// A series made with `thinned` keeps only its newest `capacity` points at full resolution, and older history as
 /// one point for every `every` readings (their largest value, at the last one's time), as long-term stores
@@ -320,10 +320,10 @@ public struct TimeSeries: Sendable, Equatable {
 
     // MARK: The compact form
 
-    /// The bytes the sealed chunks take (for tests and benchmarks).
     /// Room reserved but unused in the open chunk (for tests).
     var headSpare: Int { head.bytes.capacity - head.bytes.count }
 
+    /// The bytes the sealed chunks take (for tests and benchmarks).
     var sealedBytes: Int { sealed.reduce(0) { $0 + $1.bytes.count } + thinned.reduce(0) { $0 + $1.sealedBytes } }
 
     /// Writes a chunk's points one at a time. Times: the first in milliseconds, then the first delta, then deltas of
