@@ -76,12 +76,12 @@ struct StateBench: ParsableCommand {
                 scrapes = 0
             }
         }
-        if breakdown { Self.breakdown(&state, settings: state.settings, instances: instances) }
+        if breakdown { Self.breakdown(&state) }
     }
 
     /// Empties each part of every instance in turn and prints the heap that gave back, per instance.
-    static func breakdown(_ state: inout AppState, settings: Settings, instances: Int) {
-        let fresh = InstanceState(id: 0, target: Target(name: "x", baseURL: "http://x"), settings: settings)
+    static func breakdown(_ state: inout AppState) {
+        let fresh = InstanceState(id: 0, target: Target(name: "x", baseURL: "http://x"), settings: state.settings)
         let parts: [(String, (inout InstanceState) -> Void)] = [
             ("goroutines, memory, heap series", { $0.emptyHistory([\.goroutines, \.memory, \.heap], like: fresh) }),
             ("p50, p90, p99 series", { $0.emptyHistory([\.p50, \.p90, \.p99], like: fresh) }),
@@ -101,7 +101,7 @@ struct StateBench: ParsableCommand {
             let before = svctop_heap_in_use()
             for i in state.instances.indices { empty(&state.instances[i]) }
             let after = svctop_heap_in_use()
-            print("  \(name): \(format(Double(before - after) / Double(instances) / 1024)) KiB")
+            print("  \(name): \(format(Double(before - after) / Double(state.instances.count) / 1024)) KiB")
         }
     }
 }

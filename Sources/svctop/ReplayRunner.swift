@@ -34,7 +34,7 @@ struct ReplayRunner {
         if let damage = player.damage { player.note("replay: \(damage)") }
         terminal.apply(renderer.render(player.state))
 
-        let sources = Task {
+        let clock = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(100))
                 sink.yield(.clock)
@@ -61,7 +61,7 @@ struct ReplayRunner {
             last = now
             terminal.apply(renderer.render(player.state))
         }
-        sources.cancel()
+        clock.cancel()
         sink.finish()
         terminal.close()
         return 0
